@@ -1,0 +1,122 @@
+/* figures.h — the computed indicators: what the indicators stage produces and the JSON and
+ * chart stages read. Every figure of REQUIREMENTS.md "Indicators" has a place here.
+ *
+ * Counts and rates are in arrays indexed by enums, so writers loop over one table of names
+ * (figures_count_names, figures_rate_names) instead of spelling each field.
+ *
+ * Ownership: a `struct figures` and everything it points to belong to the indicators stage
+ * and live until indicators_free().
+ */
+#ifndef IMPACT_FIGURES_H
+#define IMPACT_FIGURES_H
+
+#include "stages/common/dates.h"
+#include "stages/common/records.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum count_kind {
+    COUNT_SESSIONS,
+    COUNT_QPV_SESSIONS,
+    COUNT_QPV_UNKNOWN_SESSIONS,
+    COUNT_ATTENDANCES,
+    COUNT_BENEFICIARIES,
+    COUNT_NEW_BENEFICIARIES,
+    COUNT_CUMULATIVE_BENEFICIARIES,
+    COUNT_KINDS
+};
+
+enum rate_kind {
+    RATE_QPV_SHARE,        /* qpv_sessions / (sessions - qpv_unknown_sessions) */
+    RATE_EMPLOYMENT,       /* latest known situation is employment */
+    RATE_POSITIVE_OUTCOME, /* … is employment, training or education */
+    RATE_SHARE_GIRLS,      /* F / (F + M) among beneficiaries */
+    RATE_KINDS
+};
+
+extern const char *const figures_count_names[COUNT_KINDS]; /* JSON keys: "sessions", … */
+extern const char *const figures_rate_names[RATE_KINDS];   /* "qpv_share", … */
+extern const char *const figures_role_names[ROLE_COUNT];   /* "youth", "parent", "unknown" */
+extern const char *const figures_sex_names[SEX_COUNT];     /* "F", "M", "unknown" */
+
+/* A proportion with its Wilson interval; `defined` is false (and the doubles meaningless)
+ * when the denominator is 0. */
+struct rate {
+    long numerator;
+    long denominator;
+    bool defined;
+    double rate, ci_low, ci_high;
+};
+
+struct count_change {
+    long absolute;
+    bool relative_defined; /* false when the previous count is 0 */
+    double relative;       /* (current - previous) / previous */
+};
+
+enum rate_test { RATE_TEST_NONE, RATE_TEST_Z, RATE_TEST_FISHER };
+
+struct rate_change {
+    bool defined; /* both rates defined */
+    double difference;
+    enum rate_test test;
+    double p_value; /* two-sided */
+};
+
+struct period_figures {
+    char label[16]; /* "2018" or "2018-2019" */
+    day_t start, end;
+    long counts[COUNT_KINDS];
+    long by_role[ROLE_COUNT];
+    long by_sex[SEX_COUNT];
+    long *by_site; /* figures.n_sites entries; a person can count in several sites */
+    struct rate rates[RATE_KINDS];
+    /* Year over year against the previous period; has_previous is false for the first. */
+    bool has_previous;
+    struct count_change count_changes[COUNT_KINDS];
+    struct rate_change rate_changes[RATE_KINDS];
+};
+
+/* Cumulative distinct beneficiaries (roles counted towards the target) at a quarter's end. */
+struct quarter_point {
+    char label[8]; /* "2018-Q3" */
+    day_t end;
+    long cumulative;
+};
+
+/* Linear trend through the last quarters' cumulative counts. */
+struct projection {
+    bool defined;
+    const char *reason; /* static text when not defined ("flat or falling trend", …) */
+    int quarters_used;
+    double slope_per_quarter;
+    day_t date;              /* projected day the target is reached */
+    bool has_band;           /* earliest/latest from the fit's 95 % band */
+    day_t earliest, latest;
+    bool on_track; /* date <= deadline */
+};
+
+struct target_progress {
+    const char *name; /* "overall" or the site's name */
+    long target;      /* 0 when none is set */
+    size_t n_quarters;
+    struct quarter_point *quarters;
+    long reached;              /* at the last quarter with data */
+    double progress;           /* reached / target */
+    day_t last_quarter_end;
+    struct projection projection;
+};
+
+struct figures {
+    size_t n_periods;
+    struct period_figures *periods;
+    size_t n_sites;
+    const char *const *site_names;
+    double confidence; /* e.g. 0.95 */
+    day_t deadline;
+    struct target_progress overall;
+    struct target_progress *sites; /* n_sites entries, same order as site_names */
+};
+
+#endif

@@ -1,0 +1,205 @@
+/* intern.c — open-addressing hash tables behind strtab and keymap. */
+#include "stages/common/intern.h"
+
+#include "stages/common/arena.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+uint64_t intern_hash_bytes(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= p[i];
+        h *= 0x100000001b3ULL;
+    }
+    return mix64(h ^ len);
+}
+
+/* ---- strtab ---- */
+
+struct str_entry {
+    const char *text;
+    uint32_t len;
+    uint32_t hash32;
+};
+
+struct strtab {
+    struct arena *arena;
+    struct str_entry *entries; /* by id */
+    size_t count, capacity;
+    uint32_t *slots; /* id + 1, 0 = empty */
+    size_t slot_count; /* power of two */
+};
+
+struct strtab *strtab_new(struct arena *arena)
+{
+    struct strtab *tab = xcalloc(1, sizeof *tab);
+    tab->arena = arena;
+    tab->slot_count = 64;
+    tab->slots = xcalloc(tab->slot_count, sizeof *tab->slots);
+    return tab;
+}
+
+static size_t str_probe(const struct strtab *tab, const char *text, size_t len, uint32_t h32)
+{
+    size_t mask = tab->slot_count - 1;
+    size_t i = h32 & mask;
+    for (;;) {
+        uint32_t slot = tab->slots[i];
+        if (slot == 0)
+            return i;
+        const struct str_entry *e = &tab->entries[slot - 1];
+        if (e->hash32 == h32 && e->len == len && memcmp(e->text, text, len) == 0)
+            return i;
+        i = (i + 1) & mask;
+    }
+}
+
+static void str_rehash(struct strtab *tab)
+{
+    free(tab->slots);
+    tab->slot_count *= 2;
+    tab->slots = xcalloc(tab->slot_count, sizeof *tab->slots);
+    size_t mask = tab->slot_count - 1;
+    for (size_t id = 0; id < tab->count; id++) {
+        size_t i = tab->entries[id].hash32 & mask;
+        while (tab->slots[i])
+            i = (i + 1) & mask;
+        tab->slots[i] = (uint32_t)id + 1;
+    }
+}
+
+uint32_t strtab_find(const struct strtab *tab, const char *text, size_t len)
+{
+    uint32_t h32 = (uint32_t)intern_hash_bytes(text, len);
+    uint32_t slot = tab->slots[str_probe(tab, text, len, h32)];
+    return slot ? slot - 1 : INTERN_NONE;
+}
+
+uint32_t strtab_intern(struct strtab *tab, const char *text, size_t len, bool *added)
+{
+    uint32_t h32 = (uint32_t)intern_hash_bytes(text, len);
+    size_t i = str_probe(tab, text, len, h32);
+    if (added)
+        *added = tab->slots[i] == 0;
+    if (tab->slots[i])
+        return tab->slots[i] - 1;
+    xgrow((void **)&tab->entries, &tab->capacity, tab->count, sizeof *tab->entries);
+    uint32_t id = (uint32_t)tab->count++;
+    tab->entries[id] = (struct str_entry){arena_strndup(tab->arena, text, len), (uint32_t)len, h32};
+    tab->slots[i] = id + 1;
+    if (tab->count * 4 > tab->slot_count * 3)
+        str_rehash(tab);
+    return id;
+}
+
+const char *strtab_get(const struct strtab *tab, uint32_t id)
+{
+    return id < tab->count ? tab->entries[id].text : NULL;
+}
+
+uint32_t strtab_count(const struct strtab *tab)
+{
+    return (uint32_t)tab->count;
+}
+
+void strtab_free(struct strtab *tab)
+{
+    if (!tab)
+        return;
+    free(tab->entries);
+    free(tab->slots);
+    free(tab);
+}
+
+/* ---- keymap ---- */
+
+struct keymap {
+    uint64_t *keys; /* by slot */
+    uint32_t *ids;  /* by slot; id + 1, 0 = empty */
+    size_t slot_count, count;
+};
+
+struct keymap *keymap_new(void)
+{
+    struct keymap *map = xcalloc(1, sizeof *map);
+    map->slot_count = 1024;
+    map->keys = xcalloc(map->slot_count, sizeof *map->keys);
+    map->ids = xcalloc(map->slot_count, sizeof *map->ids);
+    return map;
+}
+
+static size_t key_probe(const struct keymap *map, uint64_t key)
+{
+    size_t mask = map->slot_count - 1;
+    size_t i = mix64(key) & mask;
+    while (map->ids[i] && map->keys[i] != key)
+        i = (i + 1) & mask;
+    return i;
+}
+
+static void key_rehash(struct keymap *map)
+{
+    uint64_t *old_keys = map->keys;
+    uint32_t *old_ids = map->ids;
+    size_t old_count = map->slot_count;
+    map->slot_count *= 2;
+    map->keys = xcalloc(map->slot_count, sizeof *map->keys);
+    map->ids = xcalloc(map->slot_count, sizeof *map->ids);
+    for (size_t s = 0; s < old_count; s++) {
+        if (!old_ids[s])
+            continue;
+        size_t i = key_probe(map, old_keys[s]);
+        map->keys[i] = old_keys[s];
+        map->ids[i] = old_ids[s];
+    }
+    free(old_keys);
+    free(old_ids);
+}
+
+uint32_t keymap_intern(struct keymap *map, uint64_t key, bool *added)
+{
+    size_t i = key_probe(map, key);
+    if (added)
+        *added = map->ids[i] == 0;
+    if (map->ids[i])
+        return map->ids[i] - 1;
+    map->keys[i] = key;
+    map->ids[i] = (uint32_t)++map->count;
+    uint32_t id = map->ids[i] - 1;
+    if (map->count * 4 > map->slot_count * 3)
+        key_rehash(map);
+    return id;
+}
+
+uint32_t keymap_find(const struct keymap *map, uint64_t key)
+{
+    size_t i = key_probe(map, key);
+    return map->ids[i] ? map->ids[i] - 1 : INTERN_NONE;
+}
+
+uint32_t keymap_count(const struct keymap *map)
+{
+    return (uint32_t)map->count;
+}
+
+void keymap_free(struct keymap *map)
+{
+    if (!map)
+        return;
+    free(map->keys);
+    free(map->ids);
+    free(map);
+}

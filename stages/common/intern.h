@@ -1,0 +1,44 @@
+/* intern.h — interning tables: strings to dense ids, and 64-bit keys to dense ids.
+ *
+ * A `strtab` gives every distinct string a dense id 0, 1, 2, … in first-seen order, so that
+ * stages keep small integers (site codes, person keys, session keys) instead of strings, and
+ * ids are reproducible for the same input. A `keymap` does the same for 64-bit keys such as
+ * a (person, session) pair.
+ *
+ * Ownership: the table copies each string into its arena once; strtab_get() returns a
+ * pointer that lives as long as that arena. Tables are freed with their *_free function;
+ * the arena is the caller's.
+ */
+#ifndef IMPACT_INTERN_H
+#define IMPACT_INTERN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define INTERN_NONE UINT32_MAX
+
+struct arena;
+struct strtab;
+
+struct strtab *strtab_new(struct arena *arena);
+/* Returns the id of `text[0..len)`, adding it if new (*added tells which; may be NULL). */
+uint32_t strtab_intern(struct strtab *tab, const char *text, size_t len, bool *added);
+/* Returns the id of `text[0..len)` or INTERN_NONE. */
+uint32_t strtab_find(const struct strtab *tab, const char *text, size_t len);
+const char *strtab_get(const struct strtab *tab, uint32_t id);
+uint32_t strtab_count(const struct strtab *tab);
+void strtab_free(struct strtab *tab);
+
+struct keymap;
+
+struct keymap *keymap_new(void);
+uint32_t keymap_intern(struct keymap *map, uint64_t key, bool *added);
+uint32_t keymap_find(const struct keymap *map, uint64_t key);
+uint32_t keymap_count(const struct keymap *map);
+void keymap_free(struct keymap *map);
+
+/* 64-bit hash of a byte string (FNV-1a with a final avalanche); exposed for tests. */
+uint64_t intern_hash_bytes(const void *data, size_t len);
+
+#endif
