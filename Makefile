@@ -21,7 +21,7 @@ OPT := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 SAN_LDFLAGS := -fsanitize=address,undefined
 endif
 # Recursive (=) so pkg-config runs when a recipe needs the flags, after `make deps`.
-CPPFLAGS = -I. -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
+CPPFLAGS = -I. -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
 CFLAGS = $(WARN) $(OPT) -MMD -MP
 LDFLAGS = $(SAN_LDFLAGS)
 LDLIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
@@ -48,8 +48,8 @@ test: deps
 
 check: unit e2e
 
-unit: $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+unit: $(UNIT_BIN) $(BUILD)/impact
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; IMPACT_BIN=$(BUILD)/impact $$t; done
 
 e2e: $(BUILD)/impact
 	@tests/e2e/run.sh $(BUILD)/impact

@@ -4,10 +4,10 @@
  * differences are integer operations and a date costs four bytes.
  *
  * date_parse() accepts, always day first: YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY,
- * DD/MM/YY (and the same with - or .), one-digit days and months, Excel serial day numbers
- * (1900 date system, 1 … 2958465, optional fraction), each optionally followed by a time
- * after a space or 'T'. Two-digit years 00–68 are 2000–2068, 69–99 are 1969–1999 (the POSIX
- * strptime %y rule).
+ * DD/MM/YY (and the same with - or .), one-digit days and months — each optionally
+ * followed by a time after a space or 'T' — and Excel serial day numbers (1900 date system,
+ * 1 … 2958465, the time of day as a fraction: "43466.5"). Two-digit years 00–68 are 2000–2068,
+ * 69–99 are 1969–1999 (the POSIX strptime %y rule).
  */
 #ifndef IMPACT_DATES_H
 #define IMPACT_DATES_H

@@ -5,16 +5,23 @@
 #include <stdio.h>
 #include <string.h>
 
-int impact_fail(struct impact_error *err, const char *stage, const char *file, long line,
-                long column, const char *fmt, ...)
+int impact_vfail(struct impact_error *err, const char *stage, const char *file, long line,
+                 long column, const char *fmt, va_list args)
 {
-    va_list args;
     err->stage = stage;
     snprintf(err->file, sizeof err->file, "%s", file ? file : "");
     err->line = line;
     err->column = column;
-    va_start(args, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, args);
+    return IMPACT_FAIL;
+}
+
+int impact_fail(struct impact_error *err, const char *stage, const char *file, long line,
+                long column, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    impact_vfail(err, stage, file, line, column, fmt, args);
     va_end(args);
     return IMPACT_FAIL;
 }
@@ -28,6 +35,6 @@ void impact_error_format(const struct impact_error *err, char *buf, unsigned lon
         snprintf(where, sizeof where, "%s:%ld: ", err->file, err->line);
     else if (err->file[0])
         snprintf(where, sizeof where, "%s: ", err->file);
-    snprintf(buf, size, "%s%s%s%s", where, err->stage ? err->stage : "",
-             err->stage ? ": " : "", err->message);
+    snprintf(buf, size, "%s%s%s%s", where, err->stage ? err->stage : "", err->stage ? ": " : "",
+             err->message);
 }

@@ -91,8 +91,8 @@ struct projection {
     const char *reason; /* static text when not defined ("flat or falling trend", …) */
     int quarters_used;
     double slope_per_quarter;
-    day_t date;              /* projected day the target is reached */
-    bool has_band;           /* earliest/latest from the fit's 95 % band */
+    day_t date;    /* projected day the target is reached */
+    bool has_band; /* earliest/latest from the fit's 95 % band */
     day_t earliest, latest;
     bool on_track; /* date <= deadline */
 };
@@ -102,8 +102,8 @@ struct target_progress {
     long target;      /* 0 when none is set */
     size_t n_quarters;
     struct quarter_point *quarters;
-    long reached;              /* at the last quarter with data */
-    double progress;           /* reached / target */
+    long reached;    /* at the last quarter with data */
+    double progress; /* reached / target */
     day_t last_quarter_end;
     struct projection projection;
 };

@@ -7,18 +7,30 @@
 /* Base letters for U+00C0 … U+017F (Latin-1 Supplement letters and Latin Extended-A).
  * Two-letter entries are ligatures. Entries are upper-case; NULL means "keep as is". */
 static const char *const latin_base[0x180 - 0xC0] = {
-    /* C0 */ "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
-    /* D0 */ "D", "N", "O", "O", "O", "O", "O", NULL, "O", "U", "U", "U", "U", "Y", "TH", "SS",
-    /* E0 */ "A", "A", "A", "A", "A", "A", "AE", "C", "E", "E", "E", "E", "I", "I", "I", "I",
-    /* F0 */ "D", "N", "O", "O", "O", "O", "O", NULL, "O", "U", "U", "U", "U", "Y", "TH", "Y",
-    /* 100 */ "A", "A", "A", "A", "A", "A", "C", "C", "C", "C", "C", "C", "C", "C", "D", "D",
-    /* 110 */ "D", "D", "E", "E", "E", "E", "E", "E", "E", "E", "E", "E", "G", "G", "G", "G",
-    /* 120 */ "G", "G", "G", "G", "H", "H", "H", "H", "I", "I", "I", "I", "I", "I", "I", "I",
-    /* 130 */ "I", "I", "IJ", "IJ", "J", "J", "K", "K", "K", "L", "L", "L", "L", "L", "L", "L",
-    /* 140 */ "L", "L", "L", "N", "N", "N", "N", "N", "N", "N", "N", "N", "O", "O", "O", "O",
-    /* 150 */ "O", "O", "OE", "OE", "R", "R", "R", "R", "R", "R", "S", "S", "S", "S", "S", "S",
-    /* 160 */ "S", "S", "T", "T", "T", "T", "T", "T", "U", "U", "U", "U", "U", "U", "U", "U",
-    /* 170 */ "U", "U", "U", "U", "W", "W", "Y", "Y", "Y", "Z", "Z", "Z", "Z", "Z", "Z", "S",
+    /* C0 */ "A",  "A", "A",  "A",  "A", "A", "AE", "C",
+    "E",           "E", "E",  "E",  "I", "I", "I",  "I",
+    /* D0 */ "D",  "N", "O",  "O",  "O", "O", "O",  NULL,
+    "O",           "U", "U",  "U",  "U", "Y", "TH", "SS",
+    /* E0 */ "A",  "A", "A",  "A",  "A", "A", "AE", "C",
+    "E",           "E", "E",  "E",  "I", "I", "I",  "I",
+    /* F0 */ "D",  "N", "O",  "O",  "O", "O", "O",  NULL,
+    "O",           "U", "U",  "U",  "U", "Y", "TH", "Y",
+    /* 100 */ "A", "A", "A",  "A",  "A", "A", "C",  "C",
+    "C",           "C", "C",  "C",  "C", "C", "D",  "D",
+    /* 110 */ "D", "D", "E",  "E",  "E", "E", "E",  "E",
+    "E",           "E", "E",  "E",  "G", "G", "G",  "G",
+    /* 120 */ "G", "G", "G",  "G",  "H", "H", "H",  "H",
+    "I",           "I", "I",  "I",  "I", "I", "I",  "I",
+    /* 130 */ "I", "I", "IJ", "IJ", "J", "J", "K",  "K",
+    "K",           "L", "L",  "L",  "L", "L", "L",  "L",
+    /* 140 */ "L", "L", "L",  "N",  "N", "N", "N",  "N",
+    "N",           "N", "N",  "N",  "O", "O", "O",  "O",
+    /* 150 */ "O", "O", "OE", "OE", "R", "R", "R",  "R",
+    "R",           "R", "S",  "S",  "S", "S", "S",  "S",
+    /* 160 */ "S", "S", "T",  "T",  "T", "T", "T",  "T",
+    "U",           "U", "U",  "U",  "U", "U", "U",  "U",
+    /* 170 */ "U", "U", "U",  "U",  "W", "W", "Y",  "Y",
+    "Y",           "Z", "Z",  "Z",  "Z", "Z", "Z",  "S",
 };
 
 /* Decodes one UTF-8 sequence at s (len bytes left). Returns its length, 0 if malformed. */
@@ -65,15 +77,21 @@ struct sink {
     char *out;
     size_t cap, len;
     bool pending_space;
+    bool full; /* something did not fit: truncated, nothing more is written */
 };
 
+/* Writes the pending space (if any) and `bytes` together, or nothing: a truncated result is
+ * a prefix of the full one, never ends with a space and never cuts a code point. */
 static void put_bytes(struct sink *k, const char *bytes, size_t n)
 {
-    if (k->pending_space && k->len > 0 && k->len + 1 < k->cap)
-        k->out[k->len++] = ' ';
+    size_t space = k->pending_space && k->len > 0;
     k->pending_space = false;
-    if (k->len + n >= k->cap)
+    if (k->full || k->len + space + n >= k->cap) {
+        k->full = true;
         return;
+    }
+    if (space)
+        k->out[k->len++] = ' ';
     memcpy(k->out + k->len, bytes, n);
     k->len += n;
 }
@@ -122,7 +140,7 @@ static void fold_code_point(struct sink *k, uint32_t cp, const unsigned char *ra
 
 static size_t fold(const char *in, size_t len, char *out, size_t cap, bool name)
 {
-    struct sink k = {out, cap, 0, false};
+    struct sink k = {out, cap, 0, false, false};
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0;
     while (i < len) {

@@ -39,7 +39,7 @@ struct strtab {
     struct arena *arena;
     struct str_entry *entries; /* by id */
     size_t count, capacity;
-    uint32_t *slots; /* id + 1, 0 = empty */
+    uint32_t *slots;   /* id + 1, 0 = empty */
     size_t slot_count; /* power of two */
 };
 

@@ -146,4 +146,37 @@ struct dataset {
     const char *const *site_names; /* in first-seen order */
 };
 
+/* ---- what the join found, for the quality report ---- */
+
+struct probable_duplicate {
+    uint32_t person_a, person_b;          /* dataset person indices, a < b */
+    int distance;                         /* edit distance between the folded "LAST|FIRST" parts */
+    struct row_origin origin_a, origin_b; /* first row seen with each name key */
+    const char *name_key_a, *name_key_b;  /* identifying: for restricted outputs only */
+};
+
+struct join_stats {
+    size_t n_files;
+    unsigned long *rows_accepted;  /* per input file index */
+    unsigned long *rows_duplicate; /* per input file index */
+    unsigned long identity_links;  /* name keys linked to a participant id */
+    unsigned long name_key_conflicts;
+    unsigned long outcomes_unmatched;
+    size_t n_probable_duplicates;
+    struct probable_duplicate *probable_duplicates;
+};
+
+/* One input as the reports show it; the pipeline fills it from ingest, join and quality. */
+struct input_summary {
+    const char *path;
+    const char *kind;     /* "attendance" or "outcome" */
+    const char *encoding; /* as detected or configured */
+    char delimiter;
+    char sha256[65];
+    unsigned long rows_read;
+    unsigned long rows_accepted;
+    unsigned long rows_rejected; /* filled by quality_reconcile from the rejects received */
+    unsigned long rows_duplicate;
+};
+
 #endif

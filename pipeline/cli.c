@@ -1,0 +1,153 @@
+/* cli.c — parsing the command line, running the command, printing the summary. */
+#include "pipeline/cli.h"
+
+#include "pipeline/config.h"
+#include "pipeline/run.h"
+#include "stages/common/numfmt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define IMPACT_VERSION "0.1.0"
+
+void cli_usage(void)
+{
+    fputs("usage: impact run --config FILE [--output DIR] [--quiet]\n"
+          "       impact validate --config FILE [--output DIR] [--quiet]\n"
+          "       impact --help | --version\n"
+          "\n"
+          "  run       read the exports named in the config, compute the indicators, write\n"
+          "            indicators.json, charts/ and quality/ into the output folder\n"
+          "  validate  read and clean the exports only and write quality/; exits with 3\n"
+          "            when more rows are rejected than validate.max_reject_share allows\n",
+          stdout);
+}
+
+int cli_parse(int argc, char **argv, struct cli_args *args, struct impact_error *err)
+{
+    *args = (struct cli_args){.command = CLI_HELP};
+    if (argc < 2)
+        return impact_fail(err, "usage", NULL, 0, 0, "expected a command: run or validate");
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+        return IMPACT_OK;
+    if (!strcmp(cmd, "--version")) {
+        args->command = CLI_VERSION;
+        return IMPACT_OK;
+    }
+    if (strcmp(cmd, "run") && strcmp(cmd, "validate"))
+        return impact_fail(err, "usage", NULL, 0, 0,
+                           "unknown command \"%s\" (expected run or validate)", cmd);
+    args->command = strcmp(cmd, "run") == 0 ? CLI_RUN : CLI_VALIDATE;
+    for (int i = 2; i < argc; i++) {
+        bool has_value = i + 1 < argc;
+        if (!strcmp(argv[i], "--config") && has_value)
+            args->config_path = argv[++i];
+        else if (!strcmp(argv[i], "--output") && has_value)
+            args->output_dir = argv[++i];
+        else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
+            args->quiet = true;
+        else
+            return impact_fail(err, "usage", NULL, 0, 0, "unexpected argument \"%s\"", argv[i]);
+    }
+    if (!args->config_path)
+        return impact_fail(err, "usage", NULL, 0, 0, "expected --config FILE");
+    return IMPACT_OK;
+}
+
+/* ---- summary ---- */
+
+static void print_inputs(const struct run_summary *s)
+{
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const struct input_summary *in = &s->inputs[i];
+        fprintf(stderr,
+                "  %s (%s, %s, '%s'): %lu rows = %lu accepted + %lu rejected + %lu "
+                "duplicate\n",
+                in->path, in->kind, in->encoding,
+                in->delimiter == '\t' ? "\\t" : (char[2]){in->delimiter, 0}, in->rows_read,
+                in->rows_accepted, in->rows_rejected, in->rows_duplicate);
+    }
+    fprintf(stderr, "  %lu warnings, %lu probable duplicate people to review\n", s->warnings,
+            s->probable_duplicates);
+}
+
+static void print_headline(const struct run_summary *s)
+{
+    const struct period_figures *p = &s->last_period;
+    const struct rate *emp = &p->rates[RATE_EMPLOYMENT];
+    fprintf(stderr, "%s: %ld beneficiaries (%ld new), %ld cumulative since the start\n", p->label,
+            p->counts[COUNT_BENEFICIARIES], p->counts[COUNT_NEW_BENEFICIARIES],
+            p->counts[COUNT_CUMULATIVE_BENEFICIARIES]);
+    if (emp->defined)
+        fprintf(stderr, "  employment: %.1f %% (%.1f–%.1f) of %ld persons with a known situation\n",
+                100 * emp->rate, 100 * emp->ci_low, 100 * emp->ci_high, emp->denominator);
+    const struct target_progress *t = &s->target;
+    if (t->target <= 0)
+        return;
+    char as_of[11] = "", projected[11] = "";
+    if (t->last_quarter_end != DAY_NONE)
+        date_format_iso(t->last_quarter_end, as_of);
+    fprintf(stderr, "target: %ld of %ld persons (%.1f %%) at %s", t->reached, t->target,
+            100 * t->progress, as_of);
+    if (t->projection.defined) {
+        date_format_iso(t->projection.date, projected);
+        fprintf(stderr, "; trend reaches it on %s (%s)", projected,
+                t->projection.on_track ? "on track" : "after the deadline");
+    } else if (t->projection.reason) {
+        fprintf(stderr, "; projection: %s", t->projection.reason);
+    }
+    fputc('\n', stderr);
+}
+
+static void print_summary(const struct run_summary *s, enum cli_command cmd)
+{
+    fprintf(stderr, "impact: %zu input%s\n", s->n_inputs, s->n_inputs == 1 ? "" : "s");
+    print_inputs(s);
+    if (cmd == CLI_RUN && s->has_period)
+        print_headline(s);
+    if (cmd == CLI_RUN)
+        fprintf(stderr, "written: %s/indicators.json, %s/charts/ (%d charts), %s/quality/\n",
+                s->out_dir, s->out_dir, s->n_charts, s->out_dir);
+    else
+        fprintf(stderr, "written: %s/quality/\n", s->out_dir);
+}
+
+static int check_threshold(const struct config *cfg, const struct run_summary *s)
+{
+    double share = s->rows_read ? (double)s->rows_rejected / (double)s->rows_read : 0;
+    if (share <= cfg->max_reject_share)
+        return EXIT_OK;
+    fprintf(stderr,
+            "impact: %lu of %lu rows rejected (%.1f %%), above validate.max_reject_share "
+            "(%.1f %%): see %s/quality/rejects.csv\n",
+            s->rows_rejected, s->rows_read, 100 * share, 100 * cfg->max_reject_share, s->out_dir);
+    return EXIT_THRESHOLD;
+}
+
+int cli_execute(const struct cli_args *args, struct impact_error *err)
+{
+    struct config cfg;
+    struct run_summary summary = {0};
+    int exit_status = EXIT_OK;
+    if (config_load(args->config_path, &cfg, err) != IMPACT_OK) {
+        config_free(&cfg);
+        return EXIT_ERROR;
+    }
+    if (args->output_dir)
+        cfg.output_dir = args->output_dir;
+    for (size_t i = 0; i < cfg.n_warnings; i++)
+        fprintf(stderr, "impact: warning: %s\n", cfg.warnings[i]);
+    enum run_mode mode = args->command == CLI_RUN ? RUN_FULL : RUN_VALIDATE;
+    if (pipeline_run(&cfg, mode, &summary, err) != IMPACT_OK) {
+        exit_status = EXIT_ERROR;
+    } else {
+        if (!args->quiet)
+            print_summary(&summary, args->command);
+        if (mode == RUN_VALIDATE)
+            exit_status = check_threshold(&cfg, &summary);
+    }
+    run_summary_free(&summary);
+    config_free(&cfg);
+    return exit_status;
+}

@@ -1,0 +1,32 @@
+/* cli.h — the command line: `impact run|validate --config FILE [--output DIR] [--quiet]`.
+ * The driver's only printing happens here and in main.c (errors, warnings, the summary). */
+#ifndef IMPACT_CLI_H
+#define IMPACT_CLI_H
+
+#include "stages/common/error.h"
+
+#include <stdbool.h>
+
+enum cli_command { CLI_RUN, CLI_VALIDATE, CLI_HELP, CLI_VERSION };
+
+/* Exit statuses of build/impact. */
+enum {
+    EXIT_OK = 0,
+    EXIT_ERROR = 1,     /* bad config, unreadable input, failed write: message printed */
+    EXIT_USAGE = 2,     /* wrong command line */
+    EXIT_THRESHOLD = 3, /* validate: too many rows rejected */
+};
+
+struct cli_args {
+    enum cli_command command;
+    const char *config_path;
+    const char *output_dir; /* overrides the config's output_dir when set */
+    bool quiet;
+};
+
+int cli_parse(int argc, char **argv, struct cli_args *args, struct impact_error *err);
+/* Runs the command; returns an exit status. Prints the summary; fills err on EXIT_ERROR. */
+int cli_execute(const struct cli_args *args, struct impact_error *err);
+void cli_usage(void);
+
+#endif

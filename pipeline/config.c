@@ -1,0 +1,517 @@
+/* config.c — reading and checking the JSON config with jansson. Each section has one
+ * loader function; each reports the JSON path of what is wrong. */
+#include "pipeline/config.h"
+
+#include "stages/common/arena.h"
+#include "stages/common/fold.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char STAGE[] = "config";
+
+struct loader {
+    struct config *cfg;
+    struct impact_error *err;
+    int status;
+    char dir[IMPACT_PATH_MAX]; /* folder of the config file, for relative paths */
+};
+
+__attribute__((format(printf, 3, 4))) static void fail(struct loader *l, const char *json_path,
+                                                       const char *fmt, ...)
+{
+    char what[512];
+    va_list args;
+    va_start(args, fmt);
+    vsnprintf(what, sizeof what, fmt, args);
+    va_end(args);
+    if (l->status == IMPACT_OK)
+        impact_fail(l->err, STAGE, l->cfg->path, 0, 0, "%s: %s", json_path, what);
+    l->status = IMPACT_FAIL;
+}
+
+static void warn(struct loader *l, const char *text)
+{
+    struct config *c = l->cfg;
+    c->warnings = xrealloc(c->warnings, (c->n_warnings + 1) * sizeof *c->warnings);
+    c->warnings[c->n_warnings++] = arena_strdup(c->arena, text);
+}
+
+static const char *join_path(struct loader *l, const char *parent, const char *key)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s%s%s", parent, *parent ? "." : "", key);
+    return arena_strdup(l->cfg->arena, buf);
+}
+
+static const char *index_path(struct loader *l, const char *parent, size_t i)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s[%zu]", parent, i);
+    return arena_strdup(l->cfg->arena, buf);
+}
+
+/* ---- unknown keys ---- */
+
+static const char *closest_key(const char *key, const char *const *known)
+{
+    const char *best = NULL;
+    int best_distance = 3;
+    for (size_t i = 0; known[i]; i++) {
+        int d = fold_edit_distance(key, known[i], 2);
+        if (d < best_distance)
+            best = known[i], best_distance = d;
+    }
+    return best;
+}
+
+/* Keys starting with "_" or "//" are comments and are ignored. */
+static void check_keys(struct loader *l, json_t *obj, const char *path, const char *const *known)
+{
+    const char *key;
+    json_t *value;
+    json_object_foreach(obj, key, value)
+    {
+        (void)value;
+        bool found = key[0] == '_' || strncmp(key, "//", 2) == 0;
+        for (size_t i = 0; known[i] && !found; i++)
+            found = strcmp(key, known[i]) == 0;
+        if (found)
+            continue;
+        char text[512];
+        const char *near = closest_key(key, known);
+        snprintf(text, sizeof text, "%s: unknown key \"%s\" in %s ignored%s%s%s", l->cfg->path, key,
+                 *path ? path : "the top level", near ? " (did you mean \"" : "", near ? near : "",
+                 near ? "\"?)" : "");
+        warn(l, text);
+    }
+}
+
+/* ---- typed getters: absent keys give the default; wrong types fail with the path ---- */
+
+static json_t *get(struct loader *l, json_t *obj, const char *key, json_type type, const char *path,
+                   const char *expected)
+{
+    json_t *v = obj ? json_object_get(obj, key) : NULL;
+    if (!v || json_is_null(v))
+        return NULL;
+    bool ok = json_typeof(v) == type || (type == JSON_REAL && json_is_number(v)) ||
+              (type == JSON_TRUE && json_is_boolean(v));
+    if (!ok) {
+        fail(l, join_path(l, path, key), "expected %s", expected);
+        return NULL;
+    }
+    return v;
+}
+
+static const char *get_string(struct loader *l, json_t *obj, const char *key, const char *path,
+                              const char *fallback)
+{
+    json_t *v = get(l, obj, key, JSON_STRING, path, "a string");
+    return v ? arena_strdup(l->cfg->arena, json_string_value(v)) : fallback;
+}
+
+static double get_number(struct loader *l, json_t *obj, const char *key, const char *path,
+                         double fallback, double min, double max)
+{
+    json_t *v = get(l, obj, key, JSON_REAL, path, "a number");
+    double x = v ? json_number_value(v) : fallback;
+    if (v && (x < min || x > max))
+        fail(l, join_path(l, path, key), "expected a number from %g to %g, found %g", min, max, x);
+    return x;
+}
+
+static day_t get_date(struct loader *l, json_t *obj, const char *key, const char *path)
+{
+    const char *text = get_string(l, obj, key, path, NULL);
+    day_t day = DAY_NONE;
+    const char *why = "";
+    if (text && date_parse(text, strlen(text), &day, &why) != DATE_OK) {
+        fail(l, join_path(l, path, key), "expected a date such as \"2019-12-31\" (%s)", why);
+        day = DAY_NONE;
+    }
+    return day;
+}
+
+static const char *resolve(struct loader *l, const char *path)
+{
+    if (path[0] == '/' || !l->dir[0])
+        return arena_strdup(l->cfg->arena, path);
+    size_t n = strlen(l->dir) + strlen(path) + 2;
+    char *full = arena_alloc(l->cfg->arena, n);
+    snprintf(full, n, "%s/%s", l->dir, path);
+    return full;
+}
+
+/* ---- sections ---- */
+
+static int field_by_name(const char *name)
+{
+    for (int f = 0; f < FIELD_COUNT; f++)
+        if (strcmp(record_field_names[f], name) == 0)
+            return f;
+    return -1;
+}
+
+static void load_columns(struct loader *l, json_t *obj, const char *path, struct ingest_source *s)
+{
+    json_t *cols = get(l, obj, "columns", JSON_OBJECT, path, "an object of header: field");
+    const char *cols_path = join_path(l, path, "columns");
+    struct column_mapping *map =
+        arena_alloc(l->cfg->arena, (json_object_size(cols) + 1) * sizeof *map);
+    const char *header;
+    json_t *value;
+    size_t n = 0;
+    json_object_foreach(cols, header, value)
+    {
+        int f = json_is_string(value) ? field_by_name(json_string_value(value)) : -1;
+        if (f < 0) {
+            fail(l, join_path(l, cols_path, header),
+                 "expected a canonical field name such as \"session_date\" (see docs/config.md)");
+            break;
+        }
+        map[n++] = (struct column_mapping){arena_strdup(l->cfg->arena, header), (enum field)f};
+    }
+    s->columns = map;
+    s->n_columns = n;
+}
+
+static void load_input(struct loader *l, json_t *obj, const char *path, size_t index)
+{
+    static const char *const known[] = {"kind", "path", "encoding", "delimiter", "columns", NULL};
+    struct config_input *in = &l->cfg->inputs[index];
+    struct ingest_source *s = &in->source;
+    if (!json_is_object(obj)) {
+        fail(l, path, "expected an object with \"kind\" and \"path\"");
+        return;
+    }
+    check_keys(l, obj, path, known);
+    const char *kind = get_string(l, obj, "kind", path, NULL);
+    const char *file = get_string(l, obj, "path", path, NULL);
+    const char *encoding = get_string(l, obj, "encoding", path, "auto");
+    const char *delimiter = get_string(l, obj, "delimiter", path, "auto");
+    s->file_index = (uint16_t)index;
+    if (!kind || (strcmp(kind, "attendance") && strcmp(kind, "outcome")))
+        fail(l, join_path(l, path, "kind"), "expected \"attendance\" or \"outcome\"");
+    if (!file)
+        fail(l, join_path(l, path, "path"), "expected a string (the export's file path)");
+    if (l->status != IMPACT_OK)
+        return;
+    s->kind = strcmp(kind, "attendance") == 0 ? INPUT_ATTENDANCE : INPUT_OUTCOME;
+    in->display_path = file;
+    s->path = resolve(l, file);
+    if (!strcmp(encoding, "auto") || !strcmp(encoding, "utf-8") ||
+        !strcmp(encoding, "windows-1252"))
+        s->encoding = !strcmp(encoding, "auto")    ? INGEST_ENCODING_AUTO
+                      : !strcmp(encoding, "utf-8") ? INGEST_ENCODING_UTF8
+                                                   : INGEST_ENCODING_CP1252;
+    else
+        fail(l, join_path(l, path, "encoding"), "expected \"auto\", \"utf-8\" or \"windows-1252\"");
+    if (strcmp(delimiter, "auto") == 0)
+        s->delimiter = 0;
+    else if (strlen(delimiter) == 1 && strchr(",;\t|", delimiter[0]))
+        s->delimiter = delimiter[0];
+    else
+        fail(l, join_path(l, path, "delimiter"),
+             "expected \"auto\", \",\", \";\", \"|\" or \"\\t\"");
+    load_columns(l, obj, path, s);
+}
+
+static void load_inputs(struct loader *l, json_t *root)
+{
+    json_t *arr = get(l, root, "inputs", JSON_ARRAY, "", "an array of inputs");
+    if (l->status == IMPACT_OK && (!arr || json_array_size(arr) == 0)) {
+        fail(l, "inputs", "expected at least one input (an attendance export)");
+        return;
+    }
+    if (l->status != IMPACT_OK)
+        return;
+    if (json_array_size(arr) > 1000) {
+        fail(l, "inputs", "expected at most 1000 inputs");
+        return;
+    }
+    struct config *c = l->cfg;
+    c->n_inputs = json_array_size(arr);
+    c->inputs = arena_alloc(c->arena, c->n_inputs * sizeof *c->inputs);
+    bool has_attendance = false;
+    for (size_t i = 0; i < c->n_inputs && l->status == IMPACT_OK; i++) {
+        load_input(l, json_array_get(arr, i), index_path(l, "inputs", i), i);
+        has_attendance |= c->inputs[i].source.kind == INPUT_ATTENDANCE;
+    }
+    if (l->status == IMPACT_OK && !has_attendance)
+        fail(l, "inputs", "expected at least one input of kind \"attendance\"");
+}
+
+/* labels.<kind>.<value>: [text, …] */
+struct label_group {
+    const char *kind_key;
+    enum label_kind kind;
+    const char *value_keys[4];
+    int values[4];
+};
+
+static const struct label_group label_groups[] = {
+    {"status",
+     LABEL_STATUS,
+     {"present", "absent", "excused", NULL},
+     {PRESENCE_PRESENT, PRESENCE_ABSENT, PRESENCE_EXCUSED, 0}},
+    {"role", LABEL_ROLE, {"youth", "parent", NULL, NULL}, {ROLE_YOUTH, ROLE_PARENT, 0, 0}},
+    {"sex", LABEL_SEX, {"F", "M", NULL, NULL}, {SEX_F, SEX_M, 0, 0}},
+    {"qpv", LABEL_QPV, {"yes", "no", NULL, NULL}, {QPV_YES, QPV_NO, 0, 0}},
+};
+
+static void add_label(struct loader *l, enum label_kind kind, const char *text, int value)
+{
+    struct clean_options *o = &l->cfg->clean;
+    struct clean_label *labels = (struct clean_label *)o->labels;
+    labels = xrealloc(labels, (o->n_labels + 1) * sizeof *labels);
+    labels[o->n_labels++] = (struct clean_label){kind, arena_strdup(l->cfg->arena, text), value};
+    o->labels = labels;
+}
+
+static void load_label_group(struct loader *l, json_t *labels, const struct label_group *g)
+{
+    const char *path = join_path(l, "labels", g->kind_key);
+    json_t *obj = get(l, labels, g->kind_key, JSON_OBJECT, "labels", "an object");
+    if (!obj)
+        return;
+    check_keys(l, obj, path, g->value_keys);
+    for (int v = 0; v < 4 && g->value_keys[v]; v++) {
+        const char *vpath = join_path(l, path, g->value_keys[v]);
+        json_t *arr = get(l, obj, g->value_keys[v], JSON_ARRAY, path, "an array of strings");
+        for (size_t i = 0; arr && i < json_array_size(arr); i++) {
+            json_t *item = json_array_get(arr, i);
+            if (!json_is_string(item)) {
+                fail(l, index_path(l, vpath, i), "expected a string");
+                return;
+            }
+            add_label(l, g->kind, json_string_value(item), g->values[v]);
+        }
+    }
+}
+
+static void load_labels(struct loader *l, json_t *root)
+{
+    static const char *const known[] = {"status", "role", "sex", "qpv", NULL};
+    json_t *labels = get(l, root, "labels", JSON_OBJECT, "", "an object");
+    if (!labels)
+        return;
+    check_keys(l, labels, "labels", known);
+    for (size_t g = 0; g < sizeof label_groups / sizeof label_groups[0]; g++)
+        load_label_group(l, labels, &label_groups[g]);
+}
+
+static void load_situations(struct loader *l, json_t *root)
+{
+    json_t *obj = get(l, root, "situations", JSON_OBJECT, "", "an object of label: category");
+    struct clean_options *o = &l->cfg->clean;
+    struct clean_situation *list = xcalloc(json_object_size(obj) + 1, sizeof *list);
+    const char *label;
+    json_t *value;
+    json_object_foreach(obj, label, value)
+    {
+        int cat = -1;
+        for (int k = 0; k < CATEGORY_COUNT && json_is_string(value); k++)
+            if (strcmp(clean_category_names[k], json_string_value(value)) == 0)
+                cat = k;
+        if (cat < 0) {
+            fail(l, join_path(l, "situations", label),
+                 "expected one of \"employment\", \"training\", \"education\", \"unemployed\", "
+                 "\"inactive\", \"unknown\"");
+            break;
+        }
+        list[o->n_situations++] =
+            (struct clean_situation){arena_strdup(l->cfg->arena, label), (enum category)cat};
+    }
+    o->situations = list;
+}
+
+static void load_qpv_codes(struct loader *l, json_t *root)
+{
+    json_t *arr = get(l, root, "qpv_codes", JSON_ARRAY, "", "an array of QPV codes");
+    struct clean_options *o = &l->cfg->clean;
+    const char **codes = xcalloc(json_array_size(arr) + 1, sizeof *codes);
+    for (size_t i = 0; arr && i < json_array_size(arr); i++) {
+        json_t *item = json_array_get(arr, i);
+        if (!json_is_string(item)) {
+            fail(l, index_path(l, "qpv_codes", i), "expected a string such as \"QP013055\"");
+            break;
+        }
+        codes[o->n_qpv_codes++] = arena_strdup(l->cfg->arena, json_string_value(item));
+    }
+    o->qpv_codes = codes;
+}
+
+static void load_window_and_periods(struct loader *l, json_t *root)
+{
+    static const char *const window_keys[] = {"first", "last", NULL};
+    static const char *const period_keys[] = {"kind", "start_month", NULL};
+    struct config *c = l->cfg;
+    json_t *window = get(l, root, "window", JSON_OBJECT, "", "an object with first and last");
+    json_t *periods = get(l, root, "periods", JSON_OBJECT, "", "an object");
+    if (window)
+        check_keys(l, window, "window", window_keys);
+    if (periods)
+        check_keys(l, periods, "periods", period_keys);
+    c->clean.window_first = c->indicators.first = get_date(l, window, "first", "window");
+    c->clean.window_last = c->indicators.last = get_date(l, window, "last", "window");
+    if (c->clean.window_first != DAY_NONE && c->clean.window_last != DAY_NONE &&
+        c->clean.window_last < c->clean.window_first)
+        fail(l, "window.last", "expected a date on or after window.first");
+    const char *kind = get_string(l, periods, "kind", "periods", "calendar");
+    c->indicators.school_year_start_month =
+        (int)get_number(l, periods, "start_month", "periods", 9, 1, 12);
+    if (strcmp(kind, "calendar") == 0)
+        c->indicators.period_kind = PERIOD_CALENDAR_YEAR;
+    else if (strcmp(kind, "school_year") == 0)
+        c->indicators.period_kind = PERIOD_SCHOOL_YEAR;
+    else
+        fail(l, "periods.kind", "expected \"calendar\" or \"school_year\"");
+}
+
+static void load_target_roles(struct loader *l, json_t *target)
+{
+    struct indicators_options *o = &l->cfg->indicators;
+    json_t *roles = get(l, target, "roles", JSON_ARRAY, "target", "an array of roles");
+    if (!roles) {
+        o->target_roles[ROLE_YOUTH] = o->target_roles[ROLE_PARENT] = true;
+        return;
+    }
+    for (size_t i = 0; i < json_array_size(roles); i++) {
+        json_t *item = json_array_get(roles, i);
+        int role = -1;
+        for (int r = 0; r < ROLE_COUNT && json_is_string(item); r++)
+            if (strcmp(figures_role_names[r], json_string_value(item)) == 0)
+                role = r;
+        if (role < 0) {
+            fail(l, index_path(l, "target.roles", i),
+                 "expected \"youth\", \"parent\" or \"unknown\"");
+            return;
+        }
+        o->target_roles[role] = true;
+    }
+}
+
+static void load_site_targets(struct loader *l, json_t *target)
+{
+    json_t *sites = get(l, target, "sites", JSON_OBJECT, "target", "an object of site: target");
+    struct indicators_options *o = &l->cfg->indicators;
+    struct site_target *list = xcalloc(json_object_size(sites) + 1, sizeof *list);
+    const char *site;
+    json_t *value;
+    json_object_foreach(sites, site, value)
+    {
+        if (!json_is_integer(value) || json_integer_value(value) < 0) {
+            fail(l, join_path(l, "target.sites", site), "expected a whole number of persons ≥ 0");
+            break;
+        }
+        list[o->n_site_targets++] = (struct site_target){arena_strdup(l->cfg->arena, site),
+                                                         (long)json_integer_value(value)};
+    }
+    o->site_targets = list;
+}
+
+static void load_target(struct loader *l, json_t *root)
+{
+    static const char *const known[] = {"total", "deadline",       "roles",
+                                        "sites", "trend_quarters", NULL};
+    struct indicators_options *o = &l->cfg->indicators;
+    json_t *target = get(l, root, "target", JSON_OBJECT, "", "an object");
+    if (target)
+        check_keys(l, target, "target", known);
+    json_t *total = get(l, target, "total", JSON_INTEGER, "target", "a whole number of persons");
+    o->target = total ? (long)json_integer_value(total) : 0;
+    if (o->target < 0)
+        fail(l, "target.total", "expected a whole number of persons ≥ 0, found %ld", o->target);
+    o->deadline = get_date(l, target, "deadline", "target");
+    o->trend_quarters = (int)get_number(l, target, "trend_quarters", "target", 4, 2, 400);
+    if (o->deadline != DAY_NONE && o->first != DAY_NONE && o->deadline < o->first)
+        fail(l, "target.deadline", "expected a date on or after window.first");
+    load_target_roles(l, target);
+    load_site_targets(l, target);
+}
+
+static void load_presentation(struct loader *l, json_t *root)
+{
+    static const char *const chart_keys[] = {"language", "width", "height", NULL};
+    static const char *const stats_keys[] = {"confidence", NULL};
+    static const char *const validate_keys[] = {"max_reject_share", NULL};
+    struct config *c = l->cfg;
+    json_t *charts = get(l, root, "charts", JSON_OBJECT, "", "an object");
+    json_t *stats = get(l, root, "statistics", JSON_OBJECT, "", "an object");
+    json_t *validate = get(l, root, "validate", JSON_OBJECT, "", "an object");
+    if (charts)
+        check_keys(l, charts, "charts", chart_keys);
+    if (stats)
+        check_keys(l, stats, "statistics", stats_keys);
+    if (validate)
+        check_keys(l, validate, "validate", validate_keys);
+    const char *lang = get_string(l, charts, "language", "charts", "fr");
+    if (strcmp(lang, "fr") && strcmp(lang, "en"))
+        fail(l, "charts.language", "expected \"fr\" or \"en\"");
+    c->charts.language = strcmp(lang, "en") == 0 ? NUMFMT_LANG_EN : NUMFMT_LANG_FR;
+    c->charts.width = (int)get_number(l, charts, "width", "charts", 1200, 320, 8000);
+    c->charts.height = (int)get_number(l, charts, "height", "charts", 675, 200, 8000);
+    c->indicators.confidence = get_number(l, stats, "confidence", "statistics", 0.95, 0.5, 0.999);
+    c->max_reject_share = get_number(l, validate, "max_reject_share", "validate", 0.05, 0, 1);
+}
+
+static void load_root(struct loader *l, json_t *root)
+{
+    static const char *const known[] = {
+        "programme",  "run_date",  "output_dir", "window",     "periods", "inputs",   "labels",
+        "situations", "qpv_codes", "target",     "statistics", "charts",  "validate", NULL};
+    struct config *c = l->cfg;
+    if (!json_is_object(root)) {
+        fail(l, "(top level)", "expected an object");
+        return;
+    }
+    check_keys(l, root, "", known);
+    c->programme = get_string(l, root, "programme", "", "Programme");
+    c->run_date = get_string(l, root, "run_date", "", "");
+    c->output_dir = resolve(l, get_string(l, root, "output_dir", "", "out"));
+    c->charts.programme = c->programme;
+    c->charts.run_date = c->run_date;
+    day_t ignored;
+    if (c->run_date[0] && date_parse(c->run_date, strlen(c->run_date), &ignored, NULL) != DATE_OK)
+        fail(l, "run_date", "expected a date such as \"2026-11-26\"");
+    load_window_and_periods(l, root);
+    load_inputs(l, root);
+    load_labels(l, root);
+    load_situations(l, root);
+    load_qpv_codes(l, root);
+    load_target(l, root);
+    load_presentation(l, root);
+}
+
+int config_load(const char *path, struct config *config, struct impact_error *err)
+{
+    *config = (struct config){.arena = arena_new()};
+    config->path = arena_strdup(config->arena, path);
+    struct loader l = {.cfg = config, .err = err, .status = IMPACT_OK};
+    const char *slash = strrchr(path, '/');
+    if (slash)
+        snprintf(l.dir, sizeof l.dir, "%.*s", (int)(slash - path), path);
+    json_error_t jerr;
+    config->json = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    if (!config->json)
+        return impact_fail(err, STAGE, path, jerr.line > 0 ? jerr.line : 0,
+                           jerr.column > 0 ? jerr.column : 0, "%s", jerr.text);
+    load_root(&l, config->json);
+    return l.status;
+}
+
+void config_free(struct config *config)
+{
+    if (config->json)
+        json_decref(config->json);
+    free((void *)config->clean.labels);
+    free((void *)config->clean.situations);
+    free((void *)config->clean.qpv_codes);
+    free((void *)config->indicators.site_targets);
+    free(config->warnings);
+    arena_free(config->arena);
+    *config = (struct config){0};
+}

@@ -1,0 +1,48 @@
+/* config.h — the run's configuration: loaded from one JSON file (docs/config.md), checked,
+ * and split into the options each stage takes.
+ *
+ * Errors name the file and, for invalid JSON, the line and column; for a wrong value the
+ * JSON path and what was expected ("inputs[1].columns.Date: expected a canonical field
+ * name such as session_date"). Unknown keys are not errors: they are collected in
+ * `warnings` (with a suggestion when a known key is close) for the driver to print.
+ *
+ * Ownership: config_load() fills a caller-owned struct config whose strings and arrays are
+ * owned by it until config_free().
+ */
+#ifndef IMPACT_CONFIG_H
+#define IMPACT_CONFIG_H
+
+#include "stages/charts.h"
+#include "stages/clean.h"
+#include "stages/common/error.h"
+#include "stages/indicators.h"
+#include "stages/ingest.h"
+
+#include <jansson.h>
+
+struct config_input {
+    struct ingest_source source; /* source.path is resolved against the config's folder */
+    const char *display_path;    /* the path as written in the config (used in outputs) */
+};
+
+struct config {
+    json_t *json; /* the document as loaded, echoed in indicators.json */
+    const char *path;
+    const char *programme;
+    const char *run_date;
+    const char *output_dir; /* resolved */
+    size_t n_inputs;
+    struct config_input *inputs;
+    struct clean_options clean;
+    struct indicators_options indicators;
+    struct charts_options charts; /* out_dir is set by the pipeline */
+    double max_reject_share;      /* `validate` fails above it */
+    size_t n_warnings;
+    char **warnings;
+    struct arena *arena;
+};
+
+int config_load(const char *path, struct config *config, struct impact_error *err);
+void config_free(struct config *config);
+
+#endif

@@ -1,0 +1,33 @@
+/* main.c — build/impact: hands the command line to cli.c and prints the one error line. */
+#include "pipeline/cli.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+
+int main(int argc, char **argv)
+{
+    struct cli_args args;
+    struct impact_error err = {0};
+    int status;
+    gsl_set_error_handler_off(); /* stages check their inputs; GSL must never abort a run */
+    if (cli_parse(argc, argv, &args, &err) != IMPACT_OK) {
+        fprintf(stderr, "impact: %s\n", err.message);
+        fputs("try: impact --help\n", stderr);
+        return EXIT_USAGE;
+    }
+    if (args.command == CLI_HELP) {
+        cli_usage();
+        return EXIT_OK;
+    }
+    if (args.command == CLI_VERSION) {
+        puts("impact 0.1.0");
+        return EXIT_OK;
+    }
+    status = cli_execute(&args, &err);
+    if (status == EXIT_ERROR) {
+        char line[IMPACT_PATH_MAX + IMPACT_MSG_MAX + 64];
+        impact_error_format(&err, line, sizeof line);
+        fprintf(stderr, "impact: %s\n", line);
+    }
+    return status;
+}

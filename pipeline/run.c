@@ -1,0 +1,238 @@
+/* run.c — the stage table: what runs, in which order, for `run` and for `validate`.
+ *
+ * Each step is a plain function over the run's state; the stages know nothing of each
+ * other. Ingest, clean and join stream: every row read is cleaned and joined at once, so no
+ * stage holds all rows. Outputs go to a staging folder and are moved into place by the last
+ * step only, so a failed run leaves the previous outputs as they were. */
+#include "pipeline/run.h"
+
+#include "pipeline/staging.h"
+#include "stages/charts.h"
+#include "stages/clean.h"
+#include "stages/common/arena.h"
+#include "stages/emit.h"
+#include "stages/indicators.h"
+#include "stages/ingest.h"
+#include "stages/join.h"
+#include "stages/quality.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct run_state {
+    const struct config *cfg;
+    enum run_mode mode;
+    struct staging staging;
+    bool staging_open;
+    const char **display_paths; /* by input index, for the quality outputs */
+    struct quality *quality;
+    struct diag_sink diag;
+    struct cleaner *cleaner;
+    struct join *join;
+    const struct dataset *dataset;
+    struct figures *figures;
+    struct input_summary *inputs;
+    struct chart_list charts;
+};
+
+/* What one input's rows go through while ingest streams them. */
+struct row_context {
+    struct run_state *run;
+    enum input_kind kind;
+};
+
+static void on_raw_row(void *ctx, const struct raw_row *raw)
+{
+    struct row_context *rc = ctx;
+    struct run_state *s = rc->run;
+    if (rc->kind == INPUT_ATTENDANCE) {
+        struct attendance_row row;
+        if (clean_attendance(s->cleaner, raw, &row, &s->diag))
+            join_add_attendance(s->join, &row, &s->diag);
+    } else {
+        struct outcome_row row;
+        if (clean_outcome(s->cleaner, raw, &row, &s->diag))
+            join_add_outcome(s->join, &row, &s->diag);
+    }
+}
+
+/* ---- steps ---- */
+
+static int step_prepare(struct run_state *s, struct impact_error *err)
+{
+    const struct config *c = s->cfg;
+    char quality_dir[IMPACT_PATH_MAX + 16];
+    s->display_paths = xcalloc(c->n_inputs, sizeof *s->display_paths);
+    s->inputs = xcalloc(c->n_inputs, sizeof *s->inputs);
+    for (size_t i = 0; i < c->n_inputs; i++)
+        s->display_paths[i] = c->inputs[i].display_path;
+    s->cleaner = clean_new(&c->clean);
+    s->join = join_new(c->n_inputs);
+    int status = staging_begin(&s->staging, c->output_dir, err);
+    s->staging_open = status == IMPACT_OK;
+    staging_path(&s->staging, "quality", quality_dir, sizeof quality_dir);
+    if (status == IMPACT_OK)
+        status = quality_new(quality_dir, c->n_inputs, s->display_paths, &s->quality, err);
+    if (status == IMPACT_OK)
+        s->diag = quality_sink(s->quality);
+    return status;
+}
+
+static int step_read_inputs(struct run_state *s, struct impact_error *err)
+{
+    int status = IMPACT_OK;
+    for (size_t i = 0; i < s->cfg->n_inputs && status == IMPACT_OK; i++) {
+        const struct config_input *in = &s->cfg->inputs[i];
+        struct row_context rc = {s, in->source.kind};
+        struct ingest_result result;
+        status = ingest_file(&in->source, on_raw_row, &rc, &s->diag, &result, err);
+        struct input_summary *sum = &s->inputs[i];
+        sum->path = in->display_path;
+        sum->kind = in->source.kind == INPUT_ATTENDANCE ? "attendance" : "outcome";
+        sum->encoding = ingest_encoding_name(result.encoding);
+        sum->delimiter = result.delimiter;
+        memcpy(sum->sha256, result.sha256, sizeof sum->sha256);
+        sum->rows_read = result.rows_read;
+    }
+    return status;
+}
+
+static int step_join(struct run_state *s, struct impact_error *err)
+{
+    (void)err;
+    s->dataset = join_finish(s->join, &s->diag);
+    const struct join_stats *js = join_get_stats(s->join);
+    for (size_t i = 0; i < s->cfg->n_inputs; i++) {
+        s->inputs[i].rows_accepted = js->rows_accepted[i];
+        s->inputs[i].rows_duplicate = js->rows_duplicate[i];
+    }
+    return IMPACT_OK;
+}
+
+static int step_account(struct run_state *s, struct impact_error *err)
+{
+    int status = quality_reconcile(s->quality, s->inputs, s->cfg->n_inputs, err);
+    if (status == IMPACT_OK)
+        status = quality_write_report(s->quality, s->inputs, s->cfg->n_inputs,
+                                      join_get_stats(s->join), err);
+    if (status == IMPACT_OK)
+        status = quality_finish(s->quality, err);
+    return status;
+}
+
+static int step_indicators(struct run_state *s, struct impact_error *err)
+{
+    return indicators_compute(s->dataset, &s->cfg->indicators, &s->figures, err);
+}
+
+static int step_charts(struct run_state *s, struct impact_error *err)
+{
+    char dir[IMPACT_PATH_MAX + 16];
+    struct charts_options options = s->cfg->charts;
+    staging_path(&s->staging, "charts", dir, sizeof dir);
+    options.out_dir = dir;
+    return charts_render(s->figures, &options, &s->charts, err);
+}
+
+static int step_emit(struct run_state *s, struct impact_error *err)
+{
+    char path[IMPACT_PATH_MAX + 32];
+    struct emit_context context = {
+        .programme = s->cfg->programme,
+        .run_date = s->cfg->run_date,
+        .inputs = s->inputs,
+        .n_inputs = s->cfg->n_inputs,
+        .config = s->cfg->json,
+    };
+    staging_path(&s->staging, "indicators.json", path, sizeof path);
+    return emit_indicators(path, s->figures, &context, err);
+}
+
+static int step_publish(struct run_state *s, struct impact_error *err)
+{
+    s->staging_open = false;
+    return staging_commit(&s->staging, err);
+}
+
+/* ---- the table ---- */
+
+enum { FOR_RUN = 1, FOR_VALIDATE = 2 };
+
+struct step {
+    const char *name;
+    int (*run)(struct run_state *state, struct impact_error *err);
+    int modes;
+};
+
+static const struct step steps[] = {
+    {"prepare outputs", step_prepare, FOR_RUN | FOR_VALIDATE},
+    {"ingest and clean", step_read_inputs, FOR_RUN | FOR_VALIDATE},
+    {"join", step_join, FOR_RUN | FOR_VALIDATE},
+    {"account for every row", step_account, FOR_RUN | FOR_VALIDATE},
+    {"indicators", step_indicators, FOR_RUN},
+    {"charts", step_charts, FOR_RUN},
+    {"indicators.json", step_emit, FOR_RUN},
+    {"publish outputs", step_publish, FOR_RUN | FOR_VALIDATE},
+};
+
+/* ---- summary for the driver ---- */
+
+static void summarise(const struct run_state *s, struct run_summary *out)
+{
+    const struct config *c = s->cfg;
+    out->n_inputs = c->n_inputs;
+    out->inputs = xcalloc(c->n_inputs, sizeof *out->inputs);
+    memcpy(out->inputs, s->inputs, c->n_inputs * sizeof *out->inputs);
+    for (size_t i = 0; i < c->n_inputs; i++)
+        out->rows_read += s->inputs[i].rows_read;
+    out->rows_rejected = quality_rejected_total(s->quality);
+    for (int k = 0; k < WARN_KINDS; k++)
+        out->warnings += quality_warning_count(s->quality, (enum warning_kind)k);
+    out->probable_duplicates = join_get_stats(s->join)->n_probable_duplicates;
+    snprintf(out->out_dir, sizeof out->out_dir, "%s", c->output_dir);
+    out->n_charts = s->charts.count;
+    if (s->figures && s->figures->n_periods > 0) {
+        out->has_period = true;
+        out->last_period = s->figures->periods[s->figures->n_periods - 1];
+        out->last_period.by_site = NULL;
+    }
+    if (s->figures) {
+        out->target = s->figures->overall;
+        out->target.quarters = NULL;
+    }
+}
+
+static void release(struct run_state *s)
+{
+    if (s->staging_open)
+        staging_abort(&s->staging);
+    quality_free(s->quality);
+    clean_free(s->cleaner);
+    join_free(s->join);
+    indicators_free(s->figures);
+    free(s->display_paths);
+    free(s->inputs);
+}
+
+int pipeline_run(const struct config *config, enum run_mode mode, struct run_summary *summary,
+                 struct impact_error *err)
+{
+    struct run_state state = {.cfg = config, .mode = mode};
+    int wanted = mode == RUN_FULL ? FOR_RUN : FOR_VALIDATE;
+    int status = IMPACT_OK;
+    *summary = (struct run_summary){0};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0] && status == IMPACT_OK; i++)
+        if (steps[i].modes & wanted)
+            status = steps[i].run(&state, err);
+    if (status == IMPACT_OK)
+        summarise(&state, summary);
+    release(&state);
+    return status;
+}
+
+void run_summary_free(struct run_summary *summary)
+{
+    free(summary->inputs);
+    *summary = (struct run_summary){0};
+}

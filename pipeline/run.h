@@ -1,0 +1,33 @@
+/* run.h — sequencing the stages of one run (the table in run.c), and what the driver
+ * prints afterwards.
+ *
+ * Ownership: pipeline_run() fills a caller-owned run_summary; run_summary_free() releases
+ * it. The config must outlive the summary (paths point into it).
+ */
+#ifndef IMPACT_RUN_H
+#define IMPACT_RUN_H
+
+#include "pipeline/config.h"
+#include "stages/common/error.h"
+#include "stages/common/figures.h"
+
+#include <stdbool.h>
+
+enum run_mode { RUN_FULL, RUN_VALIDATE };
+
+struct run_summary {
+    size_t n_inputs;
+    struct input_summary *inputs;
+    unsigned long rows_read, rows_rejected, warnings, probable_duplicates;
+    bool has_period;
+    struct period_figures last_period; /* by_site is NULL */
+    struct target_progress target;     /* quarters is NULL */
+    char out_dir[IMPACT_PATH_MAX];
+    int n_charts;
+};
+
+int pipeline_run(const struct config *config, enum run_mode mode, struct run_summary *summary,
+                 struct impact_error *err);
+void run_summary_free(struct run_summary *summary);
+
+#endif

@@ -1,0 +1,103 @@
+/* staging.c — the write-aside-then-rename output folder. */
+#include "pipeline/staging.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char STAGE[] = "output";
+static const char *const SUBDIRS[] = {"charts", "quality"};
+
+static int make_dirs(const char *path)
+{
+    char buf[IMPACT_PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static void remove_tree(const char *path)
+{
+    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void staging_path(const struct staging *s, const char *name, char *out, unsigned long size)
+{
+    snprintf(out, size, "%s/%s", s->dir, name);
+}
+
+int staging_begin(struct staging *s, const char *out_dir, struct impact_error *err)
+{
+    snprintf(s->out_dir, sizeof s->out_dir, "%s", out_dir);
+    snprintf(s->dir, sizeof s->dir, "%s/.impact-staging", out_dir);
+    if (make_dirs(out_dir) != 0)
+        return impact_fail(err, STAGE, out_dir, 0, 0, "cannot create the output folder: %s",
+                           strerror(errno));
+    remove_tree(s->dir); /* left over by a run that was killed */
+    if (mkdir(s->dir, 0777) != 0)
+        return impact_fail(err, STAGE, s->dir, 0, 0, "cannot create the staging folder: %s",
+                           strerror(errno));
+    for (size_t i = 0; i < sizeof SUBDIRS / sizeof SUBDIRS[0]; i++) {
+        char sub[IMPACT_PATH_MAX + 16];
+        staging_path(s, SUBDIRS[i], sub, sizeof sub);
+        if (mkdir(sub, 0777) != 0)
+            return impact_fail(err, STAGE, sub, 0, 0, "cannot create the folder: %s",
+                               strerror(errno));
+    }
+    return IMPACT_OK;
+}
+
+/* Renames every file under `from` into the same place under `to`, creating folders. */
+static int move_files(const char *from, const char *to, struct impact_error *err)
+{
+    int status = IMPACT_OK;
+    DIR *dir = opendir(from);
+    if (!dir || make_dirs(to) != 0)
+        status =
+            impact_fail(err, STAGE, to, 0, 0, "cannot prepare the folder: %s", strerror(errno));
+    for (struct dirent *e; status == IMPACT_OK && (e = readdir(dir));) {
+        char src[IMPACT_PATH_MAX], dst[IMPACT_PATH_MAX];
+        struct stat st;
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(src, sizeof src, "%s/%s", from, e->d_name);
+        snprintf(dst, sizeof dst, "%s/%s", to, e->d_name);
+        if (lstat(src, &st) == 0 && S_ISDIR(st.st_mode))
+            status = move_files(src, dst, err);
+        else if (rename(src, dst) != 0)
+            status = impact_fail(err, STAGE, dst, 0, 0, "cannot move the output into place: %s",
+                                 strerror(errno));
+    }
+    if (dir)
+        closedir(dir);
+    return status;
+}
+
+int staging_commit(struct staging *s, struct impact_error *err)
+{
+    int status = move_files(s->dir, s->out_dir, err);
+    remove_tree(s->dir);
+    return status;
+}
+
+void staging_abort(struct staging *s)
+{
+    remove_tree(s->dir);
+}

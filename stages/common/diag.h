@@ -1,0 +1,53 @@
+/* diag.h — how stages report what they could not use: rejected rows, warnings and
+ * duplicates, without knowing who collects them.
+ *
+ * Ingest, clean and join call through a `struct diag_sink` (a context pointer and three
+ * callbacks); the pipeline wires it to the quality stage, which counts, lists and writes
+ * them. Strings passed in live only during the call: the receiver copies what it keeps.
+ * A reject never carries an identifying value (name, birth date, participant id): stages
+ * pass value = NULL for those fields.
+ */
+#ifndef IMPACT_DIAG_H
+#define IMPACT_DIAG_H
+
+#include "stages/common/records.h"
+
+enum warning_kind {
+    WARN_UNKNOWN_SEX,        /* sex label not in the mapping: counted as unknown */
+    WARN_UNKNOWN_ROLE,       /* role label not in the mapping: counted as unknown */
+    WARN_UNKNOWN_QPV,        /* qpv label not in the mapping: session QPV unknown */
+    WARN_UNKNOWN_QPV_CODE,   /* qpv_code not in the configured list */
+    WARN_UNMAPPED_SITUATION, /* situation label not in the mapping: category unknown */
+    WARN_NAME_KEY_TWO_IDS,   /* one name key seen with two participant ids: not merged */
+    WARN_PERSON_CONFLICT,    /* one person with two different sexes or roles: first kept */
+    WARN_SESSION_CONFLICT,   /* one session id with two dates, sites or QPV flags */
+    WARN_OUTCOME_UNMATCHED,  /* outcome row for a person never seen in attendance */
+    WARN_EXTRA_FIELDS,       /* non-empty cells beyond the header's columns: ignored */
+    WARN_KINDS
+};
+
+extern const char *const diag_warning_names[WARN_KINDS];
+
+struct reject {
+    struct row_origin origin;
+    int column;         /* 1-based column in the file; 0 for the whole row */
+    const char *field;  /* canonical field name, or NULL for the whole row */
+    const char *value;  /* the offending text when not identifying, else NULL */
+    const char *reason; /* what was expected */
+};
+
+struct diag_sink {
+    void *ctx;
+    void (*reject)(void *ctx, const struct reject *reject);
+    void (*warn)(void *ctx, enum warning_kind kind, struct row_origin origin, const char *value);
+};
+
+/* Convenience wrappers that tolerate a sink with NULL callbacks (as unit tests use). */
+void diag_reject(const struct diag_sink *sink, const struct reject *reject);
+void diag_warn(const struct diag_sink *sink, enum warning_kind kind, struct row_origin origin,
+               const char *value);
+
+/* Canonical field names ("session_date", …) indexed by enum field. */
+extern const char *const record_field_names[FIELD_COUNT];
+
+#endif

@@ -1,0 +1,43 @@
+/* indicators.h — the indicators stage: every figure of REQUIREMENTS.md "Indicators" from
+ * the joined dataset — per period counts, splits and rates with Wilson intervals, year-over-
+ * year changes with their tests, and progress towards the target with a linear projection.
+ * Exact definitions: docs/indicators.md.
+ *
+ * Lifecycle: indicators_compute() once → read the figures → indicators_free().
+ * Ownership: the figures (and everything they point to) are allocated by this stage and
+ * freed by indicators_free(); site names point into the dataset, which must outlive them.
+ */
+#ifndef IMPACT_INDICATORS_H
+#define IMPACT_INDICATORS_H
+
+#include "stages/common/error.h"
+#include "stages/common/figures.h"
+#include "stages/common/records.h"
+
+#include <stdbool.h>
+
+enum period_kind { PERIOD_CALENDAR_YEAR, PERIOD_SCHOOL_YEAR };
+
+struct site_target {
+    const char *site; /* matched to the data's sites after folding */
+    long target;
+};
+
+struct indicators_options {
+    enum period_kind period_kind;
+    int school_year_start_month; /* 1–12, for PERIOD_SCHOOL_YEAR */
+    day_t first, last;           /* periods cover these dates; DAY_NONE: from the data */
+    double confidence;           /* of every interval, e.g. 0.95 */
+    long target;                 /* overall target in persons; 0 for none */
+    day_t deadline;              /* DAY_NONE for none */
+    bool target_roles[ROLE_COUNT];
+    size_t n_site_targets;
+    const struct site_target *site_targets;
+    int trend_quarters; /* quarters in the projection's fit */
+};
+
+int indicators_compute(const struct dataset *data, const struct indicators_options *options,
+                       struct figures **out, struct impact_error *err);
+void indicators_free(struct figures *figures);
+
+#endif

@@ -1,0 +1,632 @@
+/* ingest.c — reading one export: encoding, delimiter, header mapping, libcsv parsing with
+ * line tracking and recovery from malformed rows, SHA-256 of the bytes read.
+ *
+ * libcsv reports no positions, so the file is fed to it one physical line at a time: a row
+ * starts on the line being fed when the previous row has ended, and that line number is the
+ * row's origin. After a parse error the row is rejected and reading resumes at the line
+ * after the row's first line, so an unterminated quote costs one row, not the file. */
+#include "stages/ingest.h"
+
+#include "stages/common/arena.h"
+#include "stages/common/fold.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { BLOCK_SIZE = 1 << 20, MAX_COLUMNS = 512 };
+
+static const char STAGE[] = "ingest";
+
+/* ---- built-in header names (folded form: upper case, no accents, single spaces) ---- */
+
+struct builtin_header {
+    const char *folded;
+    enum field field;
+    int kinds; /* bit 1 << INPUT_ATTENDANCE, 1 << INPUT_OUTCOME */
+};
+
+#define BOTH ((1 << INPUT_ATTENDANCE) | (1 << INPUT_OUTCOME))
+#define ATT  (1 << INPUT_ATTENDANCE)
+#define OUT  (1 << INPUT_OUTCOME)
+
+static const struct builtin_header builtin_headers[] = {
+    {"SESSION_ID", FIELD_SESSION_ID, ATT},
+    {"ID SEANCE", FIELD_SESSION_ID, ATT},
+    {"N° SEANCE", FIELD_SESSION_ID, ATT},
+    {"NUMERO DE SEANCE", FIELD_SESSION_ID, ATT},
+    {"CODE SEANCE", FIELD_SESSION_ID, ATT},
+    {"SESSION_DATE", FIELD_SESSION_DATE, ATT},
+    {"DATE DE LA SEANCE", FIELD_SESSION_DATE, ATT},
+    {"DATE SEANCE", FIELD_SESSION_DATE, ATT},
+    {"DATE", FIELD_SESSION_DATE, ATT},
+    {"SITE", FIELD_SITE, ATT},
+    {"QUARTIER", FIELD_SITE, ATT},
+    {"LIEU", FIELD_SITE, ATT},
+    {"ACTIVITY", FIELD_ACTIVITY, ATT},
+    {"ACTIVITE", FIELD_ACTIVITY, ATT},
+    {"ATELIER", FIELD_ACTIVITY, ATT},
+    {"ACTION", FIELD_ACTIVITY, ATT},
+    {"QPV", FIELD_QPV, ATT},
+    {"EN QPV", FIELD_QPV, ATT},
+    {"SEANCE EN QPV", FIELD_QPV, ATT},
+    {"QPV_CODE", FIELD_QPV_CODE, ATT},
+    {"CODE QPV", FIELD_QPV_CODE, ATT},
+    {"PARTICIPANT_ID", FIELD_PARTICIPANT_ID, BOTH},
+    {"IDENTIFIANT", FIELD_PARTICIPANT_ID, BOTH},
+    {"ID PARTICIPANT", FIELD_PARTICIPANT_ID, BOTH},
+    {"ID", FIELD_PARTICIPANT_ID, BOTH},
+    {"LAST_NAME", FIELD_LAST_NAME, BOTH},
+    {"NOM", FIELD_LAST_NAME, BOTH},
+    {"NOM DE FAMILLE", FIELD_LAST_NAME, BOTH},
+    {"FIRST_NAME", FIELD_FIRST_NAME, BOTH},
+    {"PRENOM", FIELD_FIRST_NAME, BOTH},
+    {"BIRTH_DATE", FIELD_BIRTH_DATE, BOTH},
+    {"DATE DE NAISSANCE", FIELD_BIRTH_DATE, BOTH},
+    {"NE(E) LE", FIELD_BIRTH_DATE, BOTH},
+    {"SEX", FIELD_SEX, ATT},
+    {"SEXE", FIELD_SEX, ATT},
+    {"GENRE", FIELD_SEX, ATT},
+    {"ROLE", FIELD_ROLE, ATT},
+    {"PUBLIC", FIELD_ROLE, ATT},
+    {"TYPE DE PARTICIPANT", FIELD_ROLE, ATT},
+    {"STATUS", FIELD_STATUS, ATT},
+    {"PRESENCE", FIELD_STATUS, ATT},
+    {"STATUT", FIELD_STATUS, ATT},
+    {"EMARGEMENT", FIELD_STATUS, ATT},
+    {"OBSERVED_ON", FIELD_OBSERVED_ON, OUT},
+    {"DATE D'OBSERVATION", FIELD_OBSERVED_ON, OUT},
+    {"DATE OBSERVATION", FIELD_OBSERVED_ON, OUT},
+    {"DATE DU SUIVI", FIELD_OBSERVED_ON, OUT},
+    {"DATE DE SUIVI", FIELD_OBSERVED_ON, OUT},
+    {"DATE", FIELD_OBSERVED_ON, OUT},
+    {"SITUATION", FIELD_SITUATION, OUT},
+    {"SITUATION A LA SORTIE", FIELD_SITUATION, OUT},
+};
+
+int ingest_builtin_field(enum input_kind kind, const char *header)
+{
+    char folded[256];
+    fold_label(header, strlen(header), folded, sizeof folded);
+    for (size_t i = 0; i < sizeof builtin_headers / sizeof builtin_headers[0]; i++) {
+        const struct builtin_header *b = &builtin_headers[i];
+        if ((b->kinds & (1 << kind)) && strcmp(b->folded, folded) == 0)
+            return (int)b->field;
+    }
+    return -1;
+}
+
+const char *ingest_encoding_name(enum ingest_encoding encoding)
+{
+    static const char *const names[] = {"auto", "utf-8", "windows-1252"};
+    return names[encoding];
+}
+
+/* ---- reader state ---- */
+
+struct reader {
+    const struct ingest_source *src;
+    const struct diag_sink *diag;
+    ingest_row_fn on_row;
+    void *ctx;
+    struct ingest_result *result;
+    struct impact_error *err;
+    int status;
+
+    int fd;
+    unsigned char *buf;
+    size_t buf_len, pos;
+    unsigned long long buf_offset; /* file offset of buf[0] */
+    EVP_MD_CTX *sha;
+    unsigned long long hashed_upto;
+    iconv_t to_utf8; /* (iconv_t)-1 unless converting from Windows-1252 */
+    char *conv;
+    size_t conv_cap;
+    struct csv_parser csv;
+
+    unsigned long line; /* physical line of the next byte fed */
+    bool at_line_start, skip_to_eol;
+
+    bool in_row;
+    unsigned long row_line;
+    unsigned long long row_next_line_offset; /* 0 until the row's first line has ended */
+    char *text; /* the current row's field texts, each NUL-terminated */
+    size_t text_len, text_cap;
+    size_t *field_start;
+    size_t *field_len;
+    size_t n_fields, fields_cap;
+    bool row_bad;
+    int bad_column;
+    char bad_reason[160];
+
+    bool have_header;
+    int n_header;
+    int column_field[MAX_COLUMNS]; /* enum field, or -1 for an ignored column */
+    int field_column[FIELD_COUNT]; /* 0-based column, or -1 when the file lacks it */
+};
+
+/* Records the first fatal error; later ones are consequences of it. */
+__attribute__((format(printf, 4, 5))) static void reader_fail(struct reader *r, long line,
+                                                              long column, const char *fmt, ...)
+{
+    va_list args;
+    va_start(args, fmt);
+    if (r->status == IMPACT_OK)
+        impact_vfail(r->err, STAGE, r->src->path, line, column, fmt, args);
+    va_end(args);
+    r->status = IMPACT_FAIL;
+}
+
+static void reset_row(struct reader *r)
+{
+    r->in_row = false;
+    r->text_len = 0;
+    r->n_fields = 0;
+    r->row_bad = false;
+    r->row_next_line_offset = 0;
+}
+
+static void reject_row(struct reader *r, int column, const char *reason)
+{
+    struct reject rej = {
+        .origin = {r->src->file_index, (uint32_t)r->row_line},
+        .column = column,
+        .field = NULL,
+        .value = NULL,
+        .reason = reason,
+    };
+    if (column > 0 && column <= r->n_header && r->column_field[column - 1] >= 0)
+        rej.field = record_field_names[r->column_field[column - 1]];
+    r->result->rows_read++;
+    r->result->rows_rejected++;
+    diag_reject(r->diag, &rej);
+}
+
+/* ---- header ---- */
+
+static int config_field_for(const struct reader *r, const char *folded)
+{
+    char key[256];
+    for (size_t i = 0; i < r->src->n_columns; i++) {
+        const struct column_mapping *m = &r->src->columns[i];
+        fold_label(m->header, strlen(m->header), key, sizeof key);
+        if (strcmp(key, folded) == 0)
+            return (int)m->field;
+    }
+    return -1;
+}
+
+static void list_headers(const struct reader *r, char *out, size_t cap)
+{
+    size_t used = 0;
+    out[0] = '\0';
+    for (size_t c = 0; c < r->n_fields && used + 4 < cap; c++) {
+        int n = snprintf(out + used, cap - used, "%s\"%s\"", c ? ", " : "",
+                         r->text + r->field_start[c]);
+        used += n > 0 ? (size_t)n : 0;
+    }
+}
+
+static bool has(const struct reader *r, enum field f)
+{
+    return r->field_column[f] >= 0;
+}
+
+static const char *missing_required(const struct reader *r)
+{
+    enum field date = r->src->kind == INPUT_ATTENDANCE ? FIELD_SESSION_DATE : FIELD_OBSERVED_ON;
+    if (!has(r, date))
+        return record_field_names[date];
+    if (r->src->kind == INPUT_ATTENDANCE && !has(r, FIELD_SITE))
+        return "site";
+    if (r->src->kind == INPUT_OUTCOME && !has(r, FIELD_SITUATION))
+        return "situation";
+    bool names = has(r, FIELD_LAST_NAME) && has(r, FIELD_FIRST_NAME) && has(r, FIELD_BIRTH_DATE);
+    if (!has(r, FIELD_PARTICIPANT_ID) && !names)
+        return "participant_id (or last_name, first_name and birth_date)";
+    return NULL;
+}
+
+static void take_header(struct reader *r)
+{
+    char folded[256], found[1024];
+    for (int f = 0; f < FIELD_COUNT; f++)
+        r->field_column[f] = -1;
+    r->n_header = (int)r->n_fields;
+    if (r->n_fields > MAX_COLUMNS) {
+        reader_fail(r, (long)r->row_line, 0, "the header has more than %d columns", MAX_COLUMNS);
+        return;
+    }
+    for (size_t c = 0; c < r->n_fields && r->status == IMPACT_OK; c++) {
+        const char *h = r->text + r->field_start[c];
+        fold_label(h, strlen(h), folded, sizeof folded);
+        int f = config_field_for(r, folded);
+        if (f < 0)
+            f = ingest_builtin_field(r->src->kind, h);
+        r->column_field[c] = f;
+        if (f >= 0 && r->field_column[f] >= 0)
+            reader_fail(
+                r, (long)r->row_line, (long)c + 1,
+                "columns %d and %zu both map to the field %s (check the config's \"columns\")",
+                r->field_column[f] + 1, c + 1, record_field_names[f]);
+        else if (f >= 0)
+            r->field_column[f] = (int)c;
+    }
+    const char *missing = r->status == IMPACT_OK ? missing_required(r) : NULL;
+    if (missing) {
+        list_headers(r, found, sizeof found);
+        reader_fail(r, (long)r->row_line, 0, "missing required column %s; headers found: %s",
+                    missing, found);
+    }
+    r->have_header = true;
+    r->result->n_header_columns = r->n_header;
+}
+
+/* ---- rows ---- */
+
+static bool row_is_empty(const struct reader *r)
+{
+    for (size_t c = 0; c < r->n_fields; c++)
+        for (size_t i = 0; i < r->field_len[c]; i++)
+            if (!strchr(" \t", r->text[r->field_start[c] + i]))
+                return false;
+    return true;
+}
+
+/* Returns a reject reason when the field count does not match the header. Extra cells are
+ * tolerated when empty (exports often end rows with a delimiter). */
+static const char *check_width(const struct reader *r, char *reason, size_t cap)
+{
+    size_t extra_nonempty = 0;
+    for (size_t c = (size_t)r->n_header; c < r->n_fields; c++)
+        extra_nonempty += r->field_len[c] > 0;
+    if (r->n_fields < (size_t)r->n_header || extra_nonempty > 0) {
+        snprintf(reason, cap, "expected %d fields as in the header, found %zu", r->n_header,
+                 r->n_fields);
+        return reason;
+    }
+    return NULL;
+}
+
+static void emit_row(struct reader *r)
+{
+    char reason[96];
+    const char *width_problem = check_width(r, reason, sizeof reason);
+    if (row_is_empty(r)) {
+        reject_row(r, 0, "empty row");
+    } else if (width_problem) {
+        reject_row(r, 0, width_problem);
+    } else if (r->row_bad) {
+        reject_row(r, r->bad_column, r->bad_reason);
+    } else {
+        struct raw_row row = {.origin = {r->src->file_index, (uint32_t)r->row_line}};
+        for (int f = 0; f < FIELD_COUNT; f++) {
+            int c = r->field_column[f];
+            if (c >= 0)
+                row.fields[f] =
+                    (struct raw_field){r->text + r->field_start[c], r->field_len[c], c + 1};
+        }
+        r->result->rows_read++;
+        r->on_row(r->ctx, &row);
+    }
+}
+
+static void on_field(void *data, size_t len, void *userdata)
+{
+    struct reader *r = userdata;
+    const char *field = data ? data : "";
+    xgrow((void **)&r->text, &r->text_cap, r->text_len + len + 1, 1);
+    if (r->n_fields == r->fields_cap) {
+        r->fields_cap = r->fields_cap ? 2 * r->fields_cap : 32;
+        r->field_start = xrealloc(r->field_start, r->fields_cap * sizeof(size_t));
+        r->field_len = xrealloc(r->field_len, r->fields_cap * sizeof(size_t));
+    }
+    memcpy(r->text + r->text_len, field, len);
+    r->text[r->text_len + len] = '\0';
+    r->field_start[r->n_fields] = r->text_len;
+    r->field_len[r->n_fields] = len;
+    r->text_len += len + 1;
+    r->n_fields++;
+    size_t bad;
+    if (!r->row_bad && !utf8_valid(field, len, &bad)) {
+        r->row_bad = true;
+        r->bad_column = (int)r->n_fields;
+        snprintf(r->bad_reason, sizeof r->bad_reason,
+                 "invalid UTF-8 at byte %zu of the field (check the file's encoding)", bad + 1);
+    }
+}
+
+static void on_row_end(int terminator, void *userdata)
+{
+    (void)terminator;
+    struct reader *r = userdata;
+    if (r->status != IMPACT_OK)
+        return;
+    if (!r->have_header)
+        take_header(r);
+    else
+        emit_row(r);
+    reset_row(r);
+}
+
+/* ---- bytes in: blocks, hashing, encoding ---- */
+
+static bool read_block(struct reader *r, unsigned long long offset)
+{
+    if (lseek(r->fd, (off_t)offset, SEEK_SET) < 0) {
+        reader_fail(r, 0, 0, "cannot seek: %s", strerror(errno));
+        return false;
+    }
+    ssize_t n = read(r->fd, r->buf, BLOCK_SIZE);
+    if (n < 0) {
+        reader_fail(r, 0, 0, "cannot read: %s", strerror(errno));
+        return false;
+    }
+    r->buf_len = (size_t)n;
+    r->buf_offset = offset;
+    r->pos = 0;
+    unsigned long long end = offset + (unsigned long long)n;
+    if (end > r->hashed_upto) {
+        size_t skip = (size_t)(r->hashed_upto - offset);
+        EVP_DigestUpdate(r->sha, r->buf + skip, (size_t)n - skip);
+        r->hashed_upto = end;
+    }
+    return true;
+}
+
+/* Valid multi-byte UTF-8 sequences against invalid bytes in the first block. */
+static enum ingest_encoding sniff_encoding(const unsigned char *s, size_t len)
+{
+    size_t valid_multi = 0, invalid = 0, i = 0;
+    while (i < len) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need = s[i] >= 0xF0 ? 4 : s[i] >= 0xE0 ? 3 : 2;
+        if (i + need > len)
+            break; /* a sequence cut by the block end says nothing */
+        size_t bad;
+        if (utf8_valid((const char *)s + i, need, &bad)) {
+            valid_multi++;
+            i += need;
+        } else {
+            invalid++;
+            i++;
+        }
+    }
+    return invalid > valid_multi ? INGEST_ENCODING_CP1252 : INGEST_ENCODING_UTF8;
+}
+
+static char sniff_delimiter(const unsigned char *s, size_t len)
+{
+    size_t comma = 0, semicolon = 0, tab = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < len && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
+        if (s[i] == '"')
+            quoted = !quoted;
+        else if (!quoted)
+            comma += s[i] == ',', semicolon += s[i] == ';', tab += s[i] == '\t';
+    }
+    if (semicolon >= comma && semicolon >= tab && semicolon > 0)
+        return ';';
+    return tab > comma ? '\t' : ',';
+}
+
+static void start_encoding(struct reader *r)
+{
+    static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
+    bool has_bom = r->buf_len >= 3 && memcmp(r->buf, bom, 3) == 0;
+    enum ingest_encoding enc = r->src->encoding;
+    if (enc == INGEST_ENCODING_AUTO)
+        enc = has_bom ? INGEST_ENCODING_UTF8 : sniff_encoding(r->buf, r->buf_len);
+    if (has_bom && enc == INGEST_ENCODING_UTF8)
+        r->pos = 3;
+    r->result->encoding = enc;
+    r->to_utf8 = (iconv_t)-1;
+    if (enc == INGEST_ENCODING_CP1252)
+        r->to_utf8 = iconv_open("UTF-8", "WINDOWS-1252");
+    char delim = r->src->delimiter;
+    if (!delim)
+        delim = sniff_delimiter(r->buf + r->pos, r->buf_len - r->pos);
+    r->result->delimiter = delim;
+}
+
+/* Windows-1252 → UTF-8. The five bytes the code page leaves undefined become U+FFFD. */
+static const char *convert(struct reader *r, const char *in, size_t *len)
+{
+    if (r->to_utf8 == (iconv_t)-1)
+        return in;
+    xgrow((void **)&r->conv, &r->conv_cap, *len * 3 + 4, 1);
+    char *src = (char *)in, *dst = r->conv;
+    size_t left = *len, room = r->conv_cap;
+    while (left > 0) {
+        if (iconv(r->to_utf8, &src, &left, &dst, &room) != (size_t)-1)
+            break;
+        memcpy(dst, "\xEF\xBF\xBD", 3);
+        dst += 3, room -= 3, src++, left--;
+    }
+    *len = (size_t)(dst - r->conv);
+    return r->conv;
+}
+
+/* ---- feeding libcsv one physical line at a time ---- */
+
+static void restart_parser(struct reader *r)
+{
+    csv_free(&r->csv);
+    csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_delim(&r->csv, (unsigned char)r->result->delimiter);
+}
+
+/* After a parse error: reject the row and resume at the line after its first line. */
+static void recover(struct reader *r, const char *reason)
+{
+    unsigned long resume_line = r->row_line + 1;
+    unsigned long long resume = r->row_next_line_offset;
+    if (!r->have_header) {
+        reader_fail(r, (long)r->row_line, 0, "the header row cannot be parsed: %s", reason);
+        return;
+    }
+    reject_row(r, (int)r->n_fields + 1, reason);
+    reset_row(r);
+    restart_parser(r);
+    if (resume == 0) {
+        r->skip_to_eol = true; /* the bad row is on the line being fed */
+        return;
+    }
+    if (resume >= r->buf_offset && resume <= r->buf_offset + r->buf_len)
+        r->pos = (size_t)(resume - r->buf_offset);
+    else
+        read_block(r, resume);
+    r->line = resume_line;
+    r->at_line_start = true;
+    r->skip_to_eol = false;
+}
+
+static bool is_blank_line(const unsigned char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+static void feed_segment(struct reader *r, const unsigned char *seg, size_t len, bool ends_line)
+{
+    unsigned long long seg_end = r->buf_offset + (unsigned long long)(seg - r->buf) + len;
+    if (r->skip_to_eol) {
+        r->skip_to_eol = !ends_line;
+    } else {
+        if (r->at_line_start && !r->in_row && !is_blank_line(seg, len)) {
+            r->in_row = true;
+            r->row_line = r->line;
+        }
+        size_t n = len;
+        const char *text = convert(r, (const char *)seg, &n);
+        if (csv_parse(&r->csv, text, n, on_field, on_row_end, r) != n) {
+            recover(r, "malformed quoting: a quote inside an unquoted field or text after a "
+                       "closing quote");
+            return;
+        }
+        if (r->in_row && ends_line && r->row_next_line_offset == 0)
+            r->row_next_line_offset = seg_end;
+    }
+    if (ends_line)
+        r->line++;
+    r->at_line_start = ends_line;
+}
+
+static void feed_block(struct reader *r)
+{
+    while (r->pos < r->buf_len && r->status == IMPACT_OK) {
+        const unsigned char *start = r->buf + r->pos;
+        const unsigned char *nl = memchr(start, '\n', r->buf_len - r->pos);
+        size_t len = nl ? (size_t)(nl - start) + 1 : r->buf_len - r->pos;
+        r->pos += len;
+        feed_segment(r, start, len, nl != NULL);
+    }
+}
+
+static void finish_file(struct reader *r, bool *again)
+{
+    *again = false;
+    if (csv_fini(&r->csv, on_field, on_row_end, r) != 0 && r->status == IMPACT_OK) {
+        bool resumes = r->row_next_line_offset != 0;
+        recover(r, "unterminated quoted field");
+        *again = resumes && r->status == IMPACT_OK;
+    }
+}
+
+static void read_all(struct reader *r)
+{
+    bool again = true;
+    while (again && r->status == IMPACT_OK) {
+        feed_block(r);
+        while (r->status == IMPACT_OK && read_block(r, r->buf_offset + r->buf_len) &&
+               r->buf_len > 0)
+            feed_block(r);
+        if (r->status == IMPACT_OK)
+            finish_file(r, &again);
+    }
+    if (r->status == IMPACT_OK && !r->have_header)
+        reader_fail(r, 0, 0, "the file is empty: expected a header row");
+}
+
+/* ---- entry point ---- */
+
+static int open_input(struct reader *r)
+{
+    struct stat st;
+    r->fd = open(r->src->path, O_RDONLY);
+    if (r->fd < 0)
+        return impact_fail(r->err, STAGE, r->src->path, 0, 0, "cannot open the file: %s",
+                           strerror(errno));
+    if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode))
+        return impact_fail(r->err, STAGE, r->src->path, 0, 0,
+                           "is a directory, expected a CSV file");
+    r->result->bytes = (unsigned long long)st.st_size;
+    return IMPACT_OK;
+}
+
+static void sha_hex(struct reader *r)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_DigestFinal_ex(r->sha, digest, &n);
+    for (unsigned int i = 0; i < n && i < 32; i++)
+        snprintf(r->result->sha256 + 2 * i, 3, "%02x", digest[i]);
+}
+
+int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *ctx,
+                const struct diag_sink *diag, struct ingest_result *result,
+                struct impact_error *err)
+{
+    struct reader *r = xcalloc(1, sizeof *r);
+    *r = (struct reader){.src = source,
+                         .diag = diag,
+                         .on_row = on_row,
+                         .ctx = ctx,
+                         .result = result,
+                         .err = err,
+                         .fd = -1,
+                         .line = 1,
+                         .at_line_start = true,
+                         .to_utf8 = (iconv_t)-1};
+    memset(result, 0, sizeof *result);
+    r->status = open_input(r);
+    if (r->status == IMPACT_OK) {
+        r->buf = xmalloc(BLOCK_SIZE);
+        r->sha = EVP_MD_CTX_new();
+        EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL);
+        csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
+        if (read_block(r, 0)) {
+            start_encoding(r);
+            csv_set_delim(&r->csv, (unsigned char)result->delimiter);
+            read_all(r);
+        }
+        sha_hex(r);
+        csv_free(&r->csv);
+        EVP_MD_CTX_free(r->sha);
+    }
+    if (r->to_utf8 != (iconv_t)-1)
+        iconv_close(r->to_utf8);
+    if (r->fd >= 0)
+        close(r->fd);
+    int status = r->status;
+    free(r->buf);
+    free(r->conv);
+    free(r->text);
+    free(r->field_start);
+    free(r->field_len);
+    free(r);
+    return status;
+}

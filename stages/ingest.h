@@ -1,0 +1,66 @@
+/* ingest.h — the ingest stage: reads one CSV export as a stream of raw rows.
+ *
+ * It finds the encoding (UTF-8 with or without BOM, or Windows-1252, converted to UTF-8),
+ * the delimiter (`,` `;` or tab), and the header, maps the export's headers to the canonical
+ * fields of REQUIREMENTS.md (built-in French and English names plus the config's mapping,
+ * matched after folding case, accents and spaces), then parses the rows with libcsv and
+ * hands each to `on_row` with its physical line number. Malformed rows (bad quoting, wrong
+ * number of fields, invalid UTF-8, an empty row) go to the diag sink as rejects; the rest
+ * of the file is still read. The file is hashed (SHA-256) as it is read.
+ *
+ * Lifecycle: ingest_file() once per input; nothing to free.
+ * Ownership: the raw_row passed to on_row, and its field texts, live only during that call.
+ * Errors (cannot open/read the file, no header, a missing required column) stop the file:
+ * ingest_file returns IMPACT_FAIL with the error filled.
+ */
+#ifndef IMPACT_INGEST_H
+#define IMPACT_INGEST_H
+
+#include "stages/common/diag.h"
+#include "stages/common/error.h"
+#include "stages/common/records.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum ingest_encoding { INGEST_ENCODING_AUTO, INGEST_ENCODING_UTF8, INGEST_ENCODING_CP1252 };
+
+/* One entry of the config's column mapping: an export header and the field it holds. */
+struct column_mapping {
+    const char *header;
+    enum field field;
+};
+
+struct ingest_source {
+    const char *path;
+    uint16_t file_index; /* index of this input in the config; goes into every row_origin */
+    enum input_kind kind;
+    enum ingest_encoding encoding;
+    char delimiter; /* 0 = detect */
+    size_t n_columns;
+    const struct column_mapping *columns;
+};
+
+typedef void (*ingest_row_fn)(void *ctx, const struct raw_row *row);
+
+struct ingest_result {
+    char sha256[65];               /* lower-case hex */
+    enum ingest_encoding encoding; /* what was used */
+    char delimiter;                /* what was used */
+    unsigned long rows_read;       /* data rows (header excluded), including rejected ones */
+    unsigned long rows_rejected;   /* by ingest itself */
+    unsigned long long bytes;
+    int n_header_columns;
+};
+
+int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *ctx,
+                const struct diag_sink *diag, struct ingest_result *result,
+                struct impact_error *err);
+
+/* Which canonical field a header names for this kind of input (built-in names only), or -1.
+ * Exposed for tests and for the docs' table of recognised headers. */
+int ingest_builtin_field(enum input_kind kind, const char *header);
+
+const char *ingest_encoding_name(enum ingest_encoding encoding);
+
+#endif

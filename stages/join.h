@@ -1,0 +1,38 @@
+/* join.h — the join stage: distinct persons, sessions and attendances out of clean rows.
+ *
+ * Person key (REQUIREMENTS.md "Cleaning and joining"): the participant id when present,
+ * otherwise the folded name key. A row carrying both links that name key to that id, so
+ * rows carrying only the names join the id's person — whichever order the rows come in,
+ * because links are resolved in join_finish(). A name key seen with a second id is
+ * reported (warning) and not merged. Session key: the session id when present, otherwise
+ * (date, folded site, folded activity). The same person at the same session twice counts
+ * once; the later row is a duplicate. People with the same birth date and folded names
+ * within edit distance 2 are listed as probable duplicates for review, never merged.
+ *
+ * Memory grows with distinct persons, sessions and person-session pairs, not with rows.
+ *
+ * Lifecycle: join_new() → join_add_attendance()/join_add_outcome() per clean row, in input
+ * order → join_finish() once → read the dataset and stats → join_free().
+ * Ownership: the join copies what it keeps from the rows. The dataset and stats returned
+ * belong to the join and live until join_free().
+ */
+#ifndef IMPACT_JOIN_H
+#define IMPACT_JOIN_H
+
+#include "stages/common/diag.h"
+#include "stages/common/records.h"
+
+#include <stddef.h>
+
+struct join;
+
+struct join *join_new(size_t n_files);
+void join_add_attendance(struct join *join, const struct attendance_row *row,
+                         const struct diag_sink *diag);
+void join_add_outcome(struct join *join, const struct outcome_row *row,
+                      const struct diag_sink *diag);
+const struct dataset *join_finish(struct join *join, const struct diag_sink *diag);
+const struct join_stats *join_get_stats(const struct join *join);
+void join_free(struct join *join);
+
+#endif

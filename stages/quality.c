@@ -1,0 +1,282 @@
+/* quality.c — counting and listing what could not be used, and the row reconciliation. */
+#include "stages/quality.h"
+
+#include "stages/common/arena.h"
+#include "stages/common/intern.h"
+
+#include <csv.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char STAGE[] = "quality";
+
+enum { MAX_EXAMPLES = 5, MAX_DISTINCT_VALUES = 50 };
+
+/* A small counter of distinct strings; past MAX_DISTINCT_VALUES new ones go to `other`. */
+struct tally {
+    struct strtab *values;
+    unsigned long *counts;
+    size_t cap;
+    unsigned long other;
+};
+
+struct warning_stats {
+    unsigned long count;
+    struct tally values;
+    struct row_origin examples[MAX_EXAMPLES];
+    int n_examples;
+};
+
+struct quality {
+    struct arena *arena;
+    char rejects_path[IMPACT_PATH_MAX];
+    char dir[IMPACT_PATH_MAX];
+    FILE *rejects;
+    bool write_failed;
+    size_t n_files;
+    const char *const *paths;
+    unsigned long *rejected; /* per file */
+    struct tally reject_fields;
+    struct warning_stats warnings[WARN_KINDS];
+};
+
+static void tally_add(struct arena *arena, struct tally *t, const char *value)
+{
+    if (!t->values)
+        t->values = strtab_new(arena);
+    uint32_t id = strtab_find(t->values, value, strlen(value));
+    if (id == INTERN_NONE && strtab_count(t->values) >= MAX_DISTINCT_VALUES) {
+        t->other++;
+        return;
+    }
+    bool added;
+    id = strtab_intern(t->values, value, strlen(value), &added);
+    xgrow((void **)&t->counts, &t->cap, id, sizeof *t->counts);
+    t->counts[id] = added ? 1 : t->counts[id] + 1;
+}
+
+static void tally_free(struct tally *t)
+{
+    strtab_free(t->values);
+    free(t->counts);
+}
+
+/* ---- the sink ---- */
+
+static void write_csv_text(struct quality *q, const char *text, bool last)
+{
+    if (csv_fwrite(q->rejects, text, strlen(text)) != 0 ||
+        fputc(last ? '\n' : ',', q->rejects) == EOF)
+        q->write_failed = true;
+}
+
+static void on_reject(void *ctx, const struct reject *r)
+{
+    struct quality *q = ctx;
+    char line[32], column[32];
+    snprintf(line, sizeof line, "%lu", (unsigned long)r->origin.line);
+    snprintf(column, sizeof column, "%d", r->column);
+    q->rejected[r->origin.file]++;
+    tally_add(q->arena, &q->reject_fields, r->field ? r->field : "(row)");
+    write_csv_text(q, q->paths[r->origin.file], false);
+    if (fprintf(q->rejects, "%s,%s,", line, r->column > 0 ? column : "") < 0)
+        q->write_failed = true;
+    write_csv_text(q, r->field ? r->field : "", false);
+    write_csv_text(q, r->value ? r->value : "", false);
+    write_csv_text(q, r->reason, true);
+}
+
+static void on_warn(void *ctx, enum warning_kind kind, struct row_origin origin, const char *value)
+{
+    struct quality *q = ctx;
+    struct warning_stats *w = &q->warnings[kind];
+    w->count++;
+    if (w->n_examples < MAX_EXAMPLES)
+        w->examples[w->n_examples++] = origin;
+    if (value)
+        tally_add(q->arena, &w->values, value);
+}
+
+struct diag_sink quality_sink(struct quality *q)
+{
+    return (struct diag_sink){q, on_reject, on_warn};
+}
+
+/* ---- lifecycle ---- */
+
+int quality_new(const char *dir, size_t n_files, const char *const *paths, struct quality **out,
+                struct impact_error *err)
+{
+    struct quality *q = xcalloc(1, sizeof *q);
+    q->arena = arena_new();
+    q->n_files = n_files;
+    q->paths = paths;
+    q->rejected = xcalloc(n_files ? n_files : 1, sizeof *q->rejected);
+    snprintf(q->dir, sizeof q->dir, "%s", dir);
+    snprintf(q->rejects_path, sizeof q->rejects_path, "%s/rejects.csv", dir);
+    q->rejects = fopen(q->rejects_path, "w");
+    *out = q;
+    if (!q->rejects)
+        return impact_fail(err, STAGE, q->rejects_path, 0, 0, "cannot create the file: %s",
+                           strerror(errno));
+    fputs("file,line,column,field,value,reason\n", q->rejects);
+    return IMPACT_OK;
+}
+
+int quality_finish(struct quality *q, struct impact_error *err)
+{
+    int status = IMPACT_OK;
+    if (q->rejects && (fclose(q->rejects) != 0 || q->write_failed))
+        status = impact_fail(err, STAGE, q->rejects_path, 0, 0, "cannot write the file: %s",
+                             strerror(errno));
+    q->rejects = NULL;
+    return status;
+}
+
+void quality_free(struct quality *q)
+{
+    if (!q)
+        return;
+    if (q->rejects)
+        fclose(q->rejects);
+    tally_free(&q->reject_fields);
+    for (int k = 0; k < WARN_KINDS; k++)
+        tally_free(&q->warnings[k].values);
+    free(q->rejected);
+    arena_free(q->arena);
+    free(q);
+}
+
+int quality_reconcile(struct quality *q, struct input_summary *files, size_t n_files,
+                      struct impact_error *err)
+{
+    int status = IMPACT_OK;
+    for (size_t i = 0; i < n_files && status == IMPACT_OK; i++) {
+        struct input_summary *f = &files[i];
+        f->rows_rejected = q->rejected[i];
+        unsigned long sum = f->rows_accepted + f->rows_rejected + f->rows_duplicate;
+        if (sum != f->rows_read)
+            status = impact_fail(err, STAGE, f->path, 0, 0,
+                                 "rows do not reconcile: %lu read but %lu accepted + %lu "
+                                 "rejected + %lu duplicate = %lu (a bug: please report it)",
+                                 f->rows_read, f->rows_accepted, f->rows_rejected,
+                                 f->rows_duplicate, sum);
+    }
+    return status;
+}
+
+unsigned long quality_rejected_total(const struct quality *q)
+{
+    unsigned long total = 0;
+    for (size_t i = 0; i < q->n_files; i++)
+        total += q->rejected[i];
+    return total;
+}
+
+unsigned long quality_warning_count(const struct quality *q, enum warning_kind kind)
+{
+    return q->warnings[kind].count;
+}
+
+/* ---- report.json ---- */
+
+static json_t *tally_json(const struct tally *t)
+{
+    json_t *obj = json_object();
+    for (uint32_t i = 0; t->values && i < strtab_count(t->values); i++)
+        json_object_set_new(obj, strtab_get(t->values, i), json_integer((json_int_t)t->counts[i]));
+    if (t->other)
+        json_object_set_new(obj, "(other values)", json_integer((json_int_t)t->other));
+    return obj;
+}
+
+static json_t *origin_json(const struct quality *q, struct row_origin o)
+{
+    char text[IMPACT_PATH_MAX + 32];
+    snprintf(text, sizeof text, "%s:%lu", q->paths[o.file], (unsigned long)o.line);
+    return json_string(text);
+}
+
+static json_t *inputs_json(const struct input_summary *files, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; i < n; i++) {
+        const struct input_summary *f = &files[i];
+        char delim[3] = {f->delimiter == '\t' ? '\\' : f->delimiter, f->delimiter == '\t' ? 't' : 0,
+                         0};
+        json_array_append_new(
+            arr,
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b}", "path", f->path, "kind",
+                      f->kind, "encoding", f->encoding, "delimiter", delim, "sha256", f->sha256,
+                      "rows_read", (json_int_t)f->rows_read, "rows_accepted",
+                      (json_int_t)f->rows_accepted, "rows_rejected", (json_int_t)f->rows_rejected,
+                      "rows_duplicate", (json_int_t)f->rows_duplicate, "reconciled",
+                      f->rows_read == f->rows_accepted + f->rows_rejected + f->rows_duplicate));
+    }
+    return arr;
+}
+
+static json_t *warnings_json(const struct quality *q)
+{
+    json_t *obj = json_object();
+    for (int k = 0; k < WARN_KINDS; k++) {
+        const struct warning_stats *w = &q->warnings[k];
+        json_t *examples = json_array();
+        for (int i = 0; i < w->n_examples; i++)
+            json_array_append_new(examples, origin_json(q, w->examples[i]));
+        json_object_set_new(obj, diag_warning_names[k],
+                            json_pack("{s:I, s:o, s:o}", "count", (json_int_t)w->count, "values",
+                                      tally_json(&w->values), "examples", examples));
+    }
+    return obj;
+}
+
+static int write_duplicates_csv(const struct quality *q, const struct join_stats *js,
+                                struct impact_error *err)
+{
+    char path[IMPACT_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/probable_duplicates.csv", q->dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return impact_fail(err, STAGE, path, 0, 0, "cannot create the file: %s", strerror(errno));
+    bool ok = fputs("pair,file_a,line_a,file_b,line_b,edit_distance\n", f) >= 0;
+    for (size_t i = 0; i < js->n_probable_duplicates && ok; i++) {
+        const struct probable_duplicate *d = &js->probable_duplicates[i];
+        ok = fprintf(f, "%zu,", i + 1) > 0 &&
+             csv_fwrite(f, q->paths[d->origin_a.file], strlen(q->paths[d->origin_a.file])) == 0 &&
+             fprintf(f, ",%lu,", (unsigned long)d->origin_a.line) > 0 &&
+             csv_fwrite(f, q->paths[d->origin_b.file], strlen(q->paths[d->origin_b.file])) == 0 &&
+             fprintf(f, ",%lu,%d\n", (unsigned long)d->origin_b.line, d->distance) > 0;
+    }
+    if (fclose(f) != 0 || !ok)
+        return impact_fail(err, STAGE, path, 0, 0, "cannot write the file: %s", strerror(errno));
+    return IMPACT_OK;
+}
+
+int quality_write_report(struct quality *q, const struct input_summary *files, size_t n_files,
+                         const struct join_stats *js, struct impact_error *err)
+{
+    char path[IMPACT_PATH_MAX + 32];
+    snprintf(path, sizeof path, "%s/report.json", q->dir);
+    json_t *identity =
+        json_pack("{s:I, s:I, s:I, s:I}", "name_keys_linked_to_ids", (json_int_t)js->identity_links,
+                  "name_keys_with_two_ids", (json_int_t)js->name_key_conflicts,
+                  "outcomes_unmatched", (json_int_t)js->outcomes_unmatched, "probable_duplicates",
+                  (json_int_t)js->n_probable_duplicates);
+    json_t *report =
+        json_pack("{s:s, s:o, s:{s:I, s:o, s:s}, s:o, s:o, s:s}", "schema_version", "1.0", "inputs",
+                  inputs_json(files, n_files), "rejects", "total",
+                  (json_int_t)quality_rejected_total(q), "by_field", tally_json(&q->reject_fields),
+                  "file", "rejects.csv", "warnings", warnings_json(q), "identity", identity,
+                  "probable_duplicates_file", "probable_duplicates.csv");
+    int status = IMPACT_OK;
+    if (json_dump_file(report, path, JSON_INDENT(2)) != 0)
+        status = impact_fail(err, STAGE, path, 0, 0, "cannot write the file: %s", strerror(errno));
+    json_decref(report);
+    if (status == IMPACT_OK)
+        status = write_duplicates_csv(q, js, err);
+    return status;
+}
