@@ -5,6 +5,7 @@
 #include "stages/common/arena.h"
 #include "stages/common/fold.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -135,13 +136,41 @@ static day_t get_date(struct loader *l, json_t *obj, const char *key, const char
     return day;
 }
 
+/* Removes "." and "dir/.." components without touching the file system, so messages show
+ * "samples/x.csv" rather than "config/../samples/x.csv". Works for any length: the result
+ * is never longer than `path` ("." or "/" when nothing is left) and replaces it. */
+static void normalise_path(char *path)
+{
+    size_t len = strlen(path), n = 0, used = 0;
+    char **parts = xmalloc((len / 2 + 1) * sizeof *parts); /* a part and its '/': 2 bytes */
+    char *out = xmalloc(len + 2);
+    bool absolute = path[0] == '/';
+    for (char *tok = strtok(path, "/"); tok; tok = strtok(NULL, "/")) {
+        if (strcmp(tok, ".") == 0)
+            continue;
+        if (strcmp(tok, "..") == 0 && n > 0 && strcmp(parts[n - 1], "..") != 0)
+            n--;
+        else
+            parts[n++] = tok;
+    }
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        used += (size_t)snprintf(out + used, len + 2 - used, "%s%s", i || absolute ? "/" : "",
+                                 parts[i]);
+    strcpy(path, n ? out : absolute ? "/" : ".");
+    free(out);
+    free(parts);
+}
+
 static const char *resolve(struct loader *l, const char *path)
 {
+    size_t n = strlen(l->dir) + strlen(path) + 3;
+    char *full = arena_alloc(l->cfg->arena, n > IMPACT_PATH_MAX ? n : IMPACT_PATH_MAX);
     if (path[0] == '/' || !l->dir[0])
-        return arena_strdup(l->cfg->arena, path);
-    size_t n = strlen(l->dir) + strlen(path) + 2;
-    char *full = arena_alloc(l->cfg->arena, n);
-    snprintf(full, n, "%s/%s", l->dir, path);
+        snprintf(full, n, "%s", path);
+    else
+        snprintf(full, n, "%s/%s", l->dir, path);
+    normalise_path(full);
     return full;
 }
 
@@ -495,10 +524,15 @@ int config_load(const char *path, struct config *config, struct impact_error *er
     if (slash)
         snprintf(l.dir, sizeof l.dir, "%.*s", (int)(slash - path), path);
     json_error_t jerr;
-    config->json = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return impact_fail(err, STAGE, path, 0, 0, "cannot open the config file: %s",
+                           strerror(errno));
+    config->json = json_loadf(file, JSON_REJECT_DUPLICATES, &jerr);
+    fclose(file);
     if (!config->json)
         return impact_fail(err, STAGE, path, jerr.line > 0 ? jerr.line : 0,
-                           jerr.column > 0 ? jerr.column : 0, "%s", jerr.text);
+                           jerr.column > 0 ? jerr.column : 0, "invalid JSON: %s", jerr.text);
     load_root(&l, config->json);
     return l.status;
 }

@@ -144,6 +144,7 @@ static int step_emit(struct run_state *s, struct impact_error *err)
         .inputs = s->inputs,
         .n_inputs = s->cfg->n_inputs,
         .config = s->cfg->json,
+        .charts = &s->charts,
     };
     staging_path(&s->staging, "indicators.json", path, sizeof path);
     return emit_indicators(path, s->figures, &context, err);

@@ -133,15 +133,27 @@ static json_t *inputs_json(const struct emit_context *c)
     return arr;
 }
 
+static json_t *charts_json(const struct chart_list *charts)
+{
+    json_t *arr = json_array();
+    for (int i = 0; charts && i < charts->count; i++) {
+        const struct chart_info *ch = &charts->charts[i];
+        json_array_append_new(arr, json_pack("{s:s, s:s, s:s, s:s, s:s}", "name", ch->name, "png",
+                                             ch->png_file, "svg", ch->svg_file, "title", ch->title,
+                                             "alt_text", ch->alt_text));
+    }
+    return arr;
+}
+
 json_t *emit_indicators_json(const struct figures *f, const struct emit_context *c)
 {
     json_t *periods = json_array();
     for (size_t i = 0; i < f->n_periods; i++)
         json_array_append_new(periods, period_json(f, &f->periods[i]));
-    return json_pack("{s:s, s:s, s:s, s:f, s:o, s:o, s:o, s:o}", "schema_version",
+    return json_pack("{s:s, s:s, s:s, s:f, s:o, s:o, s:o, s:o, s:o}", "schema_version",
                      EMIT_SCHEMA_VERSION, "programme", c->programme, "run_date", c->run_date,
                      "confidence_level", f->confidence, "inputs", inputs_json(c), "periods",
-                     periods, "target", target_json(f), "config",
+                     periods, "target", target_json(f), "charts", charts_json(c->charts), "config",
                      c->config ? json_deep_copy(c->config) : json_null());
 }
 

@@ -23,7 +23,8 @@ struct emit_context {
     const char *run_date;
     const struct input_summary *inputs;
     size_t n_inputs;
-    const json_t *config; /* the config as loaded, echoed under "config" */
+    const json_t *config;            /* the config as loaded, echoed under "config" */
+    const struct chart_list *charts; /* listed under "charts"; may be NULL */
 };
 
 int emit_indicators(const char *path, const struct figures *figures,

@@ -492,10 +492,13 @@ static void recover(struct reader *r, const char *reason)
     r->skip_to_eol = false;
 }
 
-static bool is_blank_line(const unsigned char *s, size_t len)
+/* A line libcsv turns into no row: line ends, and spaces or tabs that are not the delimiter
+ * (libcsv skips those before a row begins). */
+static bool is_blank_line(const unsigned char *s, size_t len, char delimiter)
 {
     for (size_t i = 0; i < len; i++)
-        if (s[i] != '\r' && s[i] != '\n')
+        if ((s[i] != '\r' && s[i] != '\n' && s[i] != ' ' && s[i] != '\t') ||
+            s[i] == (unsigned char)delimiter)
             return false;
     return true;
 }
@@ -506,7 +509,7 @@ static void feed_segment(struct reader *r, const unsigned char *seg, size_t len,
     if (r->skip_to_eol) {
         r->skip_to_eol = !ends_line;
     } else {
-        if (r->at_line_start && !r->in_row && !is_blank_line(seg, len)) {
+        if (r->at_line_start && !r->in_row && !is_blank_line(seg, len, r->result->delimiter)) {
             r->in_row = true;
             r->row_line = r->line;
         }
@@ -515,9 +518,11 @@ static void feed_segment(struct reader *r, const unsigned char *seg, size_t len,
         if (csv_parse(&r->csv, text, n, on_field, on_row_end, r) != n) {
             recover(r, "malformed quoting: a quote inside an unquoted field or text after a "
                        "closing quote");
-            return;
-        }
-        if (r->in_row && ends_line && r->row_next_line_offset == 0)
+            if (!r->skip_to_eol)
+                return; /* resumed at the line after the row's first line */
+            /* The bad row began on this line: skip the rest of this segment only. */
+            r->skip_to_eol = !ends_line;
+        } else if (r->in_row && ends_line && r->row_next_line_offset == 0)
             r->row_next_line_offset = seg_end;
     }
     if (ends_line)

@@ -18,6 +18,7 @@ struct entity {
     uint32_t canonical;
     uint32_t person; /* dataset index of the canonical entity, or DATASET_NO_PERSON */
     struct row_origin first_seen;
+    uint64_t role_at, sex_at; /* input rank of the row that made role / sex known */
     uint8_t is_id, role, sex, in_attendance;
 };
 
@@ -36,6 +37,7 @@ struct pending_outcome {
 /* A (person entity, name entity) association, for the probable-duplicate search. */
 struct name_use {
     uint32_t entity, name_entity;
+    struct row_origin origin; /* first row carrying both */
 };
 
 struct join {
@@ -118,14 +120,15 @@ static uint32_t intern_entity(struct join *j, char tag, const char *text, struct
     return e;
 }
 
-static void note_name_use(struct join *j, uint32_t id_entity, uint32_t name_entity)
+static void note_name_use(struct join *j, uint32_t id_entity, uint32_t name_entity,
+                          struct row_origin origin)
 {
     bool added;
     keymap_intern(j->name_use_index, (uint64_t)id_entity << 32 | name_entity, &added);
     if (!added)
         return;
     xgrow((void **)&j->name_uses, &j->name_uses_cap, j->n_name_uses, sizeof *j->name_uses);
-    j->name_uses[j->n_name_uses++] = (struct name_use){id_entity, name_entity};
+    j->name_uses[j->n_name_uses++] = (struct name_use){id_entity, name_entity, origin};
 }
 
 /* The entity a row is about; links its name key to its id when it carries both. */
@@ -138,7 +141,7 @@ static uint32_t resolve_row_person(struct join *j, const struct person_ref *ref,
     uint32_t id = intern_entity(j, 'I', ref->id, origin);
     if (name == INTERN_NONE)
         return id;
-    note_name_use(j, id, name);
+    note_name_use(j, id, name, origin);
     struct entity *n = &j->entities[name];
     if (n->link == INTERN_NONE) {
         n->link = id;
@@ -158,6 +161,26 @@ static void merge_attribute(uint8_t *have, uint8_t incoming, uint8_t unknown, bo
         *have = incoming;
     else if (*have != incoming)
         *conflict = true;
+}
+
+static uint64_t input_rank(struct row_origin origin)
+{
+    return (uint64_t)origin.file << 32 | origin.line;
+}
+
+/* A person attribute: the first known value in input order wins, whichever entity (id or
+ * name key) it came through; a different known value is a conflict. */
+static void merge_first_known(uint8_t *have, uint64_t *have_at, uint8_t incoming,
+                              uint64_t incoming_at, uint8_t unknown, bool *conflict)
+{
+    if (incoming == unknown)
+        return;
+    if (*have != unknown && *have != incoming)
+        *conflict = true;
+    if (*have == unknown || incoming_at < *have_at) {
+        *have = incoming;
+        *have_at = incoming_at;
+    }
 }
 
 static uint32_t intern_site(struct join *j, const char *site)
@@ -212,8 +235,9 @@ void join_add_attendance(struct join *j, const struct attendance_row *row,
     struct entity *ent = &j->entities[e];
     bool conflict = false;
     ent->in_attendance = 1;
-    merge_attribute(&ent->role, (uint8_t)row->role, ROLE_UNKNOWN, &conflict);
-    merge_attribute(&ent->sex, (uint8_t)row->sex, SEX_UNKNOWN, &conflict);
+    uint64_t rank = input_rank(row->origin);
+    merge_first_known(&ent->role, &ent->role_at, (uint8_t)row->role, rank, ROLE_UNKNOWN, &conflict);
+    merge_first_known(&ent->sex, &ent->sex_at, (uint8_t)row->sex, rank, SEX_UNKNOWN, &conflict);
     if (conflict)
         diag_warn(diag, WARN_PERSON_CONFLICT, row->origin, NULL);
     uint32_t s = intern_session(j, row, diag);
@@ -246,8 +270,32 @@ void join_add_outcome(struct join *j, const struct outcome_row *row, const struc
 
 /* ---- finish ---- */
 
+static uint64_t later_of(uint64_t a, uint64_t b)
+{
+    return a > b ? a : b;
+}
+
+/* Folds a linked name entity's role and sex into its person's; a contradiction is warned at
+ * the later of the two rows that disagree. */
+static void merge_into_person(struct entity *canon, const struct entity *ent,
+                              const struct diag_sink *diag)
+{
+    bool role_conflict = false, sex_conflict = false;
+    uint64_t role_later = later_of(canon->role_at, ent->role_at);
+    uint64_t sex_later = later_of(canon->sex_at, ent->sex_at);
+    merge_first_known(&canon->role, &canon->role_at, ent->role, ent->role_at, ROLE_UNKNOWN,
+                      &role_conflict);
+    merge_first_known(&canon->sex, &canon->sex_at, ent->sex, ent->sex_at, SEX_UNKNOWN,
+                      &sex_conflict);
+    if (!role_conflict && !sex_conflict)
+        return;
+    uint64_t cited = later_of(role_conflict ? role_later : 0, sex_conflict ? sex_later : 0);
+    diag_warn(diag, WARN_PERSON_CONFLICT,
+              (struct row_origin){(uint16_t)(cited >> 32), (uint32_t)cited}, NULL);
+}
+
 /* Canonical entities, merged attributes, and dense person indices in first-seen order. */
-static void resolve_persons(struct join *j)
+static void resolve_persons(struct join *j, const struct diag_sink *diag)
 {
     size_t n = strtab_count(j->entity_keys);
     for (size_t e = 0; e < n; e++) {
@@ -256,10 +304,10 @@ static void resolve_persons(struct join *j)
     }
     for (size_t e = 0; e < n; e++) {
         struct entity *ent = &j->entities[e], *canon = &j->entities[ent->canonical];
-        bool ignored = false;
+        if (ent == canon)
+            continue;
         canon->in_attendance |= ent->in_attendance;
-        merge_attribute(&canon->role, ent->role, ROLE_UNKNOWN, &ignored);
-        merge_attribute(&canon->sex, ent->sex, SEX_UNKNOWN, &ignored);
+        merge_into_person(canon, ent, diag);
     }
     struct dataset *d = &j->dataset;
     d->persons = xcalloc(n, sizeof *d->persons);
@@ -350,7 +398,7 @@ static size_t collect_named(struct join *j, struct named_person **out)
         const struct entity *id = &j->entities[u->entity], *name = &j->entities[u->name_entity];
         if (id->person != DATASET_NO_PERSON && id->person != name->person)
             list[n++] = (struct named_person){
-                id->person, strtab_get(j->entity_keys, u->name_entity) + 2, name->first_seen};
+                id->person, strtab_get(j->entity_keys, u->name_entity) + 2, u->origin};
     }
     qsort(list, n, sizeof *list, by_birth_then_key);
     *out = list;
@@ -405,7 +453,7 @@ static void find_probable_duplicates(struct join *j)
 
 const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
 {
-    resolve_persons(j);
+    resolve_persons(j, diag);
     resolve_pairs(j);
     resolve_outcomes(j, diag);
     find_probable_duplicates(j);

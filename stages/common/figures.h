@@ -119,4 +119,20 @@ struct figures {
     struct target_progress *sites; /* n_sites entries, same order as site_names */
 };
 
+/* The charts drawn from the figures: file names and text alternatives, listed in the JSON. */
+#define CHARTS_MAX 8
+
+struct chart_info {
+    char name[48];     /* e.g. "cumulative_target" */
+    char png_file[64]; /* file name within out_dir, e.g. "cumulative_target.png" */
+    char svg_file[64];
+    char title[256];
+    char alt_text[1024]; /* one or two sentences with the key numbers */
+};
+
+struct chart_list {
+    int count;
+    struct chart_info charts[CHARTS_MAX];
+};
+
 #endif
