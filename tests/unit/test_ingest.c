@@ -1,0 +1,791 @@
+/* test_ingest.c — table-driven tests of the ingest stage (stages/ingest.h) against
+ * REQUIREMENTS.md "Inputs" (encodings, delimiters, RFC 4180 quoting, CRLF, trailing empty
+ * columns, French headers) and the header's contract (rows with their physical line,
+ * malformed rows rejected and the rest still read, fatal errors for missing columns).
+ *
+ * Each case writes its CSV text into a fresh mkdtemp folder, runs ingest_file with a
+ * collecting on_row callback and a collecting diag sink (both copy what they keep: texts
+ * live only during the callback) and compares with the expected rows and rejects, worked
+ * out by hand from the CSV text. Line numbers are physical lines, 1-based, header = line 1;
+ * a row's line is its FIRST physical line. Every case also checks that nothing vanished:
+ * rows_read == rows delivered + rows_rejected.
+ *
+ * Windows-1252 bytes used: é = E9, en dash – = 96, right single quote ’ = 92; their UTF-8
+ * forms are C3 A9, E2 80 93 and E2 80 99. A hex escape is closed with "" "" when the next
+ * character is a hex digit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "stages/ingest.h"
+
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define E_ACUTE_UTF8 "\xC3\xA9"
+#define ENDASH_UTF8  "\xE2\x80\x93"
+#define RSQUO_UTF8   "\xE2\x80\x99"
+
+/* ---- a temporary folder per test ---- */
+
+struct tmpdir {
+    char path[64];
+};
+
+static int setup_dir(void **state)
+{
+    struct tmpdir *d = calloc(1, sizeof *d);
+    if (!d)
+        return -1;
+    snprintf(d->path, sizeof d->path, "/tmp/test_ingest.XXXXXX");
+    if (!mkdtemp(d->path)) {
+        free(d);
+        return -1;
+    }
+    *state = d;
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+static int teardown_dir(void **state)
+{
+    struct tmpdir *d = *state;
+    int rc = nftw(d->path, remove_entry, 8, FTW_DEPTH | FTW_PHYS);
+    free(d);
+    return rc;
+}
+
+/* Writes `len` bytes into dir/name and puts the full path in `path`. */
+static void write_file(const struct tmpdir *d, const char *name, const char *content, size_t len,
+                       char *path, size_t cap)
+{
+    snprintf(path, cap, "%s/%s", d->path, name);
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(content, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* ---- collecting callbacks: they copy, since texts live only during the call ---- */
+
+struct got_row {
+    struct row_origin origin;
+    char *cells[FIELD_COUNT]; /* NULL when the file lacks the field */
+    int columns[FIELD_COUNT];
+};
+
+struct got_reject {
+    struct row_origin origin;
+    int column;
+    char *field;
+    char *reason;
+    bool has_value;
+};
+
+struct collector {
+    struct got_row *rows;
+    size_t n_rows, rows_cap;
+    struct got_reject *rejects;
+    size_t n_rejects, rejects_cap;
+    size_t n_warnings;
+};
+
+static char *dup_or_null(const char *text, size_t len)
+{
+    return text ? strndup(text, len) : NULL;
+}
+
+static void *grow(void *array, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return array;
+    *cap = *cap ? 2 * *cap : 16;
+    void *bigger = realloc(array, *cap * elem);
+    assert_non_null(bigger);
+    return bigger;
+}
+
+static void collect_row(void *ctx, const struct raw_row *row)
+{
+    struct collector *c = ctx;
+    c->rows = grow(c->rows, &c->rows_cap, c->n_rows, sizeof *c->rows);
+    struct got_row *g = &c->rows[c->n_rows++];
+    g->origin = row->origin;
+    for (int f = 0; f < FIELD_COUNT; f++) {
+        g->cells[f] = dup_or_null(row->fields[f].text, row->fields[f].len);
+        g->columns[f] = row->fields[f].column;
+    }
+}
+
+static void collect_reject(void *ctx, const struct reject *rej)
+{
+    struct collector *c = ctx;
+    c->rejects = grow(c->rejects, &c->rejects_cap, c->n_rejects, sizeof *c->rejects);
+    c->rejects[c->n_rejects++] =
+        (struct got_reject){rej->origin, rej->column, rej->field ? strdup(rej->field) : NULL,
+                            strdup(rej->reason ? rej->reason : ""), rej->value != NULL};
+}
+
+static void collect_warning(void *ctx, enum warning_kind kind, struct row_origin origin,
+                            const char *value)
+{
+    (void)kind, (void)origin, (void)value;
+    ((struct collector *)ctx)->n_warnings++;
+}
+
+static void collector_free(struct collector *c)
+{
+    for (size_t i = 0; i < c->n_rows; i++)
+        for (int f = 0; f < FIELD_COUNT; f++)
+            free(c->rows[i].cells[f]);
+    for (size_t i = 0; i < c->n_rejects; i++) {
+        free(c->rejects[i].field);
+        free(c->rejects[i].reason);
+    }
+    free(c->rows);
+    free(c->rejects);
+}
+
+static int run_ingest(const struct ingest_source *src, struct collector *c,
+                      struct ingest_result *result, struct impact_error *err)
+{
+    const struct diag_sink sink = {c, collect_reject, collect_warning};
+    memset(err, 0, sizeof *err);
+    int status = ingest_file(src, collect_row, c, &sink, result, err);
+    /* Nothing disappears silently (REQUIREMENTS.md "Cleaning and joining"). */
+    assert_int_equal(result->rows_read, c->n_rows + result->rows_rejected);
+    assert_int_equal(result->rows_rejected, c->n_rejects);
+    assert_int_equal(c->n_warnings, 0);
+    return status;
+}
+
+/* ---- cases that read ---- */
+
+struct want_row {
+    uint32_t line;                  /* 0 ends the list */
+    const char *cells[FIELD_COUNT]; /* NULL: the file lacks the field; "" a blank cell */
+};
+
+struct want_reject {
+    uint32_t line; /* 0 ends the list */
+    int column;    /* 0: the whole row */
+    const char *field;
+    const char *reason; /* a substring of the reason */
+};
+
+struct ok_case {
+    const char *name;
+    const char *content;
+    enum input_kind kind;
+    enum ingest_encoding encoding; /* declared */
+    const struct column_mapping *columns;
+    size_t n_columns;
+    char want_delimiter;
+    enum ingest_encoding want_encoding;
+    int want_header_columns;
+    struct want_row rows[5];
+    struct want_reject rejects[4];
+};
+
+/* Most cases use the header "date,site,id": session_date, site, participant_id. */
+#define R3(l, date, site, id)                                                                      \
+    {                                                                                              \
+        l,                                                                                         \
+        {                                                                                          \
+            [FIELD_SESSION_DATE] = date, [FIELD_SITE] = site, [FIELD_PARTICIPANT_ID] = id          \
+        }                                                                                          \
+    }
+#define UTF8   INGEST_ENCODING_UTF8
+#define CP1252 INGEST_ENCODING_CP1252
+
+/* A config mapping that overrides the built-in "ID" (participant_id) and adds two headers,
+ * written with other case, accents and a typographic apostrophe than the file's. */
+static const struct column_mapping override_columns[] = {
+    {"id", FIELD_SESSION_ID},
+    {"LIEU DE L" RSQUO_UTF8 "ATELIER", FIELD_SITE},
+    {"code jeune", FIELD_PARTICIPANT_ID},
+};
+
+#define FRENCH_ROW                                                                                 \
+    {                                                                                              \
+        2,                                                                                         \
+        {                                                                                          \
+            [FIELD_SESSION_DATE] = "12/03/2019", [FIELD_LAST_NAME] = "Le Goff",                    \
+            [FIELD_FIRST_NAME] = "Jean-Marie", [FIELD_BIRTH_DATE] = "12/04/2001",                  \
+            [FIELD_SITE] = "Tarascon", [FIELD_STATUS] = "Pr" E_ACUTE_UTF8 "sent"                   \
+        }                                                                                          \
+    }
+#define FRENCH_DATA "12/03/2019;Le Goff;Jean-Marie;12/04/2001;Tarascon;Pr\xC3\xA9sent\n"
+
+/* Windows-1252 export: header "activité", site with an en dash and é, activity with ’. */
+#define CP1252_TEXT                                                                                \
+    "date;site;activit\xE9;id\n"                                                                   \
+    "12/03/2019;Parc Bellevue \x96 F\xE9lix Pyat;Atelier d\x92orientation;P1\n"
+#define CP1252_ROW                                                                                 \
+    {                                                                                              \
+        2,                                                                                         \
+        {                                                                                          \
+            [FIELD_SESSION_DATE] = "12/03/2019",                                                   \
+            [FIELD_SITE] = "Parc Bellevue " ENDASH_UTF8 " F" E_ACUTE_UTF8 "lix Pyat",              \
+            [FIELD_ACTIVITY] = "Atelier d" RSQUO_UTF8 "orientation", [FIELD_PARTICIPANT_ID] = "P1" \
+        }                                                                                          \
+    }
+
+static const struct ok_case ok_cases[] = {
+    {.name = "comma",
+     .content = "date,site,id\n2019-03-12,Tarascon,P1\n2019-03-13,Les Lauriers,P2\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "Tarascon", "P1"), R3(3, "2019-03-13", "Les Lauriers", "P2")}},
+    {.name = "semicolon, a comma inside a field",
+     .content = "date;site;id\n12/03/2019;Parc, Bellevue;P1\n",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "12/03/2019", "Parc, Bellevue", "P1")}},
+    {.name = "tab",
+     .content = "date\tsite\tid\n2019-03-12\tParc Bellevue\tP1\n",
+     .want_delimiter = '\t',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "Parc Bellevue", "P1")}},
+    /* The BOM must not stick to the first header, or "date" would not be recognised. */
+    {.name = "UTF-8 with BOM",
+     .content = "\xEF\xBB\xBF"
+                "date;site;id\n12/03/2019;F\xC3\xA9lix Pyat;P1\n",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "12/03/2019", "F" E_ACUTE_UTF8 "lix Pyat", "P1")}},
+    {.name = "Windows-1252 detected",
+     .content = CP1252_TEXT,
+     .want_delimiter = ';',
+     .want_encoding = CP1252,
+     .want_header_columns = 4,
+     .rows = {CP1252_ROW}},
+    {.name = "Windows-1252 declared",
+     .content = CP1252_TEXT,
+     .encoding = CP1252,
+     .want_delimiter = ';',
+     .want_encoding = CP1252,
+     .want_header_columns = 4,
+     .rows = {CP1252_ROW}},
+    {.name = "CRLF",
+     .content = "date,site,id\r\n2019-03-12,Tarascon,P1\r\n2019-03-13,Tarascon,P2\r\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "Tarascon", "P1"), R3(3, "2019-03-13", "Tarascon", "P2")}},
+    /* Lines: 2-3 the row with an embedded newline, 4 embedded delimiter and doubled quotes,
+     * 5 quoted everywhere. */
+    {.name = "RFC 4180 quoting",
+     .content = "date,site,id\n"
+                "2019-03-12,\"Parc\nBellevue\",P1\n"
+                "2019-03-13,\"a,b \"\"c\"\"\",P2\n"
+                "\"2019-03-14\",\"Tarascon\",\"P3\"\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "Parc\nBellevue", "P1"), R3(4, "2019-03-13", "a,b \"c\"", "P2"),
+              R3(5, "2019-03-14", "Tarascon", "P3")}},
+    {.name = "quoted CRLF inside a field of a CRLF file",
+     .content = "date,site,id\r\n2019-03-12,\"Parc\r\nBellevue\",P1\r\n2019-03-13,T,P2\r\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "Parc\r\nBellevue", "P1"), R3(4, "2019-03-13", "T", "P2")}},
+    {.name = "trailing empty columns on rows",
+     .content = "date,site,id\n2019-03-12,Tarascon,P1,,\n2019-03-13,Tarascon,P2,\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "Tarascon", "P1"), R3(3, "2019-03-13", "Tarascon", "P2")}},
+    {.name = "trailing empty columns on the header and rows",
+     .content = "date;site;id;;\n12/03/2019;Tarascon;P1;;\n",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 5,
+     .rows = {R3(2, "12/03/2019", "Tarascon", "P1")}},
+    /* A blank cell is "" (length 0), not a missing field (records.h). */
+    {.name = "too few and too many fields",
+     .content = "date,site,id\n2019-03-12,Tarascon\n2019-03-12,Tarascon,P1,x\n2019-03-12,,P3\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(4, "2019-03-12", "", "P3")},
+     .rejects = {{2, 0, NULL, "expected 3 fields"}, {3, 0, NULL, "expected 3 fields"}}},
+    /* Line 3 has a quote inside an unquoted field (column 2, site), line 4 text after a
+     * closing quote (column 1, session_date); lines 5 and 6 are read as usual. */
+    {.name = "malformed quoting",
+     .content = "date,site,id\n2019-03-12,a,P1\n2019-03-12,b\"c,P2\n\"2019-03-12\"x,d,P3\n"
+                "2019-03-13,e,P4\n2019-03-14,f,P5\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "a", "P1"), R3(5, "2019-03-13", "e", "P4"),
+              R3(6, "2019-03-14", "f", "P5")},
+     .rejects = {{3, 2, "site", "quot"}, {4, 1, "session_date", "quot"}}},
+    /* The quote opened on line 3 never closes: line 3 is rejected (column 2, the field that
+     * opened it) and reading resumes at line 4. */
+    {.name = "unterminated quote, rows after it recovered",
+     .content = "date,site,id\n2019-03-12,a,P1\n2019-03-12,\"b,P2\n2019-03-13,c,P3\n"
+                "2019-03-14,d,P4\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "a", "P1"), R3(4, "2019-03-13", "c", "P3"),
+              R3(5, "2019-03-14", "d", "P4")},
+     .rejects = {{3, 2, "site", "unterminated"}}},
+    /* The open quote of line 3 meets the quotes of line 4: the parse fails on line 4, line
+     * 3 is rejected and line 4 read again as a row of its own. */
+    {.name = "unterminated quote, a quoted field after it",
+     .content = "date,site,id\n2019-03-12,a,P1\n2019-03-12,\"b,P2\n2019-03-13,\"c\",P3\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "a", "P1"), R3(4, "2019-03-13", "c", "P3")},
+     .rejects = {{3, 2, "site", ""}}},
+    {.name = "unterminated quote on the last line, no final newline",
+     .content = "date,site,id\n2019-03-12,a,P1\n2019-03-12,b,\"P2",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "a", "P1")},
+     .rejects = {{3, 3, "participant_id", "unterminated"}}},
+    {.name = "invalid UTF-8 in a file declared UTF-8",
+     .content = "date,site,id\n2019-03-12,F\xE9lix Pyat,P1\n2019-03-13,Tarascon,P2\n",
+     .encoding = UTF8,
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(3, "2019-03-13", "Tarascon", "P2")},
+     .rejects = {{2, 2, "site", "UTF-8"}}},
+    {.name = "empty rows",
+     .content = "date;site;id\n;;\n12/03/2019;Tarascon;P1\n ; ; \n",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(3, "12/03/2019", "Tarascon", "P1")},
+     .rejects = {{2, 0, NULL, "empty row"}, {4, 0, NULL, "empty row"}}},
+    /* Lines 2, 4, 5 and 7 are blank (LF, CRLF, spaces only): not rows, but still lines. */
+    {.name = "blank lines",
+     .content = "date,site,id\n\n2019-03-12,Tarascon,P1\n\r\n   \n2019-03-13,Tarascon,P2\n\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(3, "2019-03-12", "Tarascon", "P1"), R3(6, "2019-03-13", "Tarascon", "P2")}},
+    {.name = "no newline at the end",
+     .content = "date,site,id\n2019-03-12,Tarascon,P1\n2019-03-13,Tarascon,P2",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "Tarascon", "P1"), R3(3, "2019-03-13", "Tarascon", "P2")}},
+    {.name = "header only",
+     .content = "date,site,id\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3},
+    {.name = "header only, no newline",
+     .content = "date;site;id",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3},
+    {.name = "French headers",
+     .content = "Date de la s\xC3\xA9"
+                "ance;Nom;Pr\xC3\xA9nom;Date de naissance;Quartier;Pr\xC3\xA9sence\n" FRENCH_DATA,
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 6,
+     .rows = {FRENCH_ROW}},
+    {.name = "French headers, upper case without accents",
+     .content = "DATE DE LA SEANCE;NOM;PRENOM;DATE DE NAISSANCE;QUARTIER;PRESENCE\n" FRENCH_DATA,
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 6,
+     .rows = {FRENCH_ROW}},
+    {.name = "French headers, odd case and spacing",
+     .content = "date de la  S\xC3\x89"
+                "ANCE;nom;PR\xC3\x89NOM; Date De Naissance ;quartier;pr\xC3\xA9sence\n" FRENCH_DATA,
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 6,
+     .rows = {FRENCH_ROW}},
+    /* Without the config, "ID" is participant_id and would clash with "Code jeune". */
+    {.name = "config column mapping overrides the built-in names",
+     .content = "Date;Lieu de l'atelier;ID;Code jeune\n12/03/2019;Tarascon;S12;P1\n",
+     .columns = override_columns,
+     .n_columns = sizeof override_columns / sizeof override_columns[0],
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 4,
+     .rows = {{2,
+               {[FIELD_SESSION_DATE] = "12/03/2019",
+                [FIELD_SITE] = "Tarascon",
+                [FIELD_SESSION_ID] = "S12",
+                [FIELD_PARTICIPANT_ID] = "P1"}}}},
+    /* For an outcome export "Date" is observed_on (not session_date). */
+    {.name = "outcome export",
+     .content = "Identifiant;Date;Situation\nP1;15/06/2019;CDI\n",
+     .kind = INPUT_OUTCOME,
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {{2,
+               {[FIELD_PARTICIPANT_ID] = "P1",
+                [FIELD_OBSERVED_ON] = "15/06/2019",
+                [FIELD_SITUATION] = "CDI"}}}},
+};
+
+static size_t count_rows(const struct want_row *rows, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap && rows[n].line != 0)
+        n++;
+    return n;
+}
+
+static size_t count_rejects(const struct want_reject *rejects, size_t cap)
+{
+    size_t n = 0;
+    while (n < cap && rejects[n].line != 0)
+        n++;
+    return n;
+}
+
+static void check_row(const char *name, size_t i, const struct got_row *got,
+                      const struct want_row *want)
+{
+    if (got->origin.line != want->line)
+        fail_msg("%s: row %zu on line %u, expected line %u", name, i, got->origin.line, want->line);
+    for (int f = 0; f < FIELD_COUNT; f++) {
+        const char *g = got->cells[f], *w = want->cells[f];
+        if ((g == NULL) != (w == NULL) || (g && strcmp(g, w) != 0))
+            fail_msg("%s: row %zu field %s is \"%s\", expected \"%s\"", name, i,
+                     record_field_names[f], g ? g : "(absent)", w ? w : "(absent)");
+    }
+}
+
+static void check_reject(const char *name, size_t i, const struct got_reject *got,
+                         const struct want_reject *want)
+{
+    if (got->origin.line != want->line || got->column != want->column)
+        fail_msg("%s: reject %zu at line %u column %d, expected line %u column %d", name, i,
+                 got->origin.line, got->column, want->line, want->column);
+    if ((got->field == NULL) != (want->field == NULL) ||
+        (got->field && strcmp(got->field, want->field) != 0))
+        fail_msg("%s: reject %zu names field %s, expected %s", name, i,
+                 got->field ? got->field : "(none)", want->field ? want->field : "(none)");
+    if (!strstr(got->reason, want->reason) || got->reason[0] == '\0')
+        fail_msg("%s: reject %zu reason \"%s\" lacks \"%s\"", name, i, got->reason, want->reason);
+    assert_false(got->has_value); /* ingest never shows a cell: it may identify someone */
+}
+
+static void run_ok_case(const struct tmpdir *d, const struct ok_case *oc)
+{
+    char path[256];
+    write_file(d, "in.csv", oc->content, strlen(oc->content), path, sizeof path);
+    struct ingest_source src = {.path = path,
+                                .file_index = 3,
+                                .kind = oc->kind,
+                                .encoding = oc->encoding,
+                                .n_columns = oc->n_columns,
+                                .columns = oc->columns};
+    struct collector c = {0};
+    struct ingest_result res;
+    struct impact_error err;
+    int status = run_ingest(&src, &c, &res, &err);
+    if (status != IMPACT_OK)
+        fail_msg("%s: failed: %s (line %ld column %ld)", oc->name, err.message, err.line,
+                 err.column);
+    if (res.delimiter != oc->want_delimiter || res.encoding != oc->want_encoding)
+        fail_msg("%s: delimiter '%c' encoding %s, expected '%c' %s", oc->name, res.delimiter,
+                 ingest_encoding_name(res.encoding), oc->want_delimiter,
+                 ingest_encoding_name(oc->want_encoding));
+    assert_int_equal(res.n_header_columns, oc->want_header_columns);
+    assert_int_equal(res.bytes, strlen(oc->content));
+    size_t n_rows = count_rows(oc->rows, sizeof oc->rows / sizeof oc->rows[0]);
+    size_t n_rejects = count_rejects(oc->rejects, sizeof oc->rejects / sizeof oc->rejects[0]);
+    if (c.n_rows != n_rows || c.n_rejects != n_rejects)
+        fail_msg("%s: %zu rows and %zu rejects, expected %zu and %zu", oc->name, c.n_rows,
+                 c.n_rejects, n_rows, n_rejects);
+    for (size_t i = 0; i < n_rows; i++) {
+        check_row(oc->name, i, &c.rows[i], &oc->rows[i]);
+        assert_int_equal(c.rows[i].origin.file, 3);
+    }
+    for (size_t i = 0; i < n_rejects; i++) {
+        check_reject(oc->name, i, &c.rejects[i], &oc->rejects[i]);
+        assert_int_equal(c.rejects[i].origin.file, 3);
+    }
+    collector_free(&c);
+}
+
+static void test_reading_cases(void **state)
+{
+    for (size_t i = 0; i < sizeof ok_cases / sizeof ok_cases[0]; i++)
+        run_ok_case(*state, &ok_cases[i]);
+}
+
+/* raw_field.column is the 1-based column in the file; unknown headers are ignored. */
+static void test_field_columns(void **state)
+{
+    static const char text[] = "id;remarque;date;site\nP1;rien;12/03/2019;Tarascon\n";
+    char path[256];
+    write_file(*state, "cols.csv", text, strlen(text), path, sizeof path);
+    struct ingest_source src = {.path = path, .kind = INPUT_ATTENDANCE};
+    struct collector c = {0};
+    struct ingest_result res;
+    struct impact_error err;
+    assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_OK);
+    assert_int_equal(c.n_rows, 1);
+    assert_int_equal(c.rows[0].columns[FIELD_PARTICIPANT_ID], 1);
+    assert_int_equal(c.rows[0].columns[FIELD_SESSION_DATE], 3);
+    assert_int_equal(c.rows[0].columns[FIELD_SITE], 4);
+    assert_null(c.rows[0].cells[FIELD_ACTIVITY]);
+    collector_free(&c);
+}
+
+/* ---- cases that stop the file ---- */
+
+struct fail_case {
+    const char *name;
+    const char *content;
+    enum input_kind kind;
+    const struct column_mapping *columns;
+    size_t n_columns;
+    long want_line, want_column;
+    const char *want[3]; /* substrings of the message */
+};
+
+static const struct column_mapping second_id_column[] = {{"code", FIELD_PARTICIPANT_ID}};
+
+static const struct fail_case fail_cases[] = {
+    {.name = "missing site",
+     .content = "date,activite,id\n2019-03-12,CV,P1\n",
+     .want_line = 1,
+     .want = {"missing required column site", "\"date\", \"activite\", \"id\""}},
+    {.name = "no identity columns",
+     .content = "date;site;nom\n12/03/2019;Tarascon;Martin\n",
+     .want_line = 1,
+     .want = {"participant_id", "\"date\", \"site\", \"nom\""}},
+    {.name = "outcome without situation",
+     .content = "id;date\nP1;15/06/2019\n",
+     .kind = INPUT_OUTCOME,
+     .want_line = 1,
+     .want = {"situation", "\"id\", \"date\""}},
+    {.name = "two columns map to last_name",
+     .content = "date,site,nom,last_name,prenom,birth_date\n",
+     .want_line = 1,
+     .want_column = 4,
+     .want = {"last_name", "columns 3 and 4"}},
+    {.name = "a config column maps to a field a built-in header holds",
+     .content = "date,site,id,code\n",
+     .columns = second_id_column,
+     .n_columns = 1,
+     .want_line = 1,
+     .want_column = 4,
+     .want = {"participant_id", "columns 3 and 4"}},
+    {.name = "empty file", .content = "", .want = {"empty"}},
+    {.name = "blank lines only", .content = "\n\r\n\n", .want = {"empty"}},
+};
+
+static void check_failure(const char *name, const char *path, int status,
+                          const struct impact_error *err, const struct fail_case *want)
+{
+    if (status != IMPACT_FAIL)
+        fail_msg("%s: expected IMPACT_FAIL", name);
+    assert_non_null(err->stage);
+    assert_string_equal(err->stage, "ingest");
+    assert_string_equal(err->file, path);
+    for (int i = 0; i < 3 && want->want[i]; i++)
+        if (!strstr(err->message, want->want[i]))
+            fail_msg("%s: message \"%s\" lacks \"%s\"", name, err->message, want->want[i]);
+    if (err->line != want->want_line || err->column != want->want_column)
+        fail_msg("%s: error at %ld:%ld, expected %ld:%ld", name, err->line, err->column,
+                 want->want_line, want->want_column);
+}
+
+static void run_fail(const struct ingest_source *src, const struct fail_case *fc)
+{
+    struct collector c = {0};
+    struct ingest_result res;
+    struct impact_error err;
+    int status = run_ingest(src, &c, &res, &err);
+    check_failure(fc->name, src->path, status, &err, fc);
+    assert_int_equal(c.n_rows, 0);
+    collector_free(&c);
+}
+
+static void test_failing_cases(void **state)
+{
+    for (size_t i = 0; i < sizeof fail_cases / sizeof fail_cases[0]; i++) {
+        const struct fail_case *fc = &fail_cases[i];
+        char path[256];
+        write_file(*state, "bad.csv", fc->content, strlen(fc->content), path, sizeof path);
+        struct ingest_source src = {
+            .path = path, .kind = fc->kind, .n_columns = fc->n_columns, .columns = fc->columns};
+        run_fail(&src, fc);
+    }
+}
+
+static void test_directory_and_missing_file(void **state)
+{
+    const struct tmpdir *d = *state;
+    char missing[256];
+    snprintf(missing, sizeof missing, "%s/no-such-file.csv", d->path);
+    struct ingest_source src = {.path = d->path};
+    run_fail(&src, &(struct fail_case){.name = "directory", .want = {"directory"}});
+    src.path = missing;
+    run_fail(&src, &(struct fail_case){.name = "missing file", .want = {"cannot open"}});
+}
+
+/* ---- SHA-256 ---- */
+
+/* Digests computed independently with the sha256sum command, e.g.
+ *   printf 'date,site,id\n2019-03-12,Tarascon,P1\n' | sha256sum
+ * The BOM is part of the file's bytes; the third file makes ingest re-read a part of the
+ * file after the unterminated quote, which must not be hashed twice. */
+static void test_sha256(void **state)
+{
+    static const struct {
+        const char *content, *sha256;
+    } cases[] = {
+        {"date,site,id\n2019-03-12,Tarascon,P1\n",
+         "69c2072d6a65a46071e8037014f6a43c7caf26fa72335511247c5050ed15ca19"},
+        {"\xEF\xBB\xBF"
+         "date,site,id\n2019-03-12,Tarascon,P1\n",
+         "aceba3e62f72a8d96aba1c9cd7498d03e2a87fc5924a718ea6e8c0c212b74d43"},
+        {"date,site,id\n2019-03-12,a,P1\n2019-03-12,\"b,P2\n2019-03-13,c,P3\n2019-03-14,d,P4\n",
+         "cf4ed858b83c7fc287ba5a1b6f2a0909328b0c8d4cb3e7cb78a00f1c64dbe440"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[256];
+        write_file(*state, "hash.csv", cases[i].content, strlen(cases[i].content), path,
+                   sizeof path);
+        struct ingest_source src = {.path = path};
+        struct collector c = {0};
+        struct ingest_result res;
+        struct impact_error err;
+        assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_OK);
+        assert_string_equal(res.sha256, cases[i].sha256);
+        collector_free(&c);
+    }
+}
+
+/* ---- a file larger than ingest's 1 MiB read block ---- */
+
+/* Every data row's id is "L<its line>", so each row's origin can be checked against its own
+ * text. The row with a quoted embedded newline straddles the 1 MiB block boundary; the
+ * unterminated quote on line `bad` lies in the second block and costs that row only. */
+static char *big_file_text(unsigned long n_lines, unsigned long bad, unsigned long *multi)
+{
+    const size_t block = 1u << 20;
+    size_t cap = 64 * n_lines, len = 0;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    len += (size_t)snprintf(text, cap, "date,site,id\n");
+    *multi = 0;
+    for (unsigned long line = 2; line <= n_lines; line++) {
+        bool straddle = *multi == 0 && len + 40 > block;
+        const char *site = straddle ? "\"Parc\nBellevue\"" : line == bad ? "\"Tar" : "T";
+        len += (size_t)snprintf(text + len, cap - len, "2019-03-12,%s,L%lu\n", site, line);
+        if (straddle) {
+            assert_true(len > block);
+            *multi = line++; /* the embedded newline took a line */
+        }
+    }
+    return text;
+}
+
+static void test_large_file(void **state)
+{
+    const unsigned long n_lines = 60000, bad = 59000;
+    unsigned long multi;
+    char *text = big_file_text(n_lines, bad, &multi);
+    char path[256];
+    write_file(*state, "big.csv", text, strlen(text), path, sizeof path);
+    struct ingest_source src = {.path = path};
+    struct collector c = {0};
+    struct ingest_result res;
+    struct impact_error err;
+    assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_OK);
+    assert_true(multi > 2 && multi < bad);
+    /* lines 2..60000 less the continuation line of the multi-line row: 59998 rows, of
+     * which one is rejected */
+    assert_int_equal(res.rows_read, 59998);
+    assert_int_equal(c.n_rejects, 1);
+    assert_int_equal(c.rejects[0].origin.line, bad);
+    for (size_t i = 0; i < c.n_rows; i++) {
+        char want[32];
+        snprintf(want, sizeof want, "L%u", c.rows[i].origin.line);
+        if (strcmp(c.rows[i].cells[FIELD_PARTICIPANT_ID], want) != 0)
+            fail_msg("row %zu: id %s on line %u", i, c.rows[i].cells[FIELD_PARTICIPANT_ID],
+                     c.rows[i].origin.line);
+    }
+    collector_free(&c);
+    free(text);
+}
+
+/* ---- the built-in header table ---- */
+
+static void test_builtin_fields(void **state)
+{
+    (void)state;
+    static const struct {
+        enum input_kind kind;
+        const char *header;
+        int field;
+    } cases[] = {
+        {INPUT_ATTENDANCE,
+         "Date de la s\xC3\xA9"
+         "ance",
+         FIELD_SESSION_DATE},
+        {INPUT_ATTENDANCE, "DATE DE LA SEANCE", FIELD_SESSION_DATE},
+        {INPUT_ATTENDANCE, "Nom", FIELD_LAST_NAME},
+        {INPUT_ATTENDANCE, "Pr\xC3\xA9nom", FIELD_FIRST_NAME},
+        {INPUT_ATTENDANCE, "Date de naissance", FIELD_BIRTH_DATE},
+        {INPUT_ATTENDANCE, "Quartier", FIELD_SITE},
+        {INPUT_ATTENDANCE, "Pr\xC3\xA9sence", FIELD_STATUS},
+        {INPUT_ATTENDANCE, "participant_id", FIELD_PARTICIPANT_ID},
+        {INPUT_ATTENDANCE, "qpv_code", FIELD_QPV_CODE},
+        {INPUT_OUTCOME, "Nom", FIELD_LAST_NAME},
+        {INPUT_OUTCOME, "Situation", FIELD_SITUATION},
+        {INPUT_OUTCOME, "Date", FIELD_OBSERVED_ON},
+        {INPUT_ATTENDANCE, "Date", FIELD_SESSION_DATE},
+        /* attendance-only and outcome-only headers */
+        {INPUT_OUTCOME, "Quartier", -1},
+        {INPUT_ATTENDANCE, "Situation", -1},
+        {INPUT_ATTENDANCE, "Remarque", -1},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        if (ingest_builtin_field(cases[i].kind, cases[i].header) != cases[i].field)
+            fail_msg("\"%s\" maps to %d, expected %d", cases[i].header,
+                     ingest_builtin_field(cases[i].kind, cases[i].header), cases[i].field);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_reading_cases, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_field_columns, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_failing_cases, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_directory_and_missing_file, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_sha256, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_large_file, setup_dir, teardown_dir),
+        cmocka_unit_test(test_builtin_fields),
+    };
+    return cmocka_run_group_tests_name("ingest", tests, NULL, NULL);
+}

@@ -1,0 +1,453 @@
+/* test_join.c — table-driven tests of the join stage (stages/join.h) against
+ * REQUIREMENTS.md "Cleaning and joining": person key (id, else name key; a row with both
+ * links them, whatever the order; one name key with two ids is reported, not merged),
+ * session key (session id, else date + folded site + folded activity), one attendance per
+ * person and session with the later rows counted as duplicates in their own file, outcomes
+ * matched to persons, and probable duplicate people listed for review.
+ *
+ * Each scenario is a sequence of clean attendance rows then outcome rows, fed in that
+ * order; the expected counts were worked out by hand from the rows and the rules above and
+ * are explained next to each scenario. Name keys are written as clean builds them
+ * ("LAST|FIRST|YYYY-MM-DD"). Per file, accepted + duplicate must equal the rows fed.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "stages/join.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+/* ---- rows ---- */
+
+/* An attendance row; blanks take the defaults below. Letters keep the tables short:
+ * presence 0 = present, 'A' absent, 'E' excused; role 'Y'/'P'; sex 'F'/'M'; qpv 'Y'/'N';
+ * 0 = unknown for role, sex and qpv. */
+struct att {
+    uint16_t file;
+    uint32_t line; /* 0 ends a list */
+    const char *id, *key, *session_id;
+    const char *date;     /* ISO; default 2019-03-12 */
+    const char *site;     /* default "Tarascon" */
+    const char *activity; /* default "Atelier CV" */
+    char presence, role, sex, qpv;
+};
+
+struct out {
+    uint16_t file;
+    uint32_t line; /* 0 ends a list */
+    const char *id, *key;
+    const char *date; /* ISO; default 2019-06-15 */
+};
+
+static day_t iso(const char *text)
+{
+    day_t day = DAY_NONE;
+    assert_int_equal(date_parse(text, strlen(text), &day, NULL), DATE_OK);
+    return day;
+}
+
+static int letter(char c, const char *letters, int none)
+{
+    const char *p = c ? strchr(letters, c) : NULL;
+    return p ? (int)(p - letters) : none;
+}
+
+static struct attendance_row to_attendance(const struct att *a)
+{
+    return (struct attendance_row){
+        .origin = {a->file, a->line},
+        .person = {a->id, a->key},
+        .session_id = a->session_id,
+        .session_date = iso(a->date ? a->date : "2019-03-12"),
+        .site = a->site ? a->site : "Tarascon",
+        .activity = a->activity ? a->activity : "Atelier CV",
+        .qpv = (enum qpv_flag)letter(a->qpv, "YN", QPV_UNKNOWN),
+        .role = (enum role)letter(a->role, "YP", ROLE_UNKNOWN),
+        .sex = (enum sex)letter(a->sex, "FM", SEX_UNKNOWN),
+        .presence = (enum presence)letter(a->presence, "_AE", PRESENCE_PRESENT),
+    };
+}
+
+static struct outcome_row to_outcome(const struct out *o)
+{
+    return (struct outcome_row){.origin = {o->file, o->line},
+                                .person = {o->id, o->key},
+                                .observed_on = iso(o->date ? o->date : "2019-06-15"),
+                                .category = CATEGORY_EMPLOYMENT};
+}
+
+/* ---- running a join ---- */
+
+struct warn_log {
+    unsigned long count[WARN_KINDS];
+    struct row_origin last[WARN_KINDS];
+};
+
+static void log_warning(void *ctx, enum warning_kind kind, struct row_origin origin,
+                        const char *value)
+{
+    (void)value;
+    struct warn_log *log = ctx;
+    log->count[kind]++;
+    log->last[kind] = origin;
+}
+
+static void log_reject(void *ctx, const struct reject *rej)
+{
+    (void)ctx, (void)rej;
+    fail_msg("the join rejects nothing");
+}
+
+struct run {
+    struct join *join;
+    const struct dataset *d;
+    const struct join_stats *s;
+    struct warn_log log;
+    unsigned long fed[2]; /* rows fed per file */
+};
+
+/* Feeds the attendance rows then the outcome rows (lists end at line 0) and finishes. */
+static void run_join(struct run *r, const struct att *atts, const struct out *outs)
+{
+    *r = (struct run){.join = join_new(2)};
+    const struct diag_sink sink = {&r->log, log_reject, log_warning};
+    for (; atts && atts->line; atts++) {
+        struct attendance_row row = to_attendance(atts);
+        join_add_attendance(r->join, &row, &sink);
+        r->fed[atts->file]++;
+    }
+    for (; outs && outs->line; outs++) {
+        struct outcome_row row = to_outcome(outs);
+        join_add_outcome(r->join, &row, &sink);
+        r->fed[outs->file]++;
+    }
+    r->d = join_finish(r->join, &sink);
+    r->s = join_get_stats(r->join);
+    assert_int_equal(r->s->n_files, 2);
+    for (int f = 0; f < 2; f++)
+        assert_int_equal(r->s->rows_accepted[f] + r->s->rows_duplicate[f], r->fed[f]);
+}
+
+static size_t count_present(const struct dataset *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < d->n_attendances; i++)
+        n += d->attendances[i].present;
+    return n;
+}
+
+/* ---- scenarios with their expected counts ---- */
+
+struct scenario {
+    const char *name;
+    struct att atts[8];
+    struct out outs[4];
+    size_t persons, sessions, attendances, present;
+    unsigned long accepted[2], duplicate[2];
+    unsigned long links, conflicts, unmatched;
+    unsigned long warnings[WARN_KINDS];
+};
+
+#define K_LEGOFF "LEGOFF|JEANMARIE|2001-04-12"
+
+static const struct scenario scenarios[] = {
+    {.name = "same person, same session twice: one attendance, one duplicate",
+     .atts = {{0, 2, .id = "P1"}, {0, 3, .id = "P1"}},
+     .persons = 1,
+     .sessions = 1,
+     .attendances = 1,
+     .present = 1,
+     .accepted = {1, 0},
+     .duplicate = {1, 0}},
+    /* P1 absent then present, P2 present then absent: present either way; P3 excused then
+     * absent: one pair, not present. */
+    {.name = "present wins over absent for a pair",
+     .atts = {{0, 2, .id = "P1", .presence = 'A'},
+              {0, 3, .id = "P1"},
+              {0, 4, .id = "P2"},
+              {0, 5, .id = "P2", .presence = 'A'},
+              {0, 6, .id = "P3", .presence = 'E'},
+              {0, 7, .id = "P3", .presence = 'A'}},
+     .persons = 3,
+     .sessions = 1,
+     .attendances = 3,
+     .present = 2,
+     .accepted = {3, 0},
+     .duplicate = {3, 0}},
+    /* Line 2 carries only the names, line 3 links the name key to P1, line 4 carries only
+     * the names again: one person at three sessions. */
+    {.name = "names-only rows before and after the link join the id's person",
+     .atts = {{0, 2, .key = K_LEGOFF, .date = "2019-03-01"},
+              {0, 3, .id = "P1", .key = K_LEGOFF, .date = "2019-03-02"},
+              {0, 4, .key = K_LEGOFF, .date = "2019-03-03"}},
+     .persons = 1,
+     .sessions = 3,
+     .attendances = 3,
+     .present = 3,
+     .accepted = {3, 0},
+     .links = 1},
+    {.name = "one name key with two ids: reported, not merged",
+     .atts = {{0, 2, .id = "P1", .key = K_LEGOFF, .date = "2019-03-01"},
+              {0, 3, .id = "P2", .key = K_LEGOFF, .date = "2019-03-02"}},
+     .persons = 2,
+     .sessions = 2,
+     .attendances = 2,
+     .present = 2,
+     .accepted = {2, 0},
+     .links = 1,
+     .conflicts = 1,
+     .warnings = {[WARN_NAME_KEY_TWO_IDS] = 1}},
+    /* The names-only row (file 0) and the id row (file 1) are the same person at the same
+     * session once linked: the later row, in file 1, becomes the duplicate. */
+    {.name = "duplicate made by linking, names-only row first",
+     .atts = {{0, 2, .key = K_LEGOFF}, {1, 5, .id = "P1", .key = K_LEGOFF}},
+     .persons = 1,
+     .sessions = 1,
+     .attendances = 1,
+     .present = 1,
+     .accepted = {1, 0},
+     .duplicate = {0, 1},
+     .links = 1},
+    {.name = "duplicate made by linking, names-only row last",
+     .atts = {{0, 2, .id = "P1", .key = K_LEGOFF}, {1, 3, .key = K_LEGOFF, .presence = 'A'}},
+     .persons = 1,
+     .sessions = 1,
+     .attendances = 1,
+     .present = 1,
+     .accepted = {1, 0},
+     .duplicate = {0, 1},
+     .links = 1},
+    /* Sessions without id: (date, folded site, folded activity). "Atelier CV" at Tarascon
+     * and "atelier  cv" at "TARASCON" are one session (P1, P2); another site (P3) or
+     * another day (P4) is another session; session id S1 (P5, P6) is a fourth one. */
+    {.name = "session keys",
+     .atts = {{0, 2, .id = "P1"},
+              {0, 3, .id = "P2", .site = "TARASCON", .activity = "atelier  cv"},
+              {0, 4, .id = "P3", .site = "Les Lauriers"},
+              {0, 5, .id = "P4", .date = "2019-03-13"},
+              {0, 6, .id = "P5", .session_id = "S1", .activity = "Job dating"},
+              {0, 7, .id = "P6", .session_id = "S1", .activity = "Job dating"}},
+     .persons = 6,
+     .sessions = 4,
+     .attendances = 6,
+     .present = 6,
+     .accepted = {6, 0}},
+    {.name = "one session id with two dates: one session, warned",
+     .atts = {{0, 2, .id = "P1", .session_id = "S1"},
+              {0, 3, .id = "P2", .session_id = "S1", .date = "2019-03-13"}},
+     .persons = 2,
+     .sessions = 1,
+     .attendances = 2,
+     .present = 2,
+     .accepted = {2, 0},
+     .warnings = {[WARN_SESSION_CONFLICT] = 1}},
+    /* P9 appears only in outcomes; the names-only outcome joins P1 through the link made
+     * in attendance. Outcomes count as accepted in their file. */
+    {.name = "outcomes matched and unmatched",
+     .atts = {{0, 2, .id = "P1", .key = K_LEGOFF}},
+     .outs = {{1, 2, .id = "P9"}, {1, 3, .id = "P1"}, {1, 4, .key = K_LEGOFF}},
+     .persons = 1,
+     .sessions = 1,
+     .attendances = 1,
+     .present = 1,
+     .accepted = {1, 3},
+     .links = 1,
+     .unmatched = 1,
+     .warnings = {[WARN_OUTCOME_UNMATCHED] = 1}},
+};
+
+static void check_scenario(const struct scenario *sc)
+{
+    struct run r;
+    run_join(&r, sc->atts, sc->outs);
+    const struct dataset *d = r.d;
+    if (d->n_persons != sc->persons || d->n_sessions != sc->sessions ||
+        d->n_attendances != sc->attendances || count_present(d) != sc->present)
+        fail_msg("%s: %zu persons, %zu sessions, %zu attendances (%zu present); expected %zu, "
+                 "%zu, %zu (%zu)",
+                 sc->name, d->n_persons, d->n_sessions, d->n_attendances, count_present(d),
+                 sc->persons, sc->sessions, sc->attendances, sc->present);
+    for (int f = 0; f < 2; f++)
+        if (r.s->rows_accepted[f] != sc->accepted[f] || r.s->rows_duplicate[f] != sc->duplicate[f])
+            fail_msg("%s: file %d accepted %lu duplicate %lu, expected %lu and %lu", sc->name, f,
+                     r.s->rows_accepted[f], r.s->rows_duplicate[f], sc->accepted[f],
+                     sc->duplicate[f]);
+    if (r.s->identity_links != sc->links || r.s->name_key_conflicts != sc->conflicts ||
+        r.s->outcomes_unmatched != sc->unmatched)
+        fail_msg("%s: links %lu conflicts %lu unmatched %lu, expected %lu %lu %lu", sc->name,
+                 r.s->identity_links, r.s->name_key_conflicts, r.s->outcomes_unmatched, sc->links,
+                 sc->conflicts, sc->unmatched);
+    for (int k = 0; k < WARN_KINDS; k++)
+        if (r.log.count[k] != sc->warnings[k])
+            fail_msg("%s: %lu %s warnings, expected %lu", sc->name, r.log.count[k],
+                     diag_warning_names[k], sc->warnings[k]);
+    join_free(r.join);
+}
+
+static void test_scenarios(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+        check_scenario(&scenarios[i]);
+}
+
+/* ---- details the counts do not show ---- */
+
+static const struct scenario *find_scenario(const char *prefix)
+{
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++)
+        if (strncmp(scenarios[i].name, prefix, strlen(prefix)) == 0)
+            return &scenarios[i];
+    fail_msg("no scenario \"%s\"", prefix);
+    return NULL;
+}
+
+/* The names-only rows and the id row are the same dataset person; the attendance of the
+ * linking row's session is present. */
+static void test_linked_rows_share_person(void **state)
+{
+    (void)state;
+    struct run r;
+    run_join(&r, find_scenario("names-only rows")->atts, NULL);
+    assert_int_equal(r.d->n_attendances, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(r.d->attendances[i].person, 0);
+    join_free(r.join);
+}
+
+/* One site written two ways is one site, named as first seen. */
+static void test_site_first_spelling(void **state)
+{
+    (void)state;
+    static const struct att atts[] = {
+        {0, 2, .id = "P1", .site = "Parc Bellevue – Félix Pyat"},
+        {0, 3, .id = "P2", .site = "PARC BELLEVUE – FELIX  PYAT"},
+        {0, 4, .id = "P3", .site = "Tarascon"},
+        {0, 5, .id = "P4", .site = "tarascon", .date = "2019-03-14"},
+        {0},
+    };
+    struct run r;
+    run_join(&r, atts, NULL);
+    assert_int_equal(r.d->n_sites, 2);
+    assert_string_equal(r.d->site_names[0], "Parc Bellevue – Félix Pyat");
+    assert_string_equal(r.d->site_names[1], "Tarascon");
+    /* sessions: (12/03, Parc Bellevue), (12/03, Tarascon), (14/03, Tarascon) */
+    assert_int_equal(r.d->n_sessions, 3);
+    for (size_t i = 0; i < r.d->n_attendances; i++) {
+        const struct session_record *s = &r.d->sessions[r.d->attendances[i].session];
+        assert_int_equal(s->site, i == 0 || i == 1 ? 0 : 1);
+    }
+    join_free(r.join);
+}
+
+/* P1: unknown first, then youth/F, then parent/M (line 4) — first known wins, line 4 warns.
+ * P2: the names-only row (line 5) says F, the later row linking it to P2 (line 6) says M:
+ * the same rule across the link. */
+static void test_role_sex_first_known(void **state)
+{
+    (void)state;
+    static const struct att atts[] = {
+        {0, 2, .id = "P1", .date = "2019-03-01"},
+        {0, 3, .id = "P1", .date = "2019-03-02", .role = 'Y', .sex = 'F'},
+        {0, 4, .id = "P1", .date = "2019-03-03", .role = 'P', .sex = 'M'},
+        {0, 5, .key = K_LEGOFF, .date = "2019-03-01", .sex = 'F'},
+        {0, 6, .id = "P2", .key = K_LEGOFF, .date = "2019-03-02", .sex = 'M', .role = 'P'},
+        {0},
+    };
+    struct run r;
+    run_join(&r, atts, NULL);
+    assert_int_equal(r.d->n_persons, 2);
+    uint32_t p1 = r.d->attendances[0].person, p2 = r.d->attendances[3].person;
+    assert_int_equal(r.d->attendances[4].person, p2);
+    assert_int_equal(r.d->persons[p1].role, ROLE_YOUTH);
+    assert_int_equal(r.d->persons[p1].sex, SEX_F);
+    assert_int_equal(r.d->persons[p2].role, ROLE_PARENT);
+    assert_int_equal(r.d->persons[p2].sex, SEX_F);
+    assert_int_equal(r.log.count[WARN_PERSON_CONFLICT], 2);
+    assert_int_equal(r.log.last[WARN_PERSON_CONFLICT].line, 6); /* the later row of the two */
+    join_free(r.join);
+}
+
+/* The outcome's person is the attendance person, or DATASET_NO_PERSON with a warning
+ * citing the outcome row. */
+static void test_outcome_persons(void **state)
+{
+    (void)state;
+    const struct scenario *sc = find_scenario("outcomes matched");
+    struct run r;
+    run_join(&r, sc->atts, sc->outs);
+    assert_int_equal(r.d->n_outcomes, 3);
+    assert_int_equal(r.d->outcomes[0].person, DATASET_NO_PERSON);
+    assert_int_equal(r.d->outcomes[1].person, 0);
+    assert_int_equal(r.d->outcomes[2].person, 0);
+    assert_int_equal(r.log.last[WARN_OUTCOME_UNMATCHED].file, 1);
+    assert_int_equal(r.log.last[WARN_OUTCOME_UNMATCHED].line, 2);
+    assert_int_equal(r.d->outcomes[1].observed_on, iso("2019-06-15"));
+    assert_int_equal(r.d->outcomes[1].category, CATEGORY_EMPLOYMENT);
+    join_free(r.join);
+}
+
+/* `order` follows input order, (file, line): file 0 line 9 < file 1 line 2 < file 1 line 10,
+ * whatever order the numbers would sort in as text or by line alone. */
+static void test_outcome_order(void **state)
+{
+    (void)state;
+    static const struct att atts[] = {{0, 2, .id = "P1"}, {0}};
+    static const struct out outs[] = {
+        {0, 9, .id = "P1"}, {1, 2, .id = "P1"}, {1, 10, .id = "P1"}, {0}};
+    struct run r;
+    run_join(&r, atts, outs);
+    assert_int_equal(r.d->n_outcomes, 3);
+    assert_true(r.d->outcomes[0].order < r.d->outcomes[1].order);
+    assert_true(r.d->outcomes[1].order < r.d->outcomes[2].order);
+    join_free(r.join);
+}
+
+/* MOHAMED / MOHAMMED, same birth date, two ids: listed, distance 1 (one inserted M).
+ * MOHAMED born a day later (P3): not listed with either. DURAND / DUPONT, same birth date:
+ * distance 3 (R→P, A→O, D→T), not listed. P5 written BENALI and BENALY under one id: one
+ * person, nothing to list. */
+static void test_probable_duplicates(void **state)
+{
+    (void)state;
+    static const struct att atts[] = {
+        {0, 2, .id = "P1", .key = "MOHAMED|ALI|2000-01-01"},
+        {0, 3, .id = "P2", .key = "MOHAMMED|ALI|2000-01-01"},
+        {0, 4, .id = "P3", .key = "MOHAMED|ALI|2000-01-02"},
+        {0, 5, .key = "DURAND|LEA|2001-05-05"},
+        {0, 6, .key = "DUPONT|LEA|2001-05-05"},
+        {0, 7, .id = "P5", .key = "BENALI|YASMINE|2001-04-12"},
+        {0, 8, .id = "P5", .key = "BENALY|YASMINE|2001-04-12", .date = "2019-03-13"},
+        {0},
+    };
+    struct run r;
+    run_join(&r, atts, NULL);
+    assert_int_equal(r.d->n_persons, 6);
+    assert_int_equal(r.s->n_probable_duplicates, 1);
+    const struct probable_duplicate *pd = &r.s->probable_duplicates[0];
+    uint32_t p1 = r.d->attendances[0].person, p2 = r.d->attendances[1].person;
+    assert_int_equal(pd->person_a, p1 < p2 ? p1 : p2);
+    assert_int_equal(pd->person_b, p1 < p2 ? p2 : p1);
+    assert_int_equal(pd->distance, 1);
+    /* origin and key of person_a: the first row seen with its name key */
+    assert_int_equal(pd->origin_a.line, p1 < p2 ? 2 : 3);
+    assert_int_equal(pd->origin_b.line, p1 < p2 ? 3 : 2);
+    assert_string_equal(pd->name_key_a, p1 < p2 ? atts[0].key : atts[1].key);
+    assert_string_equal(pd->name_key_b, p1 < p2 ? atts[1].key : atts[0].key);
+    join_free(r.join);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_scenarios),           cmocka_unit_test(test_linked_rows_share_person),
+        cmocka_unit_test(test_site_first_spelling), cmocka_unit_test(test_role_sex_first_known),
+        cmocka_unit_test(test_outcome_persons),     cmocka_unit_test(test_outcome_order),
+        cmocka_unit_test(test_probable_duplicates),
+    };
+    return cmocka_run_group_tests_name("join", tests, NULL, NULL);
+}
