@@ -220,11 +220,10 @@ static void reject_field(const struct raw_row *raw, enum field field, bool show_
                          const char *reason, const struct diag_sink *diag)
 {
     const struct raw_field *f = &raw->fields[field];
-    char value[128] = "";
-    if (show_value && f->text)
-        snprintf(value, sizeof value, "%.*s", (int)(f->len < 120 ? f->len : 120), f->text);
+    char value[128];
     struct reject rej = {raw->origin, f->column, record_field_names[field],
-                         show_value ? value : NULL, reason};
+                         show_value ? utf8_excerpt(f->text, f->len, value, sizeof value) : NULL,
+                         reason};
     diag_reject(diag, &rej);
 }
 
@@ -306,8 +305,7 @@ static int clean_label_field(struct cleaner *c, const struct raw_row *raw, enum 
     if (is_blank(f) || lookup_find(c, &c->labels[kind], f->text, f->len, &value))
         return value;
     char text[128];
-    snprintf(text, sizeof text, "%.*s", (int)(f->len < 120 ? f->len : 120), f->text);
-    diag_warn(diag, warning, raw->origin, text);
+    diag_warn(diag, warning, raw->origin, utf8_excerpt(f->text, f->len, text, sizeof text));
     return unknown_value;
 }
 
@@ -373,9 +371,8 @@ bool clean_outcome(struct cleaner *c, const struct raw_row *raw, struct outcome_
     int category = CATEGORY_UNKNOWN;
     if (!lookup_find(c, &c->situations, f->text ? f->text : "", f->len, &category)) {
         char text[128];
-        snprintf(text, sizeof text, "%.*s", (int)(f->len < 120 ? f->len : 120),
-                 f->text ? f->text : "");
-        diag_warn(diag, WARN_UNMAPPED_SITUATION, raw->origin, text);
+        diag_warn(diag, WARN_UNMAPPED_SITUATION, raw->origin,
+                  utf8_excerpt(f->text, f->len, text, sizeof text));
     }
     out->category = (enum category)category;
     return true;

@@ -11,7 +11,6 @@ const char *const diag_warning_names[WARN_KINDS] = {
     [WARN_PERSON_CONFLICT] = "person_attribute_conflict",
     [WARN_SESSION_CONFLICT] = "session_attribute_conflict",
     [WARN_OUTCOME_UNMATCHED] = "outcome_for_unknown_person",
-    [WARN_EXTRA_FIELDS] = "extra_fields_ignored",
 };
 
 const char *const record_field_names[FIELD_COUNT] = {

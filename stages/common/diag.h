@@ -22,7 +22,6 @@ enum warning_kind {
     WARN_PERSON_CONFLICT,    /* one person with two different sexes or roles: first kept */
     WARN_SESSION_CONFLICT,   /* one session id with two dates, sites or QPV flags */
     WARN_OUTCOME_UNMATCHED,  /* outcome row for a person never seen in attendance */
-    WARN_EXTRA_FIELDS,       /* non-empty cells beyond the header's columns: ignored */
     WARN_KINDS
 };
 

@@ -2,6 +2,7 @@
 #include "stages/common/fold.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 /* Base letters for U+00C0 … U+017F (Latin-1 Supplement letters and Latin Extended-A).
@@ -166,6 +167,25 @@ size_t fold_label(const char *in, size_t len, char *out, size_t cap)
 size_t fold_name(const char *in, size_t len, char *out, size_t cap)
 {
     return fold(in, len, out, cap, true);
+}
+
+char *utf8_excerpt(const char *text, size_t len, char *out, size_t cap)
+{
+    const char *s = text ? text : "", *e = s + (text ? len : 0);
+    while (s < e && strchr(" \t\r\n", *s))
+        s++;
+    while (e > s && strchr(" \t\r\n", e[-1]))
+        e--;
+    if (s == e) {
+        snprintf(out, cap, "%s", "(blank)");
+        return out;
+    }
+    size_t n = (size_t)(e - s) < cap - 1 ? (size_t)(e - s) : cap - 1;
+    while (n > 0 && n < (size_t)(e - s) && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--; /* do not cut inside a multi-byte character */
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return out;
 }
 
 int fold_edit_distance(const char *a, const char *b, int limit)

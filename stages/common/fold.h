@@ -23,6 +23,11 @@ size_t fold_name(const char *in, size_t len, char *out, size_t cap);
 /* True when text[0..len) is well-formed UTF-8; otherwise *bad_offset is the first bad byte. */
 bool utf8_valid(const char *text, size_t len, size_t *bad_offset);
 
+/* Copies text[0..len) without surrounding blanks into out, cut to at most cap - 1 bytes on
+ * a character boundary (so the excerpt stays valid UTF-8), for quoting a value in a report.
+ * A blank text gives "(blank)". Returns out. */
+char *utf8_excerpt(const char *text, size_t len, char *out, size_t cap);
+
 /* Levenshtein distance between two folded strings, stopping early above `limit`
  * (returns limit + 1 then). */
 int fold_edit_distance(const char *a, const char *b, int limit);

@@ -224,7 +224,10 @@ static void test_session_date_rejects(void **state)
         assert_string_equal(log.field, "session_date");
         assert_int_equal(log.column, FIELD_SESSION_DATE + 1);
         assert_true(log.has_value);
-        assert_string_equal(log.value, cases[i].text);
+        /* a blank cell is quoted as "(blank)" (utf8_excerpt), anything else as written */
+        assert_string_equal(log.value, strspn(cases[i].text, " ") == strlen(cases[i].text)
+                                           ? "(blank)"
+                                           : cases[i].text);
         if (!strstr(log.reason, cases[i].reason))
             fail_msg("\"%s\": reason \"%s\" lacks \"%s\"", cases[i].text, log.reason,
                      cases[i].reason);

@@ -317,6 +317,28 @@ static int reference_distance(const char *a, const char *b)
     return d;
 }
 
+/* utf8_excerpt: trimmed, "(blank)" for blanks, never cut inside a character. "é" is the two
+ * bytes C3 A9, so a 4-byte buffer (3 bytes of text) can hold "Aé" but not "Aéé". */
+static void test_utf8_excerpt(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        size_t cap;
+        const char *want;
+    } cases[] = {
+        {"  Autre ", 64, "Autre"},     {"", 64, "(blank)"},
+        {" \t ", 64, "(blank)"},       {"A\xC3\xA9\xC3\xA9", 4, "A\xC3\xA9"},
+        {"A\xC3\xA9\xC3\xA9", 3, "A"}, {"abcdef", 4, "abc"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[64];
+        utf8_excerpt(cases[i].in, strlen(cases[i].in), out, cases[i].cap);
+        assert_string_equal(out, cases[i].want);
+        assert_true(utf8_valid(out, strlen(out), NULL));
+    }
+}
+
 static void test_edit_distance(void **state)
 {
     (void)state;
@@ -409,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_fold_truncation),
         cmocka_unit_test(test_fold_respects_length),
         cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_utf8_excerpt),
         cmocka_unit_test(test_edit_distance),
         cmocka_unit_test(test_edit_distance_matches_reference),
         cmocka_unit_test(test_edit_distance_long_strings),
