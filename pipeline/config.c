@@ -462,15 +462,63 @@ static void load_target(struct loader *l, json_t *root)
     load_site_targets(l, target);
 }
 
+/* dosage.bands: lower bounds in increasing order, e.g. [1, 2, 5] → "1", "2-4", "5+". */
+static void load_dosage(struct loader *l, json_t *root)
+{
+    static const char *const known[] = {"bands", NULL};
+    static const int fallback[] = {1, 2, 5};
+    struct indicators_options *o = &l->cfg->indicators;
+    json_t *dosage = get(l, root, "dosage", JSON_OBJECT, "", "an object");
+    if (dosage)
+        check_keys(l, dosage, "dosage", known);
+    json_t *arr = get(l, dosage, "bands", JSON_ARRAY, "dosage", "an array of lower bounds");
+    size_t n = arr ? json_array_size(arr) : 3;
+    if (n < 1 || n > FIGURES_MAX_BANDS) {
+        fail(l, "dosage.bands", "expected 1 to %d lower bounds such as [1, 2, 5]",
+             FIGURES_MAX_BANDS);
+        return;
+    }
+    int lows[FIGURES_MAX_BANDS];
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = arr ? json_array_get(arr, i) : NULL;
+        lows[i] = item ? (int)json_integer_value(item) : fallback[i];
+        if ((item && !json_is_integer(item)) || lows[i] < 1 || lows[i] > 100000 ||
+            (i == 0 && lows[i] != 1) || (i > 0 && lows[i] <= lows[i - 1])) {
+            fail(l, index_path(l, "dosage.bands", i),
+                 "expected whole numbers increasing from 1, such as [1, 2, 5]");
+            return;
+        }
+    }
+    o->n_bands = n;
+    for (size_t i = 0; i < n; i++) {
+        struct dosage_band *b = &o->bands[i];
+        b->min = lows[i];
+        b->max = i + 1 < n ? lows[i + 1] - 1 : 0;
+        if (b->max == 0)
+            snprintf(b->label, sizeof b->label, "%d+", b->min);
+        else if (b->max == b->min)
+            snprintf(b->label, sizeof b->label, "%d", b->min);
+        else
+            snprintf(b->label, sizeof b->label, "%d-%d", b->min, b->max);
+    }
+}
+
 static void load_presentation(struct loader *l, json_t *root)
 {
-    static const char *const chart_keys[] = {"language", "width", "height", NULL};
+    static const char *const chart_keys[] = {"language",    "width",        "height",
+                                             "print_width", "print_height", NULL};
+    static const char *const disclosure_keys[] = {"threshold", NULL};
     static const char *const stats_keys[] = {"confidence", NULL};
     static const char *const validate_keys[] = {"max_reject_share", NULL};
     struct config *c = l->cfg;
     json_t *charts = get(l, root, "charts", JSON_OBJECT, "", "an object");
     json_t *stats = get(l, root, "statistics", JSON_OBJECT, "", "an object");
     json_t *validate = get(l, root, "validate", JSON_OBJECT, "", "an object");
+    json_t *disclosure = get(l, root, "disclosure", JSON_OBJECT, "", "an object");
+    if (disclosure)
+        check_keys(l, disclosure, "disclosure", disclosure_keys);
+    c->disclosure_threshold =
+        (int)get_number(l, disclosure, "threshold", "disclosure", 11, 1, 1000);
     if (charts)
         check_keys(l, charts, "charts", chart_keys);
     if (stats)
@@ -483,15 +531,19 @@ static void load_presentation(struct loader *l, json_t *root)
     c->charts.language = strcmp(lang, "en") == 0 ? NUMFMT_LANG_EN : NUMFMT_LANG_FR;
     c->charts.width = (int)get_number(l, charts, "width", "charts", 1200, 320, 8000);
     c->charts.height = (int)get_number(l, charts, "height", "charts", 675, 200, 8000);
+    /* A4 width at 150 dpi (210 mm), 16:9 */
+    c->charts.print_width = (int)get_number(l, charts, "print_width", "charts", 1240, 320, 8000);
+    c->charts.print_height = (int)get_number(l, charts, "print_height", "charts", 698, 200, 8000);
     c->indicators.confidence = get_number(l, stats, "confidence", "statistics", 0.95, 0.5, 0.999);
     c->max_reject_share = get_number(l, validate, "max_reject_share", "validate", 0.05, 0, 1);
 }
 
 static void load_root(struct loader *l, json_t *root)
 {
-    static const char *const known[] = {
-        "programme",  "run_date",  "output_dir", "window",     "periods", "inputs",   "labels",
-        "situations", "qpv_codes", "target",     "statistics", "charts",  "validate", NULL};
+    static const char *const known[] = {"programme", "run_date",   "output_dir", "window",
+                                        "periods",   "inputs",     "labels",     "situations",
+                                        "qpv_codes", "target",     "statistics", "charts",
+                                        "validate",  "disclosure", "dosage",     NULL};
     struct config *c = l->cfg;
     if (!json_is_object(root)) {
         fail(l, "(top level)", "expected an object");
@@ -512,6 +564,7 @@ static void load_root(struct loader *l, json_t *root)
     load_situations(l, root);
     load_qpv_codes(l, root);
     load_target(l, root);
+    load_dosage(l, root);
     load_presentation(l, root);
 }
 

@@ -37,6 +37,7 @@ struct config {
     struct indicators_options indicators;
     struct charts_options charts; /* out_dir is set by the pipeline */
     double max_reject_share;      /* `validate` fails above it */
+    int disclosure_threshold;     /* k: public counts of 1 … k-1 persons are withheld */
     size_t n_warnings;
     char **warnings;
     struct arena *arena;

@@ -34,9 +34,10 @@ struct charts_options {
     const char *out_dir;       /* folder the files go into, e.g. "out/.staging/charts" */
     enum numfmt_lang language; /* NUMFMT_LANG_FR (default) or NUMFMT_LANG_EN: labels, numbers */
     int width, height; /* PNG pixels, 320…8000 × 200…8000; the SVG uses the same px units */
-    const char *programme; /* programme name for the source line */
-    const char *run_date;  /* ISO date printed in the source line (from config: reproducible),
-                              shown as "26 nov. 2026"; other text is printed as it is */
+    int print_width, print_height; /* the A4-width print variant, same limits (0: none) */
+    const char *programme;         /* programme name for the source line */
+    const char *run_date; /* ISO date printed in the source line (from config: reproducible),
+                             shown as "26 nov. 2026"; other text is printed as it is */
 };
 
 int charts_render(const struct figures *figures, const struct charts_options *options,

@@ -34,6 +34,8 @@ struct indicators_options {
     size_t n_site_targets;
     const struct site_target *site_targets;
     int trend_quarters; /* quarters in the projection's fit */
+    size_t n_bands;     /* dosage bands, in increasing order, covering 1 … and more */
+    struct dosage_band bands[FIGURES_MAX_BANDS];
 };
 
 int indicators_compute(const struct dataset *data, const struct indicators_options *options,

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 enum count_kind {
     COUNT_SESSIONS,
@@ -64,6 +65,39 @@ struct rate_change {
     double p_value; /* two-sided */
 };
 
+#define FIGURES_MAX_BANDS 8
+
+/* A band of dosage (present sessions): min..max inclusive, max 0 for "and more". */
+struct dosage_band {
+    int min, max;
+    char label[16]; /* "1", "2-4", "5+" */
+};
+
+/* Present sessions per beneficiary in a period (GSL quantiles, R type 7). */
+struct dosage {
+    bool defined; /* at least one beneficiary */
+    double q1, median, q3, mean;
+};
+
+/* Disclosure control (stages/disclose.h). The internal figures have every flag at
+ * WITHHELD_NONE; in the public copy a withheld value is zeroed and must be shown as
+ * withheld — never as 0. */
+enum withheld { WITHHELD_NONE, WITHHELD_SMALL_CELL, WITHHELD_COMPLEMENTARY };
+
+/* One flag (enum withheld) per value of a period, parallel to its arrays. */
+struct period_withheld {
+    uint8_t counts[COUNT_KINDS];
+    uint8_t by_role[ROLE_COUNT];
+    uint8_t by_sex[SEX_COUNT];
+    uint8_t *by_site; /* n_sites entries, NULL in the internal figures */
+    uint8_t by_band[FIGURES_MAX_BANDS];
+    uint8_t rates[RATE_KINDS];
+    uint8_t employment_by_band[FIGURES_MAX_BANDS];
+    uint8_t count_changes[COUNT_KINDS]; /* a change is withheld with either of its counts */
+    uint8_t rate_changes[RATE_KINDS];
+    uint8_t dosage;
+};
+
 struct period_figures {
     char label[16]; /* "2018" or "2018-2019" */
     day_t start, end;
@@ -72,10 +106,16 @@ struct period_figures {
     long by_sex[SEX_COUNT];
     long *by_site; /* figures.n_sites entries; a person can count in several sites */
     struct rate rates[RATE_KINDS];
+    /* Dosage: present sessions per beneficiary in the period, beneficiaries by band, and
+     * the employment rate by band of sessions attended up to the observation used. */
+    struct dosage dosage;
+    long by_band[FIGURES_MAX_BANDS];
+    struct rate employment_by_band[FIGURES_MAX_BANDS];
     /* Year over year against the previous period; has_previous is false for the first. */
     bool has_previous;
     struct count_change count_changes[COUNT_KINDS];
     struct rate_change rate_changes[RATE_KINDS];
+    struct period_withheld withheld;
 };
 
 /* Cumulative distinct beneficiaries (roles counted towards the target) at a quarter's end. */
@@ -83,6 +123,7 @@ struct quarter_point {
     char label[8]; /* "2018-Q3" */
     day_t end;
     long cumulative;
+    uint8_t withheld; /* enum withheld */
 };
 
 /* Linear trend through the last quarters' cumulative counts. */
@@ -105,6 +146,10 @@ struct target_progress {
     long reached;    /* at the last quarter with data */
     double progress; /* reached / target */
     day_t last_quarter_end;
+    bool has_deadline;        /* figures.deadline is set */
+    long reached_by_deadline; /* first present on or before the deadline */
+    double progress_by_deadline;
+    uint8_t withheld; /* enum withheld: reached and progress (public copy) */
     struct projection projection;
 };
 
@@ -117,6 +162,9 @@ struct figures {
     day_t deadline;
     struct target_progress overall;
     struct target_progress *sites; /* n_sites entries, same order as site_names */
+    size_t n_bands;
+    struct dosage_band bands[FIGURES_MAX_BANDS];
+    int suppression_threshold; /* k of the public copy; 0 in the internal figures */
 };
 
 /* The charts drawn from the figures: file names and text alternatives, listed in the JSON. */
