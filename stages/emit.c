@@ -62,6 +62,24 @@ static json_t *changes_json(const struct period_figures *p)
     return obj;
 }
 
+/* Sessions per beneficiary, beneficiaries by band, and the employment rate by band. */
+static json_t *dosage_json(const struct figures *f, const struct period_figures *p)
+{
+    const struct dosage *d = &p->dosage;
+    json_t *bands = json_array();
+    for (size_t b = 0; b < f->n_bands; b++) {
+        json_t *band = json_pack(
+            "{s:s, s:i, s:o, s:I, s:o}", "band", f->bands[b].label, "min", f->bands[b].min, "max",
+            f->bands[b].max ? json_integer(f->bands[b].max) : json_null(), "beneficiaries",
+            (json_int_t)p->by_band[b], "employment", rate_json(&p->employment_by_band[b]));
+        json_array_append_new(bands, band);
+    }
+    return json_pack("{s:o, s:o, s:o, s:o, s:o}", "sessions_per_beneficiary_median",
+                     real_or_null(d->defined, d->median), "q1", real_or_null(d->defined, d->q1),
+                     "q3", real_or_null(d->defined, d->q3), "mean",
+                     real_or_null(d->defined, d->mean), "bands", bands);
+}
+
 static json_t *period_json(const struct figures *f, const struct period_figures *p)
 {
     json_t *obj = json_pack("{s:s, s:o, s:o}", "label", p->label, "start", date_json(p->start),
@@ -76,6 +94,7 @@ static json_t *period_json(const struct figures *f, const struct period_figures 
                         split_json(p->by_site, (const char *const *)f->site_names, f->n_sites));
     for (int k = 0; k < RATE_KINDS; k++)
         json_object_set_new(obj, figures_rate_names[k], rate_json(&p->rates[k]));
+    json_object_set_new(obj, "dosage", dosage_json(f, p));
     json_object_set_new(obj, "change_from_previous", changes_json(p));
     return obj;
 }
@@ -89,7 +108,7 @@ static json_t *projection_json(const struct projection *pr)
                      date_json(pr->defined ? pr->date : DAY_NONE), "earliest",
                      date_json(pr->defined && pr->has_band ? pr->earliest : DAY_NONE), "latest",
                      date_json(pr->defined && pr->has_band ? pr->latest : DAY_NONE), "on_track",
-                     pr->defined || pr->reason ? json_boolean(pr->on_track) : json_null());
+                     pr->on_track_known ? json_boolean(pr->on_track) : json_null());
 }
 
 static json_t *progress_json(const char *key, const struct target_progress *t)
@@ -100,11 +119,15 @@ static json_t *progress_json(const char *key, const struct target_progress *t)
                               json_pack("{s:s, s:o, s:I}", "quarter", t->quarters[q].label, "end",
                                         date_json(t->quarters[q].end), "cumulative",
                                         (json_int_t)t->quarters[q].cumulative));
-    return json_pack("{s:s, s:o, s:I, s:o, s:o, s:o, s:o}", key, t->name, "target",
+    return json_pack("{s:s, s:o, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", key, t->name, "target",
                      t->target > 0 ? json_integer(t->target) : json_null(), "reached",
                      (json_int_t)t->reached, "as_of", date_json(t->last_quarter_end), "progress",
-                     real_or_null(t->target > 0, t->progress), "quarters", quarters, "projection",
-                     projection_json(&t->projection));
+                     real_or_null(t->target > 0, t->progress), "reached_by_deadline",
+                     t->has_deadline ? json_integer(t->reached_by_deadline) : json_null(),
+                     "progress_by_deadline",
+                     real_or_null(t->has_deadline && t->target > 0, t->progress_by_deadline),
+                     "reached_on", date_json(t->projection.reached_on), "quarters", quarters,
+                     "projection", projection_json(&t->projection));
 }
 
 static json_t *target_json(const struct figures *f)

@@ -23,6 +23,18 @@ struct work {
     struct figures *fig;
     int base_year;
     day_t *first_present; /* per person; DAY_NONE when never present */
+    /* Present-session days per person (CSR: days[offsets[p] .. offsets[p + 1]) sorted). */
+    uint32_t *presence_offsets;
+    day_t *presence_days;
+    /* Per (person, period) with a presence: present sessions in the period. */
+    struct keymap *person_period;
+    struct person_period *person_periods;
+    size_t person_periods_cap;
+};
+
+struct person_period {
+    int period;
+    long sessions;
 };
 
 /* ---- periods ---- */
@@ -115,7 +127,8 @@ static void count_sessions(struct work *w)
 static void count_presence(struct work *w)
 {
     const struct dataset *d = w->data;
-    struct keymap *person_period = keymap_new(), *person_site_period = keymap_new();
+    struct keymap *person_site_period = keymap_new();
+    w->person_period = keymap_new();
     for (size_t i = 0; i < d->n_attendances; i++) {
         const struct attendance_record *a = &d->attendances[i];
         if (!a->present)
@@ -129,18 +142,102 @@ static void count_presence(struct work *w)
         struct period_figures *pf = &w->fig->periods[p];
         pf->counts[COUNT_ATTENDANCES]++;
         bool added;
-        keymap_intern(person_period, (uint64_t)a->person << 32 | (uint32_t)p, &added);
+        uint32_t k =
+            keymap_intern(w->person_period, (uint64_t)a->person << 32 | (uint32_t)p, &added);
+        xgrow((void **)&w->person_periods, &w->person_periods_cap, k, sizeof *w->person_periods);
         if (added) {
+            w->person_periods[k] = (struct person_period){p, 0};
             pf->counts[COUNT_BENEFICIARIES]++;
             pf->by_role[d->persons[a->person].role]++;
             pf->by_sex[d->persons[a->person].sex]++;
         }
+        w->person_periods[k].sessions++;
         uint64_t site_key = (uint64_t)a->person << 32 | (uint64_t)s->site << 12 | (uint32_t)p;
         keymap_intern(person_site_period, site_key, &added);
         pf->by_site[s->site] += added;
     }
-    keymap_free(person_period);
     keymap_free(person_site_period);
+}
+
+/* ---- dosage ---- */
+
+static int band_of(const struct figures *f, long sessions)
+{
+    int band = -1;
+    for (size_t b = 0; b < f->n_bands; b++)
+        if (sessions >= f->bands[b].min)
+            band = (int)b;
+    return band;
+}
+
+/* Quartiles of present sessions per beneficiary, and beneficiaries by band, per period. */
+static void compute_dosage(struct work *w)
+{
+    struct figures *f = w->fig;
+    size_t n = keymap_count(w->person_period);
+    double *values = xcalloc(n ? n : 1, sizeof *values);
+    for (size_t p = 0; p < f->n_periods; p++) {
+        struct period_figures *pf = &f->periods[p];
+        size_t m = 0;
+        double sum = 0;
+        for (size_t k = 0; k < n; k++) {
+            const struct person_period *pp = &w->person_periods[k];
+            if (pp->period != (int)p)
+                continue;
+            values[m++] = (double)pp->sessions;
+            sum += (double)pp->sessions;
+            int band = band_of(f, pp->sessions);
+            if (band >= 0)
+                pf->by_band[band]++;
+        }
+        struct dosage *dz = &pf->dosage;
+        dz->defined = stats_quartiles(values, m, &dz->q1, &dz->median, &dz->q3);
+        dz->mean = m ? sum / (double)m : 0;
+    }
+    free(values);
+}
+
+static int compare_days(const void *a, const void *b)
+{
+    day_t x = *(const day_t *)a, y = *(const day_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Every person's present-session days, sorted, to count sessions up to a given day. */
+static void index_presence(struct work *w)
+{
+    const struct dataset *d = w->data;
+    uint32_t *offsets = xcalloc(d->n_persons + 1, sizeof *offsets);
+    for (size_t i = 0; i < d->n_attendances; i++)
+        offsets[d->attendances[i].person + 1] += d->attendances[i].present;
+    for (size_t p = 0; p < d->n_persons; p++)
+        offsets[p + 1] += offsets[p];
+    day_t *days = xcalloc(offsets[d->n_persons] ? offsets[d->n_persons] : 1, sizeof *days);
+    uint32_t *fill = xcalloc(d->n_persons ? d->n_persons : 1, sizeof *fill);
+    for (size_t i = 0; i < d->n_attendances; i++) {
+        const struct attendance_record *a = &d->attendances[i];
+        if (a->present)
+            days[offsets[a->person] + fill[a->person]++] = d->sessions[a->session].date;
+    }
+    for (size_t p = 0; p < d->n_persons; p++)
+        qsort(days + offsets[p], offsets[p + 1] - offsets[p], sizeof *days, compare_days);
+    free(fill);
+    w->presence_offsets = offsets;
+    w->presence_days = days;
+}
+
+/* Present sessions of `person` on or before `day`. */
+static long sessions_up_to(const struct work *w, uint32_t person, day_t day)
+{
+    uint32_t lo = w->presence_offsets[person], hi = w->presence_offsets[person + 1];
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (w->presence_days[mid] <= day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (long)(lo - w->presence_offsets[person]);
 }
 
 static void count_new_and_cumulative(struct work *w)
@@ -160,9 +257,32 @@ static void count_new_and_cumulative(struct work *w)
 
 /* ---- outcomes ---- */
 
+/* Outcome counts per period, and per period × dosage band (flattened). */
+struct outcome_tally {
+    long *employed, *positive, *known;
+    long *band_employed, *band_known; /* [period * FIGURES_MAX_BANDS + band] */
+};
+
+static void tally_outcome(struct work *w, const struct outcome_record *o, int p,
+                          struct outcome_tally *t)
+{
+    enum category c = (enum category)o->category;
+    if (c == CATEGORY_UNKNOWN)
+        return;
+    bool employed = c == CATEGORY_EMPLOYMENT;
+    t->known[p]++;
+    t->employed[p] += employed;
+    t->positive[p] += employed || c == CATEGORY_TRAINING || c == CATEGORY_EDUCATION;
+    int band = band_of(w->fig, sessions_up_to(w, o->person, o->observed_on));
+    if (band >= 0) {
+        t->band_known[p * FIGURES_MAX_BANDS + band]++;
+        t->band_employed[p * FIGURES_MAX_BANDS + band] += employed;
+    }
+}
+
 /* Per (person, period): the latest observation dated in the period, made on or after the
  * person's first presence (same date: the later row in input order). */
-static void count_outcomes(struct work *w, long num[][2], long den[])
+static void count_outcomes(struct work *w, struct outcome_tally *tally)
 {
     const struct dataset *d = w->data;
     struct keymap *index = keymap_new();
@@ -185,15 +305,8 @@ static void count_outcomes(struct work *w, long num[][2], long den[])
             latest[k] = o;
         period[k] = p;
     }
-    for (uint32_t k = 0; k < keymap_count(index); k++) {
-        enum category c = (enum category)latest[k]->category;
-        if (c == CATEGORY_UNKNOWN)
-            continue;
-        den[period[k]]++;
-        num[period[k]][0] += c == CATEGORY_EMPLOYMENT;
-        num[period[k]][1] +=
-            c == CATEGORY_EMPLOYMENT || c == CATEGORY_TRAINING || c == CATEGORY_EDUCATION;
-    }
+    for (uint32_t k = 0; k < keymap_count(index); k++)
+        tally_outcome(w, latest[k], period[k], tally);
     free(latest);
     free(period);
     keymap_free(index);
@@ -203,21 +316,32 @@ static void compute_rates(struct work *w)
 {
     struct figures *f = w->fig;
     size_t n = f->n_periods ? f->n_periods : 1;
-    long(*num)[2] = xcalloc(n, sizeof *num);
-    long *den = xcalloc(n, sizeof *den);
-    count_outcomes(w, num, den);
+    struct outcome_tally t = {
+        xcalloc(n, sizeof(long)),
+        xcalloc(n, sizeof(long)),
+        xcalloc(n, sizeof(long)),
+        xcalloc(n * FIGURES_MAX_BANDS, sizeof(long)),
+        xcalloc(n * FIGURES_MAX_BANDS, sizeof(long)),
+    };
+    count_outcomes(w, &t);
     double conf = w->opt->confidence;
     for (size_t i = 0; i < f->n_periods; i++) {
         struct period_figures *p = &f->periods[i];
         long known = p->counts[COUNT_SESSIONS] - p->counts[COUNT_QPV_UNKNOWN_SESSIONS];
         p->rates[RATE_QPV_SHARE] = stats_rate(p->counts[COUNT_QPV_SESSIONS], known, conf);
-        p->rates[RATE_EMPLOYMENT] = stats_rate(num[i][0], den[i], conf);
-        p->rates[RATE_POSITIVE_OUTCOME] = stats_rate(num[i][1], den[i], conf);
+        p->rates[RATE_EMPLOYMENT] = stats_rate(t.employed[i], t.known[i], conf);
+        p->rates[RATE_POSITIVE_OUTCOME] = stats_rate(t.positive[i], t.known[i], conf);
         p->rates[RATE_SHARE_GIRLS] =
             stats_rate(p->by_sex[SEX_F], p->by_sex[SEX_F] + p->by_sex[SEX_M], conf);
+        for (size_t b = 0; b < f->n_bands; b++)
+            p->employment_by_band[b] = stats_rate(t.band_employed[i * FIGURES_MAX_BANDS + b],
+                                                  t.band_known[i * FIGURES_MAX_BANDS + b], conf);
     }
-    free(num);
-    free(den);
+    free(t.employed);
+    free(t.positive);
+    free(t.known);
+    free(t.band_employed);
+    free(t.band_known);
 }
 
 static void compute_changes(struct work *w)
@@ -241,12 +365,6 @@ static void compute_changes(struct work *w)
 
 /* ---- target ---- */
 
-static int compare_days(const void *a, const void *b)
-{
-    day_t x = *(const day_t *)a, y = *(const day_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Quarter ends from the first to the last present attendance. */
 static size_t quarter_ends(const struct work *w, day_t **out)
 {
@@ -268,11 +386,32 @@ static size_t quarter_ends(const struct work *w, day_t **out)
     return n;
 }
 
-/* Cumulative counts at each quarter end from the sorted first-presence days. */
+/* Persons (sorted first-presence days) first present on or before `day`. */
+static long count_up_to(const day_t *sorted, size_t n, day_t day)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] <= day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (long)lo;
+}
+
+/* Cumulative counts at each quarter end from the first-presence days (sorted here), the
+ * count by the deadline, and the day the target was reached when it was. */
 static void fill_trajectory(struct target_progress *t, const day_t *ends, size_t n_ends,
-                            day_t *firsts, size_t n_firsts)
+                            day_t *firsts, size_t n_firsts, day_t deadline)
 {
     qsort(firsts, n_firsts, sizeof *firsts, compare_days);
+    t->has_deadline = deadline != DAY_NONE;
+    t->reached_by_deadline = t->has_deadline ? count_up_to(firsts, n_firsts, deadline) : 0;
+    t->progress_by_deadline =
+        t->target > 0 ? (double)t->reached_by_deadline / (double)t->target : 0;
+    t->projection.reached_on =
+        t->target > 0 && (size_t)t->target <= n_firsts ? firsts[t->target - 1] : DAY_NONE;
     t->n_quarters = n_ends;
     t->quarters = xcalloc(n_ends ? n_ends : 1, sizeof *t->quarters);
     size_t k = 0;
@@ -295,17 +434,15 @@ static void fill_trajectory(struct target_progress *t, const day_t *ends, size_t
 static void project(struct target_progress *t, day_t deadline, int fit_quarters)
 {
     struct projection *pr = &t->projection;
-    *pr = (struct projection){.defined = false};
+    *pr = (struct projection){.defined = false, .reached_on = pr->reached_on};
     if (t->target <= 0) {
         pr->reason = "no target set";
         return;
     }
-    if (t->reached >= t->target) {
-        size_t q = 0;
-        while (t->quarters[q].cumulative < t->target)
-            q++;
+    if (pr->reached_on != DAY_NONE) {
         pr->reason = "target already reached";
-        pr->on_track = deadline == DAY_NONE || t->quarters[q].end <= deadline;
+        pr->on_track_known = true;
+        pr->on_track = deadline == DAY_NONE || pr->reached_on <= deadline;
         return;
     }
     size_t n = t->n_quarters < (size_t)fit_quarters ? t->n_quarters : (size_t)fit_quarters;
@@ -336,6 +473,7 @@ static void project(struct target_progress *t, day_t deadline, int fit_quarters)
     pr->earliest = pr->has_band ? pts[0].end + (day_t)floor(low) : DAY_NONE;
     pr->latest = pr->has_band && high < 36525.0 ? pts[0].end + (day_t)ceil(high) : DAY_NONE;
     pr->has_band = pr->has_band && pr->latest != DAY_NONE;
+    pr->on_track_known = deadline != DAY_NONE;
     pr->on_track = deadline != DAY_NONE && pr->date <= deadline;
 }
 
@@ -389,7 +527,7 @@ static void compute_site_targets(struct work *w, const day_t *ends, size_t n_end
         struct target_progress *t = &f->sites[s];
         t->name = f->site_names[s];
         t->target = site_target(w, t->name);
-        fill_trajectory(t, ends, n_ends, days, n);
+        fill_trajectory(t, ends, n_ends, days, n, f->deadline);
         project(t, f->deadline, w->opt->trend_quarters);
     }
     free(days);
@@ -408,7 +546,7 @@ static void compute_targets(struct work *w)
             firsts[n++] = w->first_present[i];
     f->overall.name = "overall";
     f->overall.target = w->opt->target;
-    fill_trajectory(&f->overall, ends, n_ends, firsts, n);
+    fill_trajectory(&f->overall, ends, n_ends, firsts, n, f->deadline);
     project(&f->overall, f->deadline, w->opt->trend_quarters);
     compute_site_targets(w, ends, n_ends);
     free(firsts);
@@ -426,6 +564,8 @@ int indicators_compute(const struct dataset *data, const struct indicators_optio
     f->site_names = data->site_names;
     f->confidence = options->confidence;
     f->deadline = options->deadline;
+    f->n_bands = options->n_bands < FIGURES_MAX_BANDS ? options->n_bands : FIGURES_MAX_BANDS;
+    memcpy(f->bands, options->bands, f->n_bands * sizeof *f->bands);
     int status = data->n_sites < MAX_SITES
                      ? build_periods(&w, err)
                      : impact_fail(err, STAGE, NULL, 0, 0, "more than %d sites", MAX_SITES);
@@ -436,10 +576,16 @@ int indicators_compute(const struct dataset *data, const struct indicators_optio
         count_sessions(&w);
         count_presence(&w);
         count_new_and_cumulative(&w);
+        compute_dosage(&w);
+        index_presence(&w);
         compute_rates(&w);
         compute_changes(&w);
         compute_targets(&w);
         free(w.first_present);
+        free(w.presence_offsets);
+        free(w.presence_days);
+        free(w.person_periods);
+        keymap_free(w.person_period);
     }
     *out = f;
     return status;

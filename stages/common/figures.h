@@ -135,7 +135,9 @@ struct projection {
     day_t date;    /* projected day the target is reached */
     bool has_band; /* earliest/latest from the fit's 95 % band */
     day_t earliest, latest;
-    bool on_track; /* date <= deadline */
+    bool on_track;       /* date <= deadline, or reached_on <= deadline */
+    bool on_track_known; /* false when there is no deadline or no projection */
+    day_t reached_on;    /* day the target-th person was first present, or DAY_NONE */
 };
 
 struct target_progress {

@@ -154,19 +154,24 @@ static void fill_target(struct fixture *fx)
                                                 .has_band = true,
                                                 .earliest = ymd(2021, 1, 1),
                                                 .latest = ymd(2022, 1, 1),
-                                                .on_track = false};
-    fx->sites[0] = (struct target_progress){.name = site_names[0],
-                                            .last_quarter_end = DAY_NONE,
-                                            .projection = {.reason = "no target set"}};
-    fx->sites[1] = (struct target_progress){
-        .name = site_names[1],
-        .target = 4,
-        .n_quarters = 2,
-        .quarters = fx->quarters,
-        .reached = 11,
-        .progress = 11.0 / 4.0,
-        .last_quarter_end = ymd(2019, 12, 31),
-        .projection = {.reason = "target already reached", .on_track = true}};
+                                                .on_track = false,
+                                                .on_track_known = true,
+                                                .reached_on = DAY_NONE};
+    fx->sites[0] =
+        (struct target_progress){.name = site_names[0],
+                                 .last_quarter_end = DAY_NONE,
+                                 .projection = {.reason = "no target set", .reached_on = DAY_NONE}};
+    fx->sites[1] = (struct target_progress){.name = site_names[1],
+                                            .target = 4,
+                                            .n_quarters = 2,
+                                            .quarters = fx->quarters,
+                                            .reached = 11,
+                                            .progress = 11.0 / 4.0,
+                                            .last_quarter_end = ymd(2019, 12, 31),
+                                            .projection = {.reason = "target already reached",
+                                                           .on_track = true,
+                                                           .on_track_known = true,
+                                                           .reached_on = ymd(2019, 8, 14)}};
     f->sites = fx->sites;
     f->deadline = ymd(2020, 12, 31);
 }
@@ -428,6 +433,8 @@ static void test_target(void **state)
             want_null(p, nulls[k]);
     }
     want_string(at(s0, "projection"), "reason", "no target set");
+    want_null(at(s0, "projection"), "on_track"); /* no projection, no deadline verdict */
+    want_string(s1, "reached_on", "2019-08-14");
     want_string(s1, "site", "Les Lauriers");
     want_real(s1, "progress", 11.0 / 4.0);
     want_string(at(s1, "projection"), "reason", "target already reached");

@@ -837,6 +837,81 @@ static void test_projection_undefined(void **state)
     }
 }
 
+/* Dosage and progress by the deadline. One period, 2019; bands [1, 2, 5] → "1", "2-4", "5+".
+ * Sessions S0..S4 on 2019-01-10, 02-10, 03-10, 04-10, 05-10, all at site A.
+ *   P0 present at S0                     → 1 session   (band "1")
+ *   P1 present at S0 S1 S2               → 3 sessions  (band "2-4")
+ *   P2 present at S0 S1 S2 S3 S4         → 5 sessions  (band "5+")
+ *   P3 present at S1 S2, absent at S3    → 2 sessions  (band "2-4")
+ * Sessions per beneficiary sorted: 1 2 3 5. R type 7, h = (n − 1) p:
+ *   q1: h = 0.75 → 1 + 0.75 × (2 − 1) = 1.75; median: h = 1.5 → 2 + 0.5 × 1 = 2.5;
+ *   q3: h = 2.25 → 3 + 0.25 × (5 − 3) = 3.5; mean 11 / 4 = 2.75.
+ * Outcomes, each counted in the band of the sessions attended up to its date:
+ *   P0 2019-06-01 employment   → 1 session by then   → band "1":   1/1
+ *   P1 2019-02-15 unemployed   → 2 sessions (S0 S1)  → band "2-4": 0/1
+ *   P2 2019-03-10 employment   → 3 sessions (S2 same day counts) → band "2-4": 1/2
+ *   band "5+": 0/0, undefined.
+ * Target 4 (youth), deadline 2019-01-31: P0 P1 P2 first present 01-10, P3 on 02-10, so 3
+ * reached by the deadline (progress 0.75) and the 4th person on 2019-02-10: the target is
+ * reached, after the deadline (on_track false). */
+static void test_dosage_and_deadline(void **state)
+{
+    (void)state;
+    static const char *const sites[] = {"A"};
+    struct builder b;
+    builder_init(&b, sites, 1);
+    uint32_t s[5];
+    for (int i = 0; i < 5; i++)
+        s[i] = session(&b, ymd(2019, i + 1, 10), 0, QPV_YES);
+    uint32_t p[4];
+    for (int i = 0; i < 4; i++)
+        p[i] = person(&b, ROLE_YOUTH, SEX_F);
+    attend(&b, p[0], s[0], true);
+    for (int i = 0; i < 3; i++)
+        attend(&b, p[1], s[i], true);
+    for (int i = 0; i < 5; i++)
+        attend(&b, p[2], s[i], true);
+    attend(&b, p[3], s[1], true);
+    attend(&b, p[3], s[2], true);
+    attend(&b, p[3], s[3], false);
+    observe(&b, p[0], ymd(2019, 6, 1), CATEGORY_EMPLOYMENT, 1);
+    observe(&b, p[1], ymd(2019, 2, 15), CATEGORY_UNEMPLOYED, 2);
+    observe(&b, p[2], ymd(2019, 3, 10), CATEGORY_EMPLOYMENT, 3);
+    struct indicators_options o = default_options();
+    o.first = ymd(2019, 1, 1);
+    o.last = ymd(2019, 12, 31);
+    o.target = 4;
+    o.deadline = ymd(2019, 1, 31);
+    o.target_roles[ROLE_PARENT] = false;
+    o.n_bands = 3;
+    o.bands[0] = (struct dosage_band){1, 1, "1"};
+    o.bands[1] = (struct dosage_band){2, 4, "2-4"};
+    o.bands[2] = (struct dosage_band){5, 0, "5+"};
+    struct figures *f = compute(&b, &o);
+    const struct period_figures *pf = &f->periods[0];
+    assert_true(pf->dosage.defined);
+    expect_close(pf->dosage.q1, 1.75, "q1");
+    expect_close(pf->dosage.median, 2.5, "median");
+    expect_close(pf->dosage.q3, 3.5, "q3");
+    expect_close(pf->dosage.mean, 2.75, "mean");
+    assert_int_equal(pf->by_band[0], 1);
+    assert_int_equal(pf->by_band[1], 2);
+    assert_int_equal(pf->by_band[2], 1);
+    assert_int_equal(pf->employment_by_band[0].numerator, 1);
+    assert_int_equal(pf->employment_by_band[0].denominator, 1);
+    assert_int_equal(pf->employment_by_band[1].numerator, 1);
+    assert_int_equal(pf->employment_by_band[1].denominator, 2);
+    assert_false(pf->employment_by_band[2].defined);
+    assert_true(f->overall.has_deadline);
+    assert_int_equal(f->overall.reached_by_deadline, 3);
+    expect_close(f->overall.progress_by_deadline, 0.75, "progress by deadline");
+    expect_day(f->overall.projection.reached_on, "2019-02-10", "reached_on");
+    assert_string_equal(f->overall.projection.reason, "target already reached");
+    assert_true(f->overall.projection.on_track_known);
+    assert_false(f->overall.projection.on_track);
+    indicators_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -852,6 +927,7 @@ int main(void)
         cmocka_unit_test(test_projection_steady_series),
         cmocka_unit_test(test_projection_last_quarters_only),
         cmocka_unit_test(test_projection_undefined),
+        cmocka_unit_test(test_dosage_and_deadline),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
