@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define IMPACT_VERSION "0.1.0"
 
@@ -107,10 +108,13 @@ static void print_summary(const struct run_summary *s, enum cli_command cmd)
     if (cmd == CLI_RUN && s->has_period)
         print_headline(s);
     if (cmd == CLI_RUN)
-        fprintf(stderr, "written: %s/indicators.json, %s/charts/ (%d charts), %s/quality/\n",
-                s->out_dir, s->out_dir, s->n_charts, s->out_dir);
+        fprintf(stderr,
+                "written in %s/: indicators.json (internal), public/indicators.json, "
+                "summary.pdf, charts/ (%d charts), quality/, restricted/ (names: do not share)\n",
+                s->out_dir, s->n_charts);
     else
-        fprintf(stderr, "written: %s/quality/\n", s->out_dir);
+        fprintf(stderr, "written in %s/: quality/, restricted/ (names: do not share)\n",
+                s->out_dir);
 }
 
 static int check_threshold(const struct config *cfg, const struct run_summary *s)
@@ -136,6 +140,7 @@ int cli_execute(const struct cli_args *args, struct impact_error *err)
     }
     if (args->output_dir)
         cfg.output_dir = args->output_dir;
+    umask((mode_t)cfg.output_umask);
     for (size_t i = 0; i < cfg.n_warnings; i++)
         fprintf(stderr, "impact: warning: %s\n", cfg.warnings[i]);
     enum run_mode mode = args->command == CLI_RUN ? RUN_FULL : RUN_VALIDATE;

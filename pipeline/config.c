@@ -119,8 +119,10 @@ static double get_number(struct loader *l, json_t *obj, const char *key, const c
 {
     json_t *v = get(l, obj, key, JSON_REAL, path, "a number");
     double x = v ? json_number_value(v) : fallback;
-    if (v && (x < min || x > max))
+    if (v && !(x >= min && x <= max)) {
         fail(l, join_path(l, path, key), "expected a number from %g to %g, found %g", min, max, x);
+        x = fallback; /* callers convert to int: never hand them an out-of-range value */
+    }
     return x;
 }
 
@@ -538,12 +540,29 @@ static void load_presentation(struct loader *l, json_t *root)
     c->max_reject_share = get_number(l, validate, "max_reject_share", "validate", 0.05, 0, 1);
 }
 
+/* Who may read the outputs: the files hold aggregate figures, but the restricted folder and
+ * the rejects point to people, so by default only the user running the pipeline may. */
+static void load_output_access(struct loader *l, json_t *root)
+{
+    static const struct {
+        const char *name;
+        unsigned umask;
+    } levels[] = {{"private", 077}, {"group", 027}, {"world", 022}};
+    const char *access = get_string(l, root, "output_access", "", "private");
+    for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+        if (strcmp(access, levels[i].name) == 0) {
+            l->cfg->output_umask = levels[i].umask;
+            return;
+        }
+    fail(l, "output_access", "expected \"private\", \"group\" or \"world\"");
+}
+
 static void load_root(struct loader *l, json_t *root)
 {
-    static const char *const known[] = {"programme", "run_date",   "output_dir", "window",
-                                        "periods",   "inputs",     "labels",     "situations",
-                                        "qpv_codes", "target",     "statistics", "charts",
-                                        "validate",  "disclosure", "dosage",     NULL};
+    static const char *const known[] = {
+        "programme", "run_date",   "output_dir", "window",        "periods",    "inputs",
+        "labels",    "situations", "qpv_codes",  "target",        "statistics", "charts",
+        "validate",  "disclosure", "dosage",     "output_access", NULL};
     struct config *c = l->cfg;
     if (!json_is_object(root)) {
         fail(l, "(top level)", "expected an object");
@@ -553,6 +572,7 @@ static void load_root(struct loader *l, json_t *root)
     c->programme = get_string(l, root, "programme", "", "Programme");
     c->run_date = get_string(l, root, "run_date", "", "");
     c->output_dir = resolve(l, get_string(l, root, "output_dir", "", "out"));
+    load_output_access(l, root);
     c->charts.programme = c->programme;
     c->charts.run_date = c->run_date;
     day_t ignored;

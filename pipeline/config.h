@@ -38,6 +38,7 @@ struct config {
     struct charts_options charts; /* out_dir is set by the pipeline */
     double max_reject_share;      /* `validate` fails above it */
     int disclosure_threshold;     /* k: public counts of 1 … k-1 persons are withheld */
+    unsigned output_umask;        /* from output_access: 077 private, 027 group, 022 world */
     size_t n_warnings;
     char **warnings;
     struct arena *arena;

@@ -2,6 +2,7 @@
 #include "pipeline/cli.h"
 
 #include <gsl/gsl_errno.h>
+#include <signal.h>
 #include <stdio.h>
 
 int main(int argc, char **argv)
@@ -10,6 +11,7 @@ int main(int argc, char **argv)
     struct impact_error err = {0};
     int status;
     gsl_set_error_handler_off(); /* stages check their inputs; GSL must never abort a run */
+    signal(SIGXFSZ, SIG_IGN);    /* a file size limit makes writes fail with EFBIG, reported */
     if (cli_parse(argc, argv, &args, &err) != IMPACT_OK) {
         fprintf(stderr, "impact: %s\n", err.message);
         fputs("try: impact --help\n", stderr);

@@ -10,12 +10,15 @@
 #include "stages/charts.h"
 #include "stages/clean.h"
 #include "stages/common/arena.h"
+#include "stages/disclose.h"
 #include "stages/emit.h"
 #include "stages/indicators.h"
 #include "stages/ingest.h"
 #include "stages/join.h"
 #include "stages/quality.h"
+#include "stages/summary.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +34,8 @@ struct run_state {
     struct cleaner *cleaner;
     struct join *join;
     const struct dataset *dataset;
-    struct figures *figures;
+    struct figures *figures;        /* internal: indicators.json and the console summary */
+    struct figures *public_figures; /* disclosure-controlled: charts, public/indicators.json */
     struct input_summary *inputs;
     struct chart_list charts;
 };
@@ -58,6 +62,38 @@ static void on_raw_row(void *ctx, const struct raw_row *raw)
 }
 
 /* ---- steps ---- */
+
+/* Outputs replace files inside the output folder, so no input may live there: inputs are
+ * never modified. */
+static int step_check_paths(struct run_state *s, struct impact_error *err)
+{
+    char out[PATH_MAX], in[PATH_MAX];
+    int status = IMPACT_OK;
+    if (!realpath(s->cfg->output_dir, out))
+        return IMPACT_OK; /* not created yet: nothing can be inside it */
+    size_t n = strlen(out);
+    for (size_t i = 0; i < s->cfg->n_inputs && status == IMPACT_OK; i++) {
+        const char *path = s->cfg->inputs[i].source.path;
+        if (realpath(path, in) && strncmp(in, out, n) == 0 && (in[n] == '/' || in[n] == '\0'))
+            status = impact_fail(err, "output", s->cfg->output_dir, 0, 0,
+                                 "the output folder holds the input %s; choose another "
+                                 "output_dir so that inputs are never overwritten",
+                                 path);
+    }
+    return status;
+}
+
+/* Every input's header, before anything is read or written: a missing required column in
+ * the last file must not cost a long read of the first ones. */
+static int step_probe_inputs(struct run_state *s, struct impact_error *err)
+{
+    int status = IMPACT_OK;
+    for (size_t i = 0; i < s->cfg->n_inputs && status == IMPACT_OK; i++) {
+        struct ingest_result header;
+        status = ingest_probe(&s->cfg->inputs[i].source, &header, err);
+    }
+    return status;
+}
 
 static int step_prepare(struct run_state *s, struct impact_error *err)
 {
@@ -116,6 +152,10 @@ static int step_account(struct run_state *s, struct impact_error *err)
     if (status == IMPACT_OK)
         status = quality_write_report(s->quality, s->inputs, s->cfg->n_inputs,
                                       join_get_stats(s->join), err);
+    char restricted[IMPACT_PATH_MAX + 16];
+    staging_path(&s->staging, "restricted", restricted, sizeof restricted);
+    if (status == IMPACT_OK)
+        status = quality_write_review_list(s->quality, join_get_stats(s->join), restricted, err);
     if (status == IMPACT_OK)
         status = quality_finish(s->quality, err);
     return status;
@@ -126,16 +166,32 @@ static int step_indicators(struct run_state *s, struct impact_error *err)
     return indicators_compute(s->dataset, &s->cfg->indicators, &s->figures, err);
 }
 
+/* Everything meant for publication is drawn from this copy only (stages/disclose.h). */
+static int step_disclose(struct run_state *s, struct impact_error *err)
+{
+    return disclose_public(s->figures, s->cfg->disclosure_threshold, &s->public_figures, err);
+}
+
 static int step_charts(struct run_state *s, struct impact_error *err)
 {
     char dir[IMPACT_PATH_MAX + 16];
     struct charts_options options = s->cfg->charts;
     staging_path(&s->staging, "charts", dir, sizeof dir);
     options.out_dir = dir;
-    return charts_render(s->figures, &options, &s->charts, err);
+    return charts_render(s->public_figures, &options, &s->charts, err);
 }
 
-static int step_emit(struct run_state *s, struct impact_error *err)
+/* The one-page summary sheet, from the same public figures as the charts. */
+static int step_summary(struct run_state *s, struct impact_error *err)
+{
+    char path[IMPACT_PATH_MAX + 16];
+    staging_path(&s->staging, "summary.pdf", path, sizeof path);
+    return summary_render_pdf(s->public_figures, &s->cfg->charts, path, err);
+}
+
+/* indicators.json (internal figures) or public/indicators.json (public ones). */
+static int emit_to(struct run_state *s, const char *name, const struct figures *figures,
+                   struct impact_error *err)
 {
     char path[IMPACT_PATH_MAX + 32];
     struct emit_context context = {
@@ -146,8 +202,18 @@ static int step_emit(struct run_state *s, struct impact_error *err)
         .config = s->cfg->json,
         .charts = &s->charts,
     };
-    staging_path(&s->staging, "indicators.json", path, sizeof path);
-    return emit_indicators(path, s->figures, &context, err);
+    staging_path(&s->staging, name, path, sizeof path);
+    return emit_indicators(path, figures, &context, err);
+}
+
+static int step_emit(struct run_state *s, struct impact_error *err)
+{
+    return emit_to(s, "indicators.json", s->figures, err);
+}
+
+static int step_emit_public(struct run_state *s, struct impact_error *err)
+{
+    return emit_to(s, "public/indicators.json", s->public_figures, err);
 }
 
 static int step_publish(struct run_state *s, struct impact_error *err)
@@ -167,13 +233,18 @@ struct step {
 };
 
 static const struct step steps[] = {
+    {"check paths", step_check_paths, FOR_RUN | FOR_VALIDATE},
+    {"check input headers", step_probe_inputs, FOR_RUN | FOR_VALIDATE},
     {"prepare outputs", step_prepare, FOR_RUN | FOR_VALIDATE},
     {"ingest and clean", step_read_inputs, FOR_RUN | FOR_VALIDATE},
     {"join", step_join, FOR_RUN | FOR_VALIDATE},
     {"account for every row", step_account, FOR_RUN | FOR_VALIDATE},
     {"indicators", step_indicators, FOR_RUN},
+    {"public figures", step_disclose, FOR_RUN},
     {"charts", step_charts, FOR_RUN},
+    {"summary sheet", step_summary, FOR_RUN},
     {"indicators.json", step_emit, FOR_RUN},
+    {"public/indicators.json", step_emit_public, FOR_RUN},
     {"publish outputs", step_publish, FOR_RUN | FOR_VALIDATE},
 };
 
@@ -211,6 +282,7 @@ static void release(struct run_state *s)
     quality_free(s->quality);
     clean_free(s->cleaner);
     join_free(s->join);
+    disclose_free(s->public_figures);
     indicators_free(s->figures);
     free(s->display_paths);
     free(s->inputs);

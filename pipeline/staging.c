@@ -10,7 +10,12 @@
 #include <unistd.h>
 
 static const char STAGE[] = "output";
-static const char *const SUBDIRS[] = {"charts", "quality"};
+/* The folders a run writes; restricted/ holds identifying review lists, so only the user
+ * running the pipeline may enter it. */
+static const struct {
+    const char *name;
+    mode_t mode;
+} SUBDIRS[] = {{"charts", 0777}, {"quality", 0777}, {"public", 0777}, {"restricted", 0700}};
 
 static int make_dirs(const char *path)
 {
@@ -56,8 +61,8 @@ int staging_begin(struct staging *s, const char *out_dir, struct impact_error *e
                            strerror(errno));
     for (size_t i = 0; i < sizeof SUBDIRS / sizeof SUBDIRS[0]; i++) {
         char sub[IMPACT_PATH_MAX + 16];
-        staging_path(s, SUBDIRS[i], sub, sizeof sub);
-        if (mkdir(sub, 0777) != 0)
+        staging_path(s, SUBDIRS[i].name, sub, sizeof sub);
+        if (mkdir(sub, SUBDIRS[i].mode) != 0)
             return impact_fail(err, STAGE, sub, 0, 0, "cannot create the folder: %s",
                                strerror(errno));
     }
@@ -68,8 +73,11 @@ int staging_begin(struct staging *s, const char *out_dir, struct impact_error *e
 static int move_files(const char *from, const char *to, struct impact_error *err)
 {
     int status = IMPACT_OK;
+    struct stat from_st;
     DIR *dir = opendir(from);
-    if (!dir || make_dirs(to) != 0)
+    /* the destination folder gets the staging folder's mode: restricted/ stays 0700 */
+    if (!dir || make_dirs(to) != 0 || stat(from, &from_st) != 0 ||
+        chmod(to, from_st.st_mode & 07777) != 0)
         status =
             impact_fail(err, STAGE, to, 0, 0, "cannot prepare the folder: %s", strerror(errno));
     for (struct dirent *e; status == IMPACT_OK && (e = readdir(dir));) {

@@ -1,9 +1,10 @@
 /* staging.h — outputs are written aside and renamed into place only when the whole run
  * succeeded, so a failed run leaves the previous outputs exactly as they were.
  *
- * Lifecycle: staging_begin() creates <out>/.impact-staging/ with charts/ and quality/ →
- * stages write into staging.dir → staging_commit() renames every file into <out>/ (each
- * rename is atomic) and removes the staging folder; staging_abort() removes it instead.
+ * Lifecycle: staging_begin() creates <out>/.impact-staging/ with charts/, quality/, public/
+ * and restricted/ → stages write into staging.dir → staging_commit() renames every file
+ * into <out>/ (each rename is atomic) and removes the staging folder; staging_abort()
+ * removes it instead.
  * One run at a time per output folder.
  */
 #ifndef IMPACT_STAGING_H

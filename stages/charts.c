@@ -1,21 +1,24 @@
-/* charts.c — the publication charts (see charts.h): layout, axes and labels drawn on a cairo
- * context, and two backends (PNG, SVG) that give that context a surface and save it.
+/* charts.c — the publication charts (see charts.h): what each chart says and draws, and two
+ * backends (PNG, SVG) that give the drawing a surface and save it.
  *
- * Each chart is a pair of functions in `chart_defs`: `describe` writes the title, subtitle
- * and text alternative from the figures; `draw` paints on any cairo_t. charts_render()
- * runs every chart through every backend, as cmark's renderers share one loop.
+ * Each chart is a pair of functions in `chart_defs`: `describe` writes the title, subtitle,
+ * footnote and text alternative from the figures; `draw` paints on any cairo_t, at any size.
+ * charts_render() runs every chart through every backend at every size, as cmark's
+ * renderers share one loop; charts_draw() lends the same `draw` to the summary sheet.
+ * Typography, layout, axes and the shared marks are in charts_kit.c.
  *
- * Sizes are given for a 1200 px wide chart and scaled with the width, so the smallest text
- * (16 px at 1200) stays readable when the chart is shown at half size.
+ * Withheld values (public figures): a mark that would show one is left out — a gap in a line,
+ * a hatched block, "masqué" where a bar or a dot would be — and the texts quote only values
+ * that are shown, so each title picks a finding among those.
  */
 #include "stages/charts.h"
 
+#include "stages/charts_kit.h"
 #include "stages/common/arena.h"
 
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,660 +26,182 @@
 #include <string.h>
 
 #define STAGE         "charts"
-#define FONT_FAMILY   "DejaVu Sans"
-#define REFERENCE_W   1200.0
 #define MIN_WIDTH     320 /* the layout needs that much; config.c checks the same range */
 #define MIN_HEIGHT    200
 #define MAX_DIMENSION 8000
-#define NBSP          "\xC2\xA0"     /* before a French colon */
-#define NNBSP         NUMFMT_NNBSP   /* before a French semicolon */
-#define ELLIPSIS      "\xE2\x80\xA6" /* U+2026 */
-#define NOTE_MAX      320
 
-/* Okabe & Ito (2008), the colour-blind-safe palette; yellow is left out (unreadable on
- * white). Sites cycle through SITE_COLOURS. */
-enum {
-    OI_ORANGE = 0xE69F00,
-    OI_SKY = 0x56B4E9,
-    OI_GREEN = 0x009E73,
-    OI_BLUE = 0x0072B2,
-    OI_VERMILLION = 0xD55E00,
-    OI_PURPLE = 0xCC79A7,
-    INK = 0x222222,
-    MUTED = 0x5A5A5A,
-    GRID = 0xDEDEDE,
-    AXIS = 0x8C8C8C,
-    UNKNOWN_GREY = 0xB4B4B4,
-};
-static const uint32_t SITE_COLOURS[] = {OI_ORANGE, OI_GREEN, OI_PURPLE, OI_SKY, OI_VERMILLION};
-#define N_SITE_COLOURS (sizeof SITE_COLOURS / sizeof SITE_COLOURS[0])
-
-/* Font sizes in px at the reference width. */
-enum { FS_TITLE = 30, FS_SUBTITLE = 19, FS_LABEL = 18, FS_TICK = 17, FS_SMALL = 16 };
-
-enum align { ALIGN_LEFT, ALIGN_CENTER, ALIGN_RIGHT };
-
-enum { WRAP_MAX = 3, LINE_MAX_BYTES = 400 }; /* lines of wrapped text */
-
-struct chart_text {
-    char title[256];
-    char subtitle[320];
-    char alt[1024];
-    char note[NOTE_MAX]; /* footnote beside the source line; may be empty */
-};
-
-/* Everything one chart's drawing needs; built once per chart, shared by the backends. */
-struct chart_ctx {
-    const struct figures *fig;
-    const struct charts_options *opt;
-    enum numfmt_lang lang;
-    double scale; /* width / REFERENCE_W */
-    double width, height;
-    char source[320];
-    struct chart_text text;
-};
-
-/* A y axis from 0 to `top` with a tick every `step`. */
-struct axis {
-    double top, step;
-    bool percent; /* values are ratios, ticks printed as "20 %" */
-};
-
-/* The plot area in px and the data ranges mapped onto it (y always starts at 0). */
-struct frame {
-    double left, top, right, bottom;
-    double x_min, x_max;
-    struct axis y;
-};
-
-static const char *tr(const struct chart_ctx *ctx, const char *fr, const char *en)
+static const char *people(const struct chart_ctx *ctx, long n)
 {
-    return ctx->lang == NUMFMT_LANG_EN ? en : fr;
+    if (ctx->lang == NUMFMT_LANG_EN)
+        return n == 1 ? "person reached" : "people reached";
+    return n <= 1 ? "personne accompagnée" : "personnes accompagnées";
 }
 
-/* ------------------------------------------------------------------------------------------
- * Bounded text building: appends stop at the buffer's end on a UTF-8 character boundary.
- */
-
-struct sbuf {
-    char *data;
-    size_t cap, len;
-    bool full; /* something was cut: later pieces would read as if nothing was */
-};
-
-static struct sbuf sb_start(char *data, size_t cap)
+/* "fin 2019" when the day is 31 December, otherwise "au 30 sept. 2019". */
+static void as_of(const struct chart_ctx *ctx, day_t day, char *out, size_t cap)
 {
-    data[0] = '\0';
-    return (struct sbuf){data, cap, 0, false};
-}
-
-/* Length of the longest prefix of s[0..len) that ends on a whole UTF-8 character. */
-static size_t utf8_whole(const char *s, size_t len)
-{
-    size_t start = len;
-    while (start > 0 && ((unsigned char)s[start - 1] & 0xC0) == 0x80)
-        start--;
-    if (start == 0)
-        return len;
-    unsigned char lead = (unsigned char)s[start - 1];
-    size_t need = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-    return (len - (start - 1) >= need) ? len : start - 1;
-}
-
-static void sb_add(struct sbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_add(struct sbuf *sb, const char *fmt, ...)
-{
-    va_list args;
-    size_t room = sb->cap - sb->len;
-    if (sb->full)
-        return;
-    va_start(args, fmt);
-    int n = vsnprintf(sb->data + sb->len, room, fmt, args);
-    va_end(args);
-    if (n < 0) {
-        sb->data[sb->len] = '\0';
-        return;
-    }
-    if ((size_t)n < room) {
-        sb->len += (size_t)n;
-        return;
-    }
-    sb->len = utf8_whole(sb->data, sb->cap - 1);
-    sb->data[sb->len] = '\0';
-    sb->full = true;
-}
-
-/* snprintf into a fixed buffer, cut on a character boundary when it does not fit (through
- * sb_add, so that truncation is expected rather than warned about). */
-static void format_text(char *out, size_t cap, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void format_text(char *out, size_t cap, const char *fmt, ...)
-{
-    char tmp[2048];
-    va_list args;
-    va_start(args, fmt);
-    vsnprintf(tmp, sizeof tmp, fmt, args);
-    va_end(args);
-    struct sbuf sb = sb_start(out, cap);
-    sb_add(&sb, "%s", tmp);
-}
-
-/* ------------------------------------------------------------------------------------------
- * Formatting shortcuts in the chart's language. Each returns its text in a small struct
- * by value (no static buffer), so several can appear in one sb_add.
- */
-
-struct num {
-    char s[NUMFMT_BUF];
-};
-
-static struct num fmt_count(const struct chart_ctx *ctx, long value)
-{
-    struct num n;
-    numfmt_count(value, ctx->lang, n.s, sizeof n.s);
-    return n;
-}
-
-static struct num fmt_pct(const struct chart_ctx *ctx, double ratio, int decimals)
-{
-    struct num n;
-    numfmt_percent(ratio, decimals, ctx->lang, n.s, sizeof n.s);
-    return n;
-}
-
-static struct num fmt_date(const struct chart_ctx *ctx, day_t day)
-{
-    struct num n;
-    numfmt_date(day, ctx->lang, n.s, sizeof n.s);
-    return n;
-}
-
-static struct num fmt_quarter(const struct chart_ctx *ctx, day_t day)
-{
-    struct num n;
-    numfmt_quarter(day, ctx->lang, n.s, sizeof n.s);
-    return n;
-}
-
-/* "Label : " in French (no-break space before the colon), "Label: " in English. */
-static const char *colon(const struct chart_ctx *ctx)
-{
-    return tr(ctx, NBSP ": ", ": ");
-}
-
-/* "2017–2019", or "2017-2018 – 2019-2020" when the labels hold hyphens themselves. */
-static void period_range(const struct figures *fig, char *out, size_t cap)
-{
-    if (fig->n_periods == 0) {
-        out[0] = '\0';
-        return;
-    }
-    const char *first = fig->periods[0].label, *last = fig->periods[fig->n_periods - 1].label;
-    if (fig->n_periods == 1)
-        format_text(out, cap, "%s", first);
+    int y, m, d;
+    date_to_ymd(day, &y, &m, &d);
+    if (m == 12 && d == 31)
+        format_text(out, cap, "%s %d", tr(ctx, "fin", "by the end of"), y);
     else
-        format_text(out, cap, "%s%s%s", first,
-                    strchr(first, '-') || strchr(last, '-') ? " \xE2\x80\x93 " : "\xE2\x80\x93",
-                    last);
+        format_text(out, cap, "%s %s", tr(ctx, "au", "by"), fmt_date(ctx, day).s);
 }
 
-/* "<what>, 2017–2019" — or just "<what>" when there is no period. */
-static void subtitle_with_range(const struct chart_ctx *ctx, struct chart_text *t, const char *what)
+/* The same at the start of a sentence: "Fin 2019", "Au 30 sept. 2019", "By the end of 2019". */
+static void as_of_capital(const struct chart_ctx *ctx, day_t day, char *out, size_t cap)
 {
-    char range[80];
-    period_range(ctx->fig, range, sizeof range);
-    format_text(t->subtitle, sizeof t->subtitle, "%s%s%s", what, range[0] ? ", " : "", range);
+    as_of(ctx, day, out, cap);
+    if (out[0] >= 'a' && out[0] <= 'z')
+        out[0] = (char)(out[0] - 'a' + 'A');
 }
 
-/* ------------------------------------------------------------------------------------------
- * Text on the canvas.
- */
+/* The footnote's term for the marks of withheld values, by how a chart shows them. */
+enum gap_style { GAP_MARK, GAP_LINE };
 
-static void set_colour(cairo_t *cr, uint32_t rgb)
+/* Appends the withheld note when `any`, led by what the reader sees. */
+static void gap_note(const struct chart_ctx *ctx, bool any, bool complementary,
+                     enum gap_style style, struct sbuf *note)
 {
-    cairo_set_source_rgb(cr, ((rgb >> 16) & 0xFF) / 255.0, ((rgb >> 8) & 0xFF) / 255.0,
-                         (rgb & 0xFF) / 255.0);
-}
-
-/* Palette colours are for marks; text in them is darkened to keep a readable contrast. */
-static uint32_t text_tone(uint32_t rgb)
-{
-    uint32_t r = ((rgb >> 16) & 0xFF) * 7 / 10, g = ((rgb >> 8) & 0xFF) * 7 / 10;
-    uint32_t b = (rgb & 0xFF) * 7 / 10;
-    return r << 16 | g << 8 | b;
-}
-
-/* White text on dark fills, ink on light ones (relative luminance, roughly). */
-static uint32_t text_on(uint32_t fill)
-{
-    double lum =
-        0.2126 * ((fill >> 16) & 0xFF) + 0.7152 * ((fill >> 8) & 0xFF) + 0.0722 * (fill & 0xFF);
-    return lum < 140 ? 0xFFFFFF : INK;
-}
-
-static void set_font(cairo_t *cr, const struct chart_ctx *ctx, double px, bool bold)
-{
-    cairo_select_font_face(cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, px * ctx->scale);
-}
-
-static double text_width(cairo_t *cr, const char *text)
-{
-    cairo_text_extents_t ext;
-    cairo_text_extents(cr, text, &ext);
-    return ext.x_advance;
-}
-
-/* Draws text with its baseline at y, its left / centre / right at x. */
-static void text_at(cairo_t *cr, double x, double y, enum align align, const char *text)
-{
-    double w = text_width(cr, text);
-    double shift = align == ALIGN_LEFT ? 0 : align == ALIGN_CENTER ? w / 2 : w;
-    cairo_move_to(cr, x - shift, y);
-    cairo_show_text(cr, text);
-    cairo_new_path(cr);
-}
-
-/* Draws text vertically centred on y (on the height of a capital). */
-static void text_mid(cairo_t *cr, double x, double y, enum align align, const char *text)
-{
-    cairo_text_extents_t cap;
-    cairo_text_extents(cr, "H", &cap);
-    text_at(cr, x, y + cap.height / 2, align, text);
-}
-
-/* Like text_at, on a white box so that gridlines and other marks do not cross the text. */
-static void text_boxed(cairo_t *cr, double x, double y, enum align align, const char *text)
-{
-    cairo_text_extents_t ext, cap;
-    cairo_text_extents(cr, text, &ext);
-    cairo_text_extents(cr, "H", &cap);
-    double left = x - (align == ALIGN_LEFT     ? 0
-                       : align == ALIGN_CENTER ? ext.x_advance / 2
-                                               : ext.x_advance);
-    double pad = cap.height * 0.3;
-    cairo_save(cr);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_rectangle(cr, left - pad, y - cap.height - pad, ext.x_advance + 2 * pad,
-                    cap.height * 1.3 + 2 * pad);
-    cairo_fill(cr);
-    cairo_restore(cr);
-    text_at(cr, x, y, align, text);
-}
-
-/* Copies text into out, shortened with an ellipsis so that it fits max_w. */
-static void fit_text(cairo_t *cr, const char *text, double max_w, char *out, size_t cap)
-{
-    char whole[LINE_MAX_BYTES], trial[LINE_MAX_BYTES + 4];
-    format_text(whole, sizeof whole, "%s", text); /* text may be out itself */
-    format_text(out, cap, "%s", whole);
-    if (text_width(cr, out) <= max_w)
+    static const char *const fr[] = {"Masqué", "Ligne interrompue"};
+    static const char *const en[] = {"Withheld", "Breaks in a line"};
+    if (!any)
         return;
-    size_t len = strlen(out);
-    while (len > 0) {
-        len = utf8_whole(whole, len - 1);
-        format_text(trial, sizeof trial, "%.*s%s", (int)len, whole, ELLIPSIS);
-        if (text_width(cr, trial) <= max_w)
-            break;
-    }
-    format_text(out, cap, "%.*s%s", (int)len, whole, ELLIPSIS);
-}
-
-/* Bytes of p that fit max_w when cut at a space; at least the first word. */
-static size_t fitting_prefix(cairo_t *cr, const char *p, double max_w)
-{
-    char trial[LINE_MAX_BYTES];
-    size_t best = 0;
-    for (size_t i = 0;; i++) {
-        if (p[i] != ' ' && p[i] != '\0')
-            continue;
-        format_text(trial, sizeof trial, "%.*s", (int)i, p);
-        if (best > 0 && text_width(cr, trial) > max_w)
-            break;
-        best = i;
-        if (p[i] == '\0')
-            break;
-    }
-    return best;
-}
-
-/* Greedy word wrap on ASCII spaces (no-break spaces hold); the last allowed line takes the
- * rest, shortened with an ellipsis. Returns the number of lines. */
-static int wrap_text(cairo_t *cr, const char *text, double max_w, int max_lines,
-                     char lines[][LINE_MAX_BYTES])
-{
-    int n = 0;
-    const char *p = text;
-    while (*p == ' ')
-        p++;
-    while (*p && n < max_lines) {
-        size_t fit = n == max_lines - 1 ? strlen(p) : fitting_prefix(cr, p, max_w);
-        format_text(lines[n], LINE_MAX_BYTES, "%.*s", (int)fit, p);
-        fit_text(cr, lines[n], max_w, lines[n], LINE_MAX_BYTES);
-        n++;
-        p += fit;
-        while (*p == ' ')
-            p++;
-    }
-    return n;
-}
-
-/* ------------------------------------------------------------------------------------------
- * Page layout: background, header (title, subtitle), source line, empty-data message.
- */
-
-static double px(const struct chart_ctx *ctx, double reference_px)
-{
-    return reference_px * ctx->scale;
-}
-
-static void paint_background(cairo_t *cr)
-{
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_paint(cr);
-}
-
-/* Draws lines of text from baseline y down; returns the baseline after the last line. */
-static double draw_lines(cairo_t *cr, const char *text, double x, double y, double max_w,
-                         double leading, int max_lines)
-{
-    char lines[WRAP_MAX][LINE_MAX_BYTES];
-    int n = wrap_text(cr, text, max_w, max_lines, lines);
-    for (int i = 0; i < n; i++) {
-        text_at(cr, x, y, ALIGN_LEFT, lines[i]);
-        y += leading;
-    }
-    return y - leading;
-}
-
-/* Title and subtitle at the top left; returns the y where the plot area may start. */
-static double draw_header(cairo_t *cr, const struct chart_ctx *ctx)
-{
-    double x = px(ctx, 36), max_w = ctx->width - 2 * x;
-    set_colour(cr, INK);
-    set_font(cr, ctx, FS_TITLE, true);
-    double y = draw_lines(cr, ctx->text.title, x, px(ctx, 48), max_w, px(ctx, 37), 2);
-    set_colour(cr, MUTED);
-    set_font(cr, ctx, FS_SUBTITLE, false);
-    y = draw_lines(cr, ctx->text.subtitle, x, y + px(ctx, 32), max_w, px(ctx, 25), 2);
-    return y + px(ctx, 22);
-}
-
-/* Source line at the bottom left and the footnote (if any) above it; returns the y above
- * which the plot (with its x labels) must stay. */
-static double draw_footer(cairo_t *cr, const struct chart_ctx *ctx)
-{
-    double x = px(ctx, 36), y = ctx->height - px(ctx, 18);
-    set_colour(cr, MUTED);
-    set_font(cr, ctx, FS_SMALL, false);
-    char line[LINE_MAX_BYTES];
-    fit_text(cr, ctx->source, ctx->width - 2 * x, line, sizeof line);
-    text_at(cr, x, y, ALIGN_LEFT, line);
-    if (ctx->text.note[0]) {
-        y -= px(ctx, 22);
-        fit_text(cr, ctx->text.note, ctx->width - 2 * x, line, sizeof line);
-        text_at(cr, x, y, ALIGN_LEFT, line);
-    }
-    return y - px(ctx, 22);
-}
-
-/* For charts with nothing to plot: one sentence in the middle of the free area. */
-static void draw_empty(cairo_t *cr, const struct chart_ctx *ctx, double top, double bottom)
-{
-    set_colour(cr, MUTED);
-    set_font(cr, ctx, FS_LABEL, false);
-    text_mid(cr, ctx->width / 2, (top + bottom) / 2, ALIGN_CENTER,
-             tr(ctx, "Aucune donnée à représenter", "No data to show"));
-}
-
-/* ------------------------------------------------------------------------------------------
- * Axes.
- */
-
-/* A "nice" step (1, 2, 2.5 or 5 × 10^k) giving about five intervals up to max; whole-number
- * axes never get fractional steps. Percent axes are built in percentage points. */
-static struct axis nice_axis(double max, bool percent)
-{
-    double units = percent ? max * 100 : max;
-    if (!(units > 0))
-        units = percent ? 100 : 5;
-    double raw = units / 5, mag = pow(10, floor(log10(raw))), f = raw / mag;
-    double step = f <= 1 ? 1 : f <= 2 ? 2 : (f <= 2.5 && mag >= 10) ? 2.5 : f <= 5 ? 5 : 10;
-    step *= mag;
-    if (step < 1)
-        step = 1;
-    double top = ceil(units / step - 1e-9) * step;
-    if (percent && top > 100)
-        top = 100;
-    double unit = percent ? 100 : 1;
-    return (struct axis){top / unit, step / unit, percent};
-}
-
-static double frame_x(const struct frame *f, double x)
-{
-    double span = f->x_max - f->x_min;
-    return f->left + (span > 0 ? (x - f->x_min) / span : 0.5) * (f->right - f->left);
-}
-
-static double frame_y(const struct frame *f, double v)
-{
-    return f->bottom - v / f->y.top * (f->bottom - f->top);
-}
-
-static struct num tick_label(const struct chart_ctx *ctx, const struct axis *a, double v)
-{
-    return a->percent ? fmt_pct(ctx, v, 0) : fmt_count(ctx, lround(v));
-}
-
-/* Widest y tick label, so the plot can start right after it. */
-static double y_labels_width(cairo_t *cr, const struct chart_ctx *ctx, const struct axis *a)
-{
-    set_font(cr, ctx, FS_TICK, false);
-    return text_width(cr, tick_label(ctx, a, a->top).s);
-}
-
-/* Light horizontal gridlines at each tick, labels on the left, a darker zero line. */
-static void draw_y_axis(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f)
-{
-    set_font(cr, ctx, FS_TICK, false);
-    cairo_set_line_width(cr, fmax(1, px(ctx, 1)));
-    int n = (int)lround(f->y.top / f->y.step);
-    for (int i = 0; i <= n; i++) {
-        double v = i * f->y.step, y = round(frame_y(f, v)) + 0.5;
-        set_colour(cr, i == 0 ? AXIS : GRID);
-        cairo_move_to(cr, f->left, y);
-        cairo_line_to(cr, f->right, y);
-        cairo_stroke(cr);
-        set_colour(cr, MUTED);
-        text_mid(cr, f->left - px(ctx, 10), y, ALIGN_RIGHT, tick_label(ctx, &f->y, v).s);
-    }
-}
-
-/* Writes a second, smaller line under a period's label ("sur 135 personnes"); may leave
- * it empty. */
-typedef void (*sublabel_fn)(const struct chart_ctx *ctx, size_t period, char *out, size_t cap);
-
-/* Category labels (periods) under the plot, centred in their bands. */
-static void draw_category_axis(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f,
-                               sublabel_fn sublabel)
-{
-    double band = (f->right - f->left) / (f->x_max - f->x_min);
-    for (size_t i = 0; i < ctx->fig->n_periods; i++) {
-        char label[LINE_MAX_BYTES], text[LINE_MAX_BYTES];
-        double x = frame_x(f, i + 0.5);
-        set_colour(cr, INK);
-        set_font(cr, ctx, FS_LABEL, false);
-        fit_text(cr, ctx->fig->periods[i].label, band * 0.95, label, sizeof label);
-        text_at(cr, x, f->bottom + px(ctx, 28), ALIGN_CENTER, label);
-        if (!sublabel)
-            continue;
-        sublabel(ctx, i, text, sizeof text);
-        set_colour(cr, MUTED);
-        set_font(cr, ctx, FS_SMALL, false);
-        fit_text(cr, text, band * 0.95, label, sizeof label);
-        text_at(cr, x, f->bottom + px(ctx, 50), ALIGN_CENTER, label);
-    }
-}
-
-static day_t jan_first(int year)
-{
-    day_t day = 0;
-    date_from_ymd(year, 1, 1, &day);
-    return day;
-}
-
-/* Time axis: a tick at each 1 January, the year centred in its visible span, small ticks
- * at quarter starts. */
-static void draw_year_axis(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f)
-{
-    int first, last, m, d;
-    date_to_ymd((day_t)f->x_min, &first, &m, &d);
-    date_to_ymd((day_t)f->x_max, &last, &m, &d);
-    set_font(cr, ctx, FS_LABEL, false);
-    cairo_set_line_width(cr, fmax(1, px(ctx, 1)));
-    for (int year = first; year <= last; year++) {
-        for (int q = 0; q < 4; q++) {
-            day_t start = 0;
-            date_from_ymd(year, 1 + 3 * q, 1, &start);
-            if (start < f->x_min || start > f->x_max)
-                continue;
-            double x = round(frame_x(f, start)) + 0.5, tick = px(ctx, q == 0 ? 10 : 5);
-            set_colour(cr, AXIS);
-            cairo_move_to(cr, x, f->bottom);
-            cairo_line_to(cr, x, f->bottom + tick);
-            cairo_stroke(cr);
-        }
-        double lo = fmax(jan_first(year), f->x_min), hi = fmin(jan_first(year + 1), f->x_max);
-        char label[8];
-        format_text(label, sizeof label, "%d", year);
-        if (frame_x(f, hi) - frame_x(f, lo) < text_width(cr, label) * 1.2)
-            continue; /* too little of this year is shown to name it */
-        set_colour(cr, INK);
-        text_at(cr, frame_x(f, (lo + hi) / 2), f->bottom + px(ctx, 30), ALIGN_CENTER, label);
-    }
-}
-
-/* ------------------------------------------------------------------------------------------
- * Direct labels at the right of a plot, moved apart vertically so that none overlap.
- */
-
-struct side_label {
-    double want_y;   /* where the label would sit: the y of the mark it names */
-    double y;        /* where it goes */
-    double anchor_x; /* x of the mark, for a leader line; 0 for none */
-    char text[200];  /* a name of up to 127 bytes and a number */
-    uint32_t colour;
-    bool bold;
-};
-
-/* Sorts by wanted y, pushes each label below the previous one by at least `gap`, then, if
- * the last one left the area, pushes them back up. */
-static void spread_labels(struct side_label *labels, size_t n, double gap, double lo, double hi)
-{
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && labels[j].want_y < labels[j - 1].want_y; j--) {
-            struct side_label tmp = labels[j];
-            labels[j] = labels[j - 1];
-            labels[j - 1] = tmp;
-        }
-    for (size_t i = 0; i < n; i++) {
-        labels[i].y = fmax(labels[i].want_y, lo);
-        if (i > 0 && labels[i].y < labels[i - 1].y + gap)
-            labels[i].y = labels[i - 1].y + gap;
-    }
-    for (size_t i = n; i-- > 0;) {
-        double limit = i + 1 < n ? labels[i + 1].y - gap : hi;
-        if (labels[i].y > limit)
-            labels[i].y = limit;
-    }
-}
-
-static void draw_side_labels(cairo_t *cr, const struct chart_ctx *ctx,
-                             const struct side_label *labels, size_t n, double x)
-{
-    for (size_t i = 0; i < n; i++) {
-        set_font(cr, ctx, FS_LABEL, labels[i].bold);
-        set_colour(cr, text_tone(labels[i].colour));
-        text_mid(cr, x, labels[i].y, ALIGN_LEFT, labels[i].text);
-    }
-}
-
-/* ------------------------------------------------------------------------------------------
- * Marks shared by the charts.
- */
-
-static void draw_dot(cairo_t *cr, double x, double y, double radius, uint32_t colour)
-{
-    cairo_new_path(cr);
-    cairo_arc(cr, x, y, radius, 0, 2 * M_PI);
-    set_colour(cr, colour);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_set_line_width(cr, radius / 2.5);
-    cairo_stroke(cr);
-}
-
-/* A vertical interval with end caps, for Wilson intervals. */
-static void draw_whisker(cairo_t *cr, const struct chart_ctx *ctx, double x, double y_low,
-                         double y_high, uint32_t colour)
-{
-    double cap = px(ctx, 7);
-    set_colour(cr, colour);
-    cairo_set_line_width(cr, px(ctx, 2));
-    cairo_move_to(cr, x, y_low);
-    cairo_line_to(cr, x, y_high);
-    cairo_move_to(cr, x - cap, y_low);
-    cairo_line_to(cr, x + cap, y_low);
-    cairo_move_to(cr, x - cap, y_high);
-    cairo_line_to(cr, x + cap, y_high);
-    cairo_stroke(cr);
-}
-
-/* The "n.d." mark of an undefined rate, just above the baseline at x. */
-static void draw_no_data(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f, double x)
-{
-    set_colour(cr, MUTED);
-    set_font(cr, ctx, FS_SMALL, false);
-    text_at(cr, x, f->bottom - px(ctx, 8), ALIGN_CENTER, tr(ctx, "n.d.", "no data"));
-}
-
-/* Footnote of the rate charts: what the vertical lines are, and what "n.d." means when it
- * appears (why_fr / why_en; NULL when every rate is defined). */
-static void rate_note(const struct chart_ctx *ctx, double confidence, char *note,
-                      const char *why_fr, const char *why_en)
-{
-    struct sbuf sb = sb_start(note, NOTE_MAX);
-    if (ctx->fig->n_periods == 0)
-        return; /* nothing drawn, nothing to explain */
-    sb_add(&sb,
-           tr(ctx, "Trait vertical%sintervalle de confiance à %s.",
-              "Vertical lines%s%s confidence intervals."),
-           colon(ctx), fmt_pct(ctx, confidence, 0).s);
-    if (why_fr)
-        sb_add(&sb, " %s%s%s.", tr(ctx, "n.d.", "No data"), colon(ctx), tr(ctx, why_fr, why_en));
-}
-
-/* Plot frame for the category charts: y axis on the left, `right_room` kept on the right. */
-static struct frame category_frame(cairo_t *cr, const struct chart_ctx *ctx, double top,
-                                   double bottom, struct axis y, double right_room)
-{
-    struct frame f = {.top = top, .bottom = bottom, .y = y};
-    f.left = px(ctx, 36) + y_labels_width(cr, ctx, &y) + px(ctx, 12);
-    f.right = ctx->width - px(ctx, 36) - right_room;
-    f.x_min = 0;
-    f.x_max = (double)(ctx->fig->n_periods ? ctx->fig->n_periods : 1);
-    return f;
+    sb_add(note, "%s%s%s", note->len ? " " : "", tr(ctx, fr[style], en[style]), colon(ctx));
+    withheld_note(ctx, complementary, note);
 }
 
 /* ==========================================================================================
- * Chart 1: cumulative beneficiaries by quarter against the target.
+ * Trajectories: cumulative distinct beneficiaries at each quarter end (charts 1 and 7).
  */
 
 static const struct target_progress *overall(const struct chart_ctx *ctx)
 {
     return &ctx->fig->overall;
 }
+
+static bool point_shown(const struct quarter_point *q)
+{
+    return !is_withheld(q->withheld);
+}
+
+/* Index of the last quarter whose count is shown, or -1. */
+static long last_shown_quarter(const struct target_progress *tp)
+{
+    for (size_t i = tp->n_quarters; i-- > 0;)
+        if (point_shown(&tp->quarters[i]))
+            return (long)i;
+    return -1;
+}
+
+/* `reached` (the last quarter's count) and the progress can be quoted. */
+static bool reached_shown(const struct target_progress *tp)
+{
+    return tp->n_quarters > 0 && !is_withheld(tp->withheld) &&
+           point_shown(&tp->quarters[tp->n_quarters - 1]);
+}
+
+/* Whether any value of a trajectory is withheld; *complementary when one is for that. */
+static bool trajectory_withheld(const struct target_progress *tp, bool *complementary)
+{
+    bool any = is_withheld(tp->withheld);
+    *complementary = *complementary || tp->withheld == WITHHELD_COMPLEMENTARY;
+    for (size_t i = 0; i < tp->n_quarters; i++) {
+        any = any || !point_shown(&tp->quarters[i]);
+        *complementary = *complementary || tp->quarters[i].withheld == WITHHELD_COMPLEMENTARY;
+    }
+    return any;
+}
+
+/* Extends [lo, hi] with the quarters of one trajectory. */
+static void quarters_range(const struct target_progress *tp, double *lo, double *hi)
+{
+    for (size_t i = 0; i < tp->n_quarters; i++) {
+        *lo = fmin(*lo, date_quarter_start(tp->quarters[i].end));
+        *hi = fmax(*hi, tp->quarters[i].end);
+    }
+}
+
+/* "…, T1 2017 – T4 2019": the quarters of the overall trajectory. */
+static void add_quarter_range(const struct chart_ctx *ctx, struct sbuf *sb)
+{
+    const struct target_progress *o = overall(ctx);
+    if (o->n_quarters == 1)
+        sb_add(sb, ", %s", fmt_quarter(ctx, o->last_quarter_end).s);
+    else if (o->n_quarters > 1)
+        sb_add(sb, ", %s " EN_DASH " %s", fmt_quarter(ctx, o->quarters[0].end).s,
+               fmt_quarter(ctx, o->last_quarter_end).s);
+}
+
+/* The line through the shown quarters, broken where a count is withheld. */
+static void trajectory_path(cairo_t *cr, const struct frame *f, const struct target_progress *tp)
+{
+    bool pen_down = false;
+    cairo_new_path(cr);
+    for (size_t i = 0; i < tp->n_quarters; i++) {
+        const struct quarter_point *q = &tp->quarters[i];
+        if (!point_shown(q)) {
+            pen_down = false;
+            continue;
+        }
+        double x = frame_x(f, q->end), y = frame_y(f, (double)q->cumulative);
+        if (pen_down)
+            cairo_line_to(cr, x, y);
+        else
+            cairo_move_to(cr, x, y);
+        pen_down = true;
+    }
+}
+
+static void draw_trajectory(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f,
+                            const struct target_progress *tp, uint32_t colour, bool main_line)
+{
+    if (tp->n_quarters == 0)
+        return;
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_width(cr, px(ctx, main_line ? 4 : 2.5));
+    set_colour(cr, colour);
+    trajectory_path(cr, f, tp);
+    cairo_stroke(cr);
+    double radius = px(ctx, main_line ? 6 : 4);
+    for (size_t i = 0; i < tp->n_quarters; i++)
+        if (point_shown(&tp->quarters[i]))
+            draw_dot(cr, frame_x(f, tp->quarters[i].end),
+                     frame_y(f, (double)tp->quarters[i].cumulative), radius, colour);
+}
+
+/* A horizontal dashed line at the target across the plot. */
+static void draw_target_rule(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f,
+                             long target)
+{
+    double y = frame_y(f, (double)target), dash = px(ctx, 8);
+    set_colour(cr, INK);
+    cairo_set_line_width(cr, px(ctx, 2));
+    cairo_set_dash(cr, &dash, 1, 0);
+    cairo_move_to(cr, f->left, y);
+    cairo_line_to(cr, f->right, y);
+    cairo_stroke(cr);
+    cairo_set_dash(cr, NULL, 0, 0);
+}
+
+/* A vertical line at the deadline when it falls in the plot; returns its x or -1. */
+static double draw_deadline_rule(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f)
+{
+    day_t deadline = ctx->fig->deadline;
+    if (deadline == DAY_NONE || deadline < f->x_min || deadline > f->x_max)
+        return -1;
+    double x = round(frame_x(f, deadline)) + 0.5;
+    set_colour(cr, MUTED);
+    cairo_set_line_width(cr, px(ctx, 1.5));
+    cairo_move_to(cr, x, f->top);
+    cairo_line_to(cr, x, f->bottom);
+    cairo_stroke(cr);
+    return x;
+}
+
+/* ==========================================================================================
+ * Chart 1: cumulative beneficiaries by quarter against the target.
+ */
 
 static bool has_target(const struct chart_ctx *ctx)
 {
@@ -688,63 +213,51 @@ static bool has_deadline(const struct chart_ctx *ctx)
     return ctx->fig->deadline != DAY_NONE && has_target(ctx);
 }
 
-/* The projection is drawn only when it lies ahead of the data and the target is not met. */
+/* The projection is drawn only when it lies ahead of the data, the target is not met, and
+ * the point it starts from is shown (disclosure withholds a projection fitted on withheld
+ * quarters: defined is then false). */
 static bool shows_projection(const struct chart_ctx *ctx)
 {
     const struct target_progress *o = overall(ctx);
-    return has_target(ctx) && o->projection.defined && o->n_quarters > 0 &&
-           o->reached < o->target && o->projection.date > o->last_quarter_end;
-}
-
-static const char *people(const struct chart_ctx *ctx, long n)
-{
-    if (ctx->lang == NUMFMT_LANG_EN)
-        return n == 1 ? "person reached" : "people reached";
-    return n <= 1 ? "personne accompagnée" : "personnes accompagnées";
-}
-
-/* "fin 2019" when the data end on 31 December, otherwise "au 30 sept. 2019". */
-static void as_of(const struct chart_ctx *ctx, day_t day, char *out, size_t cap)
-{
-    int y, m, d;
-    date_to_ymd(day, &y, &m, &d);
-    if (m == 12 && d == 31)
-        format_text(out, cap, "%s %d", tr(ctx, "fin", "by the end of"), y);
-    else
-        format_text(out, cap, "%s %s", tr(ctx, "au", "by"), fmt_date(ctx, day).s);
+    return has_target(ctx) && o->projection.defined && reached_shown(o) && o->reached < o->target &&
+           o->projection.date > o->last_quarter_end;
 }
 
 static void cumulative_title(const struct chart_ctx *ctx, struct chart_text *t)
 {
     const struct target_progress *o = overall(ctx);
     struct sbuf sb = sb_start(t->title, sizeof t->title);
+    long q = last_shown_quarter(o);
     if (o->n_quarters == 0) {
         sb_add(&sb, "%s", tr(ctx, "Aucune présence enregistrée", "No attendance recorded"));
         return;
     }
+    if (q < 0) {
+        sb_add(&sb, "%s",
+               tr(ctx, "Effectifs trop petits pour être publiés", "Counts too small to publish"));
+        return;
+    }
+    const struct quarter_point *pt = &o->quarters[q];
     char when[64];
-    as_of(ctx, o->last_quarter_end, when, sizeof when);
-    sb_add(&sb, "%s %s %s", fmt_count(ctx, o->reached).s, people(ctx, o->reached), when);
-    if (has_target(ctx) && o->reached >= o->target)
+    as_of(ctx, pt->end, when, sizeof when);
+    sb_add(&sb, "%s %s %s", fmt_count(ctx, pt->cumulative).s, people(ctx, pt->cumulative), when);
+    if (!reached_shown(o) || !has_target(ctx))
+        return;
+    if (o->reached >= o->target)
         sb_add(&sb, tr(ctx, NBSP ": objectif de %s atteint", ": the %s target is met"),
                fmt_count(ctx, o->target).s);
-    else if (has_target(ctx))
+    else
         sb_add(&sb, tr(ctx, ", %s de l'objectif", ", %s of the target"),
                fmt_pct(ctx, o->progress, 0).s);
 }
 
 static void cumulative_subtitle(const struct chart_ctx *ctx, struct chart_text *t)
 {
-    const struct target_progress *o = overall(ctx);
     struct sbuf sb = sb_start(t->subtitle, sizeof t->subtitle);
     sb_add(&sb, "%s",
            tr(ctx, "Personnes distinctes accompagnées depuis le début, cumul en fin de trimestre",
               "Distinct people reached since the start, cumulative at each quarter end"));
-    if (o->n_quarters == 1)
-        sb_add(&sb, ", %s", fmt_quarter(ctx, o->last_quarter_end).s);
-    else if (o->n_quarters > 1)
-        sb_add(&sb, ", %s \xE2\x80\x93 %s", fmt_quarter(ctx, o->quarters[0].end).s,
-               fmt_quarter(ctx, o->last_quarter_end).s);
+    add_quarter_range(ctx, &sb);
 }
 
 static void cumulative_alt_projection(const struct chart_ctx *ctx, struct sbuf *sb)
@@ -764,6 +277,35 @@ static void cumulative_alt_projection(const struct chart_ctx *ctx, struct sbuf *
         sb_add(sb, ".");
 }
 
+/* ": 2 396 au 31 déc. 2019", or ": masqué au 31 déc. 2019 (2 150 au 30 sept. 2019)". */
+static void cumulative_alt_reached(const struct chart_ctx *ctx, struct sbuf *sb)
+{
+    const struct target_progress *o = overall(ctx);
+    long q = last_shown_quarter(o);
+    if (reached_shown(o)) {
+        sb_add(sb, tr(ctx, "%s au %s", "%s on %s"), fmt_count(ctx, o->reached).s,
+               fmt_date(ctx, o->last_quarter_end).s);
+        return;
+    }
+    sb_add(sb, tr(ctx, "%s au %s", "%s on %s"), withheld_mark(ctx),
+           fmt_date(ctx, o->last_quarter_end).s);
+    if (q >= 0)
+        sb_add(sb, tr(ctx, " (%s au %s)", " (%s on %s)"),
+               fmt_count(ctx, o->quarters[q].cumulative).s, fmt_date(ctx, o->quarters[q].end).s);
+}
+
+static void cumulative_alt_sites(const struct chart_ctx *ctx, struct sbuf *sb)
+{
+    for (size_t i = 0; i < ctx->fig->n_sites; i++) {
+        const struct target_progress *s = &ctx->fig->sites[i];
+        sb_add(sb, "%s%s %s", i == 0 ? tr(ctx, " Par site" NBSP ": ", " By site: ") : ", ",
+               ctx->fig->site_names[i],
+               reached_shown(s) ? fmt_count(ctx, s->reached).s : withheld_mark(ctx));
+    }
+    if (ctx->fig->n_sites > 0)
+        sb_add(sb, ".");
+}
+
 static void cumulative_alt(const struct chart_ctx *ctx, struct chart_text *t)
 {
     const struct target_progress *o = overall(ctx);
@@ -775,22 +317,21 @@ static void cumulative_alt(const struct chart_ctx *ctx, struct chart_text *t)
         return;
     }
     sb_add(&sb,
-           tr(ctx, "Cumul des personnes accompagnées de %s à %s" NBSP ": %s au %s",
-              "Cumulative people reached from %s to %s: %s on %s"),
-           fmt_quarter(ctx, o->quarters[0].end).s, fmt_quarter(ctx, o->last_quarter_end).s,
-           fmt_count(ctx, o->reached).s, fmt_date(ctx, o->last_quarter_end).s);
-    if (has_target(ctx))
+           tr(ctx, "Cumul des personnes accompagnées de %s à %s" NBSP ": ",
+              "Cumulative people reached from %s to %s: "),
+           fmt_quarter(ctx, o->quarters[0].end).s, fmt_quarter(ctx, o->last_quarter_end).s);
+    cumulative_alt_reached(ctx, &sb);
+    if (has_target(ctx) && reached_shown(o))
         sb_add(&sb, tr(ctx, ", soit %s de l'objectif de %s", ", %s of the %s target"),
                fmt_pct(ctx, o->progress, 0).s, fmt_count(ctx, o->target).s);
+    else if (has_target(ctx))
+        sb_add(&sb, tr(ctx, ", pour un objectif de %s", ", against a %s target"),
+               fmt_count(ctx, o->target).s);
     if (has_deadline(ctx))
         sb_add(&sb, tr(ctx, " fixé au %s", " set for %s"), fmt_date(ctx, ctx->fig->deadline).s);
     sb_add(&sb, ".");
     cumulative_alt_projection(ctx, &sb);
-    for (size_t i = 0; i < ctx->fig->n_sites; i++)
-        sb_add(&sb, "%s%s %s", i == 0 ? tr(ctx, " Par site" NBSP ": ", " By site: ") : ", ",
-               ctx->fig->site_names[i], fmt_count(ctx, ctx->fig->sites[i].reached).s);
-    if (ctx->fig->n_sites > 0)
-        sb_add(&sb, ".");
+    cumulative_alt_sites(ctx, &sb);
 }
 
 static void describe_cumulative(const struct chart_ctx *ctx, struct chart_text *t)
@@ -798,20 +339,16 @@ static void describe_cumulative(const struct chart_ctx *ctx, struct chart_text *
     cumulative_title(ctx, t);
     cumulative_subtitle(ctx, t);
     cumulative_alt(ctx, t);
+    struct sbuf note = sb_start(t->note, sizeof t->note);
     if (shows_projection(ctx))
-        format_text(t->note, sizeof t->note,
-                    tr(ctx, "Pointillés" NBSP ": projection au rythme des %d derniers trimestres.",
-                       "Dotted line: projection at the pace of the last %d quarters."),
-                    overall(ctx)->projection.quarters_used);
-}
-
-/* Extends [lo, hi] with the quarters of one trajectory. */
-static void quarters_range(const struct target_progress *tp, double *lo, double *hi)
-{
-    for (size_t i = 0; i < tp->n_quarters; i++) {
-        *lo = fmin(*lo, date_quarter_start(tp->quarters[i].end));
-        *hi = fmax(*hi, tp->quarters[i].end);
-    }
+        sb_add(&note,
+               tr(ctx, "Pointillés" NBSP ": projection au rythme des %d derniers trimestres.",
+                  "Dotted line: projection at the pace of the last %d quarters."),
+               overall(ctx)->projection.quarters_used);
+    bool complementary = false, any = trajectory_withheld(overall(ctx), &complementary);
+    for (size_t i = 0; i < ctx->fig->n_sites; i++)
+        any = trajectory_withheld(&ctx->fig->sites[i], &complementary) || any;
+    gap_note(ctx, any, complementary, GAP_LINE, &note);
 }
 
 /* Time range: every quarter shown, the deadline, and the projected date unless it lies
@@ -832,77 +369,44 @@ static void cumulative_x_range(const struct chart_ctx *ctx, double *lo, double *
     *hi += (*hi - *lo) * 0.02; /* keep the last dot off the frame */
 }
 
+/* Withheld counts are zero in the public figures, so they never raise the axis. */
+static double trajectory_max(const struct target_progress *tp)
+{
+    double max = 0;
+    for (size_t i = 0; i < tp->n_quarters; i++)
+        max = fmax(max, (double)tp->quarters[i].cumulative);
+    return max;
+}
+
 static double cumulative_y_max(const struct chart_ctx *ctx)
 {
-    double max = (double)overall(ctx)->target;
-    const struct target_progress *o = overall(ctx);
-    for (size_t i = 0; i < o->n_quarters; i++)
-        max = fmax(max, (double)o->quarters[i].cumulative);
+    double max = fmax((double)overall(ctx)->target, trajectory_max(overall(ctx)));
     for (size_t s = 0; s < ctx->fig->n_sites; s++)
-        for (size_t i = 0; i < ctx->fig->sites[s].n_quarters; i++)
-            max = fmax(max, (double)ctx->fig->sites[s].quarters[i].cumulative);
+        max = fmax(max, trajectory_max(&ctx->fig->sites[s]));
     return max * 1.12; /* room for the target's label above its line */
-}
-
-static uint32_t site_colour(size_t i)
-{
-    return SITE_COLOURS[i % N_SITE_COLOURS];
-}
-
-static void trajectory_path(cairo_t *cr, const struct frame *f, const struct target_progress *tp)
-{
-    cairo_new_path(cr);
-    for (size_t i = 0; i < tp->n_quarters; i++)
-        cairo_line_to(cr, frame_x(f, tp->quarters[i].end),
-                      frame_y(f, (double)tp->quarters[i].cumulative));
-}
-
-static void draw_trajectory(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f,
-                            const struct target_progress *tp, uint32_t colour, bool main_line)
-{
-    if (tp->n_quarters == 0)
-        return;
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_set_line_width(cr, px(ctx, main_line ? 4 : 2.5));
-    set_colour(cr, colour);
-    trajectory_path(cr, f, tp);
-    cairo_stroke(cr);
-    double radius = px(ctx, main_line ? 6 : 4);
-    for (size_t i = 0; i < tp->n_quarters; i++)
-        draw_dot(cr, frame_x(f, tp->quarters[i].end),
-                 frame_y(f, (double)tp->quarters[i].cumulative), radius, colour);
 }
 
 static void draw_target_line(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f)
 {
     if (!has_target(ctx))
         return;
-    double y = frame_y(f, (double)overall(ctx)->target), dash = px(ctx, 8);
-    set_colour(cr, INK);
-    cairo_set_line_width(cr, px(ctx, 2));
-    cairo_set_dash(cr, &dash, 1, 0);
-    cairo_move_to(cr, f->left, y);
-    cairo_line_to(cr, f->right, y);
-    cairo_stroke(cr);
-    cairo_set_dash(cr, NULL, 0, 0);
+    draw_target_rule(cr, ctx, f, overall(ctx)->target);
     char label[96];
     format_text(label, sizeof label, "%s%s%s", tr(ctx, "Objectif", "Target"), colon(ctx),
                 fmt_count(ctx, overall(ctx)->target).s);
     set_font(cr, ctx, FS_LABEL, true);
-    text_at(cr, f->left + px(ctx, 8), y - px(ctx, 9), ALIGN_LEFT, label);
+    text_at(cr, f->left + px(ctx, 8), frame_y(f, (double)overall(ctx)->target) - px(ctx, 9),
+            ALIGN_LEFT, label);
 }
 
-/* Vertical line at the deadline, its label at the top on whichever side has room. */
+/* The deadline's line, its label at the top on whichever side has room. */
 static void draw_deadline(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f)
 {
-    if (!has_deadline(ctx) || ctx->fig->deadline < f->x_min || ctx->fig->deadline > f->x_max)
+    if (!has_deadline(ctx))
         return;
-    double x = round(frame_x(f, ctx->fig->deadline)) + 0.5;
-    set_colour(cr, MUTED);
-    cairo_set_line_width(cr, px(ctx, 1.5));
-    cairo_move_to(cr, x, f->top);
-    cairo_line_to(cr, x, f->bottom);
-    cairo_stroke(cr);
+    double x = draw_deadline_rule(cr, ctx, f);
+    if (x < 0)
+        return;
     char label[96];
     format_text(label, sizeof label, "%s%s%s", tr(ctx, "Échéance", "Deadline"), colon(ctx),
                 fmt_date(ctx, ctx->fig->deadline).s);
@@ -947,48 +451,38 @@ static void draw_projection(cairo_t *cr, const struct chart_ctx *ctx, const stru
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
 }
 
-/* Name and last value of a trajectory, for the right of the plot. */
+/* Name and last shown value of a trajectory, for the right of the plot: the label sits at
+ * that value's point, so it is the value the reader takes it for. */
 static void trajectory_label(cairo_t *cr, const struct chart_ctx *ctx, const char *name,
                              const struct target_progress *tp, double max_w, struct side_label *out)
 {
-    struct num value = fmt_count(ctx, tp->reached);
+    struct num value = fmt_count(ctx, tp->quarters[last_shown_quarter(tp)].cumulative);
     char fitted[128];
     set_font(cr, ctx, FS_LABEL, out->bold);
     fit_text(cr, name, max_w - text_width(cr, value.s) - px(ctx, 6), fitted, sizeof fitted);
     format_text(out->text, sizeof out->text, "%s %s", fitted, value.s);
 }
 
-/* The trajectories that get a line and a label: overall first, then each site with data.
- * Returns how many were written to `lines`. */
+/* The trajectories that get a line and a label: overall first, then each site with a shown
+ * quarter. Returns how many were written to `lines`. */
 static size_t labelled_trajectories(const struct chart_ctx *ctx,
                                     const struct target_progress **lines, const char **names,
                                     uint32_t *colours)
 {
     size_t n = 0;
-    if (overall(ctx)->n_quarters > 0) {
+    if (last_shown_quarter(overall(ctx)) >= 0) {
         lines[n] = overall(ctx);
         names[n] = tr(ctx, "Ensemble", "All sites");
         colours[n++] = OI_BLUE;
     }
     for (size_t i = 0; i < ctx->fig->n_sites; i++) {
-        if (ctx->fig->sites[i].n_quarters == 0)
+        if (last_shown_quarter(&ctx->fig->sites[i]) < 0)
             continue;
         lines[n] = &ctx->fig->sites[i];
         names[n] = ctx->fig->site_names[i];
         colours[n++] = site_colour(i);
     }
     return n;
-}
-
-static double widest_label(cairo_t *cr, const struct chart_ctx *ctx,
-                           const struct side_label *labels, size_t n)
-{
-    double w = 0;
-    for (size_t i = 0; i < n; i++) {
-        set_font(cr, ctx, FS_LABEL, labels[i].bold);
-        w = fmax(w, text_width(cr, labels[i].text));
-    }
-    return w;
 }
 
 /* A dotted grey leader from a line's end to its label when the label is not right beside
@@ -1078,11 +572,12 @@ static void draw_all_trajectories(cairo_t *cr, const struct chart_ctx *ctx, cons
         draw_trajectory(cr, ctx, f, t->lines[0], t->colours[0], true);
 }
 
+/* Each label beside the last shown point of its line. */
 static void draw_trajectory_labels(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f,
                                    struct trajectories *t)
 {
     for (size_t i = 0; i < t->n; i++) {
-        const struct quarter_point *last = &t->lines[i]->quarters[t->lines[i]->n_quarters - 1];
+        const struct quarter_point *last = &t->lines[i]->quarters[last_shown_quarter(t->lines[i])];
         t->labels[i].want_y = frame_y(f, (double)last->cumulative);
         t->labels[i].anchor_x = frame_x(f, last->end);
     }
@@ -1099,9 +594,9 @@ static void draw_trajectory_labels(cairo_t *cr, const struct chart_ctx *ctx, con
 
 static void draw_cumulative(cairo_t *cr, const struct chart_ctx *ctx)
 {
-    paint_background(cr);
+    paint_background(cr, ctx);
     double top = draw_header(cr, ctx), bottom = draw_footer(cr, ctx) - px(ctx, 40);
-    if (overall(ctx)->n_quarters == 0) {
+    if (last_shown_quarter(overall(ctx)) < 0) {
         draw_empty(cr, ctx, top, bottom);
         return;
     }
@@ -1118,44 +613,465 @@ static void draw_cumulative(cairo_t *cr, const struct chart_ctx *ctx)
 }
 
 /* ==========================================================================================
- * Chart 2: beneficiaries per period, stacked by role.
+ * Chart 7: each site against its own target, as small multiples.
  */
 
-static const uint32_t ROLE_COLOURS[ROLE_COUNT] = {OI_BLUE, OI_ORANGE, UNKNOWN_GREY};
+#define MAX_PANELS 12 /* beyond, the panels would be too small to read: the note says so */
 
-static const char *role_name(const struct chart_ctx *ctx, int role, bool capital)
+/* The sites drawn, in the figures' order: those with a target, or, when none has one, every
+ * site with data (then `targets` is false and no target line is drawn). */
+struct panels {
+    size_t n, eligible; /* drawn, and how many would have been without the cap */
+    size_t site[MAX_PANELS];
+    bool targets;
+};
+
+static struct panels site_panels(const struct chart_ctx *ctx)
 {
-    static const char *const fr[2][ROLE_COUNT] = {{"jeunes", "parents", "rôle non renseigné"},
-                                                  {"Jeunes", "Parents", "Rôle non renseigné"}};
-    static const char *const en[2][ROLE_COUNT] = {{"young people", "parents", "role not recorded"},
-                                                  {"Young people", "Parents", "Role not recorded"}};
-    return ctx->lang == NUMFMT_LANG_EN ? en[capital][role] : fr[capital][role];
+    struct panels p = {0};
+    for (int pass = 0; pass < 2 && p.eligible == 0; pass++) {
+        p.targets = pass == 0;
+        for (size_t s = 0; s < ctx->fig->n_sites; s++) {
+            const struct target_progress *tp = &ctx->fig->sites[s];
+            if (p.targets ? tp->target <= 0 : tp->n_quarters == 0)
+                continue;
+            if (p.n < MAX_PANELS)
+                p.site[p.n++] = s;
+            p.eligible++;
+        }
+    }
+    return p;
 }
 
-/* Withheld or impossible (negative) counts are not drawn. */
-static long role_value(const struct period_figures *p, int role)
+static const struct target_progress *panel_site(const struct chart_ctx *ctx, const struct panels *p,
+                                                size_t i)
 {
-    return p->by_role[role] > 0 ? p->by_role[role] : 0;
+    return &ctx->fig->sites[p->site[i]];
 }
 
-static long stack_height(const struct period_figures *p)
+/* Last quarter end among the panels, for "fin 2019". */
+static day_t panels_end(const struct chart_ctx *ctx, const struct panels *p)
+{
+    day_t end = DAY_NONE;
+    for (size_t i = 0; i < p->n; i++) {
+        const struct target_progress *tp = panel_site(ctx, p, i);
+        if (tp->n_quarters > 0 && (end == DAY_NONE || tp->last_quarter_end > end))
+            end = tp->last_quarter_end;
+    }
+    return end;
+}
+
+/* Without targets: the site with the most people reached among those shown. */
+static void site_no_target_title(const struct chart_ctx *ctx, const struct panels *p,
+                                 struct sbuf *sb)
+{
+    long best = -1;
+    for (size_t i = 0; i < p->n; i++)
+        if (reached_shown(panel_site(ctx, p, i)) &&
+            (best < 0 ||
+             panel_site(ctx, p, i)->reached > panel_site(ctx, p, (size_t)best)->reached))
+            best = (long)i;
+    if (best < 0) {
+        sb_add(sb, "%s",
+               tr(ctx, "Effectifs par site trop petits pour être publiés",
+                  "Counts by site too small to publish"));
+        return;
+    }
+    const struct target_progress *tp = panel_site(ctx, p, (size_t)best);
+    char when[64];
+    as_of(ctx, tp->last_quarter_end, when, sizeof when);
+    sb_add(sb,
+           tr(ctx, "%s compte le plus de personnes accompagnées" NBSP ": %s %s",
+              "%s has reached the most people: %s %s"),
+           ctx->fig->site_names[p->site[best]], fmt_count(ctx, tp->reached).s, when);
+}
+
+/* Progress of the sites whose count is shown: how many met their target, the lowest and the
+ * highest progress, and the one site when there is one. */
+struct site_progress {
+    size_t shown, met;
+    double low, high;
+    long only; /* panel index when shown == 1 */
+};
+
+static struct site_progress site_progress(const struct chart_ctx *ctx, const struct panels *p)
+{
+    struct site_progress sp = {0, 0, INFINITY, -INFINITY, -1};
+    for (size_t i = 0; i < p->n; i++) {
+        const struct target_progress *tp = panel_site(ctx, p, i);
+        if (!reached_shown(tp))
+            continue;
+        sp.shown++;
+        sp.met += tp->reached >= tp->target;
+        sp.low = fmin(sp.low, tp->progress);
+        sp.high = fmax(sp.high, tp->progress);
+        sp.only = (long)i;
+    }
+    return sp;
+}
+
+/* Titles without a progress to state: no site, no target, or every count withheld. */
+static bool site_title_without_progress(const struct chart_ctx *ctx, const struct panels *p,
+                                        const struct site_progress *sp, struct sbuf *sb)
+{
+    if (p->n == 0)
+        sb_add(sb, "%s", tr(ctx, "Aucun site à représenter", "No site to show"));
+    else if (!p->targets)
+        site_no_target_title(ctx, p, sb);
+    else if (sp->shown == 0)
+        sb_add(sb, "%s",
+               tr(ctx, "Effectifs par site trop petits pour être publiés",
+                  "Counts by site too small to publish"));
+    return sb->len > 0;
+}
+
+/* How many sites met their target, or the range of their progress. */
+static void site_targets_title(const struct chart_ctx *ctx, const struct panels *p,
+                               struct chart_text *t)
+{
+    struct sbuf sb = sb_start(t->title, sizeof t->title);
+    struct site_progress sp = site_progress(ctx, p);
+    if (site_title_without_progress(ctx, p, &sp, &sb))
+        return;
+    char when[64], When[64];
+    as_of(ctx, panels_end(ctx, p), when, sizeof when);
+    as_of_capital(ctx, panels_end(ctx, p), When, sizeof When);
+    if (sp.shown == 1 && sp.met == 1)
+        sb_add(&sb, tr(ctx, "%s a atteint son objectif %s", "%s had met its target %s"),
+               ctx->fig->site_names[p->site[sp.only]], when);
+    else if (sp.shown == 1)
+        sb_add(&sb,
+               tr(ctx, "%s a atteint %s de son objectif %s", "%s had reached %s of its target %s"),
+               ctx->fig->site_names[p->site[sp.only]], fmt_pct(ctx, sp.high, 0).s, when);
+    else if (sp.met == p->n)
+        sb_add(&sb,
+               tr(ctx, "Les %zu sites ont atteint leur objectif %s",
+                  "All %zu sites had met their target %s"),
+               p->n, when);
+    else if (sp.met == 1 && sp.shown == p->n)
+        sb_add(&sb,
+               tr(ctx, "1 site sur %zu a atteint son objectif %s",
+                  "1 of %zu sites had met its target %s"),
+               p->n, when);
+    else if (sp.met > 0 && sp.shown == p->n)
+        sb_add(&sb,
+               tr(ctx, "%zu sites sur %zu ont atteint leur objectif %s",
+                  "%zu of %zu sites had met their target %s"),
+               sp.met, p->n, when);
+    else
+        sb_add(&sb,
+               tr(ctx, "%s, les sites ont atteint entre %s et %s de leur objectif",
+                  "%s, the sites had reached between %s and %s of their targets"),
+               When, fmt_pct(ctx, sp.low, 0).s, fmt_pct(ctx, sp.high, 0).s);
+}
+
+static void site_targets_subtitle(const struct chart_ctx *ctx, const struct panels *p,
+                                  struct chart_text *t)
+{
+    struct sbuf sb = sb_start(t->subtitle, sizeof t->subtitle);
+    sb_add(&sb, "%s",
+           p->targets ? tr(ctx,
+                           "Personnes distinctes accompagnées depuis le début, par site, face à "
+                           "l'objectif du site",
+                           "Distinct people reached since the start, by site, against the "
+                           "site's target")
+                      : tr(ctx, "Personnes distinctes accompagnées depuis le début, par site",
+                           "Distinct people reached since the start, by site"));
+    add_quarter_range(ctx, &sb);
+}
+
+/* "1 104 sur 1 200 (92 %)", "masqué (objectif 600)", "1 104" without a target. */
+static void panel_status(const struct chart_ctx *ctx, const struct target_progress *tp,
+                         bool targets, char *out, size_t cap)
+{
+    struct sbuf sb = sb_start(out, cap);
+    if (!reached_shown(tp) && targets)
+        sb_add(&sb, tr(ctx, "%s (objectif %s)", "%s (target %s)"), withheld_mark(ctx),
+               fmt_count(ctx, tp->target).s);
+    else if (!reached_shown(tp))
+        sb_add(&sb, "%s",
+               tp->n_quarters ? withheld_mark(ctx) : tr(ctx, "aucune présence", "no attendance"));
+    else if (targets)
+        sb_add(&sb, tr(ctx, "%s sur %s (%s)", "%s of %s (%s)"), fmt_count(ctx, tp->reached).s,
+               fmt_count(ctx, tp->target).s, fmt_pct(ctx, tp->progress, 0).s);
+    else
+        sb_add(&sb, "%s", fmt_count(ctx, tp->reached).s);
+}
+
+static void site_targets_alt(const struct chart_ctx *ctx, const struct panels *p,
+                             struct chart_text *t)
+{
+    struct sbuf sb = sb_start(t->alt, sizeof t->alt);
+    if (p->n == 0) {
+        sb_add(&sb, "%s", tr(ctx, "Aucun site à représenter.", "No site to show."));
+        return;
+    }
+    sb_add(&sb, "%s",
+           p->targets ? tr(ctx, "Un graphique par site, avec son objectif.",
+                           "One small chart per site, with its target.")
+                      : tr(ctx, "Un graphique par site, sans objectif fixé.",
+                           "One small chart per site, no target set."));
+    for (size_t i = 0; i < p->n; i++) {
+        char status[128];
+        panel_status(ctx, panel_site(ctx, p, i), p->targets, status, sizeof status);
+        sb_add(&sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), ctx->fig->site_names[p->site[i]],
+               colon(ctx), status);
+    }
+    sb_add(&sb, ".");
+}
+
+/* Which sites are left out, and why; the deadline line; withheld values. */
+static void site_targets_note(const struct chart_ctx *ctx, const struct panels *p,
+                              struct chart_text *t)
+{
+    struct sbuf note = sb_start(t->note, sizeof t->note);
+    if (!p->targets && p->n > 0)
+        sb_add(&note, "%s",
+               tr(ctx, "Aucun objectif par site n'est fixé" NBSP ": trajectoires sans objectif.",
+                  "No site has a target: trajectories only."));
+    size_t without = ctx->fig->n_sites - p->eligible;
+    if (p->targets && without > 0)
+        sb_add(&note,
+               tr(ctx, "%s%zu site%s sans objectif non représenté%s.",
+                  "%s%zu site%s without a target not shown."),
+               note.len ? " " : "", without, without > 1 ? "s" : "",
+               ctx->lang == NUMFMT_LANG_FR && without > 1 ? "s" : "");
+    if (p->eligible > p->n)
+        sb_add(&note, tr(ctx, "%sLes %zu premiers sites sur %zu.", "%sThe first %zu of %zu sites."),
+               note.len ? " " : "", p->n, p->eligible);
+    if (ctx->fig->deadline != DAY_NONE && p->targets)
+        sb_add(
+            &note,
+            tr(ctx, "%sTrait vertical" NBSP ": échéance du %s.", "%sVertical line: deadline, %s."),
+            note.len ? " " : "", fmt_date(ctx, ctx->fig->deadline).s);
+    bool complementary = false, any = false;
+    for (size_t i = 0; i < p->n; i++)
+        any = trajectory_withheld(panel_site(ctx, p, i), &complementary) || any;
+    gap_note(ctx, any, complementary, GAP_LINE, &note);
+}
+
+static void describe_site_targets(const struct chart_ctx *ctx, struct chart_text *t)
+{
+    struct panels p = site_panels(ctx);
+    site_targets_title(ctx, &p, t);
+    site_targets_subtitle(ctx, &p, t);
+    site_targets_alt(ctx, &p, t);
+    site_targets_note(ctx, &p, t);
+}
+
+/* Columns of the grid: one row up to three panels, then rows of two to four. */
+static size_t panel_columns(size_t n)
+{
+    return n <= 3 ? n : n == 4 ? 2 : n <= 6 ? 3 : 4;
+}
+
+/* A panel's area on the page. */
+struct box {
+    double x, y, w, h;
+};
+
+/* The time range shared by every panel, so that their x axes line up. */
+static void panels_x_range(const struct chart_ctx *ctx, const struct panels *p, double *lo,
+                           double *hi)
+{
+    *lo = INFINITY;
+    *hi = -INFINITY;
+    for (size_t i = 0; i < p->n; i++)
+        quarters_range(panel_site(ctx, p, i), lo, hi);
+    if (!isfinite(*lo))
+        quarters_range(overall(ctx), lo, hi);
+    if (ctx->fig->deadline != DAY_NONE && p->targets && isfinite(*hi))
+        *hi = fmax(*hi, ctx->fig->deadline);
+    *hi += (*hi - *lo) * 0.03;
+}
+
+/* The site's name in its colour, and its status line under it; returns the y below. */
+static double draw_panel_head(cairo_t *cr, const struct chart_ctx *ctx, const struct panels *p,
+                              size_t i, const struct box *b)
+{
+    char text[LINE_MAX_BYTES];
+    set_font(cr, ctx, FS_LABEL, true);
+    set_colour(cr, text_tone(site_colour(p->site[i])));
+    fit_text(cr, ctx->fig->site_names[p->site[i]], b->w, text, sizeof text);
+    text_at(cr, b->x, b->y + px(ctx, 18), ALIGN_LEFT, text);
+    panel_status(ctx, panel_site(ctx, p, i), p->targets, text, sizeof text);
+    set_font(cr, ctx, FS_SMALL, false);
+    set_colour(cr, INK);
+    fit_text(cr, text, b->w, text, sizeof text);
+    text_at(cr, b->x, b->y + px(ctx, 40), ALIGN_LEFT, text);
+    return b->y + px(ctx, 58);
+}
+
+/* Fewer gridlines when a small panel would crowd its tick labels. */
+static struct axis panel_axis(double max, double plot_h, const struct chart_ctx *ctx)
+{
+    struct axis a = nice_axis(max, false);
+    while (a.top / a.step > 2 && plot_h / (a.top / a.step) < px(ctx, 34)) {
+        a.step *= 2;
+        a.top = ceil(max / a.step - 1e-9) * a.step;
+    }
+    return a;
+}
+
+static void draw_panel_target(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f,
+                              long target)
+{
+    draw_target_rule(cr, ctx, f, target);
+    set_font(cr, ctx, FS_SMALL, false);
+    set_colour(cr, INK);
+    text_boxed(cr, f->left + px(ctx, 6), frame_y(f, (double)target) - px(ctx, 11), ALIGN_LEFT,
+               tr(ctx, "Objectif", "Target"));
+}
+
+static void draw_panel(cairo_t *cr, const struct chart_ctx *ctx, const struct panels *p, size_t i,
+                       const struct box *b, double x_min, double x_max)
+{
+    const struct target_progress *tp = panel_site(ctx, p, i);
+    struct frame f = {.top = draw_panel_head(cr, ctx, p, i, b) + px(ctx, 10),
+                      .bottom = b->y + b->h - px(ctx, 40),
+                      .x_min = x_min,
+                      .x_max = x_max};
+    double max = fmax(p->targets ? (double)tp->target : 0, trajectory_max(tp)) * 1.08;
+    f.y = panel_axis(max, f.bottom - f.top, ctx);
+    f.left = b->x + y_labels_width(cr, ctx, &f.y) + px(ctx, 10);
+    f.right = b->x + b->w - px(ctx, 6);
+    draw_y_axis(cr, ctx, &f);
+    draw_year_axis(cr, ctx, &f);
+    if (p->targets) {
+        draw_deadline_rule(cr, ctx, &f);
+        draw_panel_target(cr, ctx, &f, tp->target);
+    }
+    draw_trajectory(cr, ctx, &f, tp, site_colour(p->site[i]), false);
+}
+
+static void draw_site_targets(cairo_t *cr, const struct chart_ctx *ctx)
+{
+    paint_background(cr, ctx);
+    double top = draw_header(cr, ctx) + px(ctx, 4), bottom = draw_footer(cr, ctx) - px(ctx, 2);
+    struct panels p = site_panels(ctx);
+    if (p.n == 0) {
+        draw_empty(cr, ctx, top, bottom);
+        return;
+    }
+    size_t cols = panel_columns(p.n), rows = (p.n + cols - 1) / cols;
+    double gap_x = px(ctx, 44), gap_y = px(ctx, 16), left = px(ctx, 36);
+    double w = (ctx->width - 2 * left - (double)(cols - 1) * gap_x) / (double)cols;
+    double h = (bottom - top - (double)(rows - 1) * gap_y) / (double)rows;
+    double x_min, x_max;
+    panels_x_range(ctx, &p, &x_min, &x_max);
+    for (size_t i = 0; i < p.n; i++) {
+        struct box b = {left + (double)(i % cols) * (w + gap_x),
+                        top + (double)(i / cols) * (h + gap_y), w, h};
+        draw_panel(cr, ctx, &p, i, &b, x_min, x_max);
+    }
+}
+
+/* ==========================================================================================
+ * Stacked bars of beneficiaries per period, by role (chart 2) or by sex (chart 5).
+ *
+ * A withheld block is not drawn at its size: when the bar's total is shown, what the shown
+ * blocks leave of it is one hatched block (its size is total − shown, which the reader can
+ * work out anyway); when the total is withheld too, the bar stops at the shown blocks and
+ * "masqué" stands where the total would.
+ */
+
+#define STACK_MAX 3
+_Static_assert(ROLE_COUNT <= STACK_MAX && SEX_COUNT <= STACK_MAX, "a stack has at most 3 blocks");
+
+/* What differs between the role and the sex charts. */
+struct stack_def {
+    int n;
+    const uint32_t *colours;
+    const char *const (*names_fr)[STACK_MAX]; /* [capital][category] */
+    const char *const (*names_en)[STACK_MAX];
+    const char *const *colour_fr, *const *colour_en; /* "En gris" for the footnote */
+    long (*value)(const struct period_figures *p, int k);
+    uint8_t (*flag)(const struct period_figures *p, int k);
+    const char *subtitle_fr, *subtitle_en, *alt_fr, *alt_en;
+};
+
+static const char *stack_name(const struct chart_ctx *ctx, const struct stack_def *d, int k,
+                              bool capital)
+{
+    return ctx->lang == NUMFMT_LANG_EN ? d->names_en[capital][k] : d->names_fr[capital][k];
+}
+
+static bool block_withheld(const struct stack_def *d, const struct period_figures *p, int k)
+{
+    return is_withheld(d->flag(p, k));
+}
+
+/* A block's drawn size: 0 when withheld or impossible. */
+static long block_value(const struct stack_def *d, const struct period_figures *p, int k)
+{
+    long v = d->value(p, k);
+    return block_withheld(d, p, k) || v < 0 ? 0 : v;
+}
+
+static bool total_shown(const struct period_figures *p)
+{
+    return !is_withheld(p->withheld.counts[COUNT_BENEFICIARIES]);
+}
+
+static bool any_block_withheld(const struct stack_def *d, const struct period_figures *p)
+{
+    for (int k = 0; k < d->n; k++)
+        if (block_withheld(d, p, k))
+            return true;
+    return false;
+}
+
+static long shown_sum(const struct stack_def *d, const struct period_figures *p)
 {
     long sum = 0;
-    for (int r = 0; r < ROLE_COUNT; r++)
-        sum += role_value(p, r);
-    return sum > p->counts[COUNT_BENEFICIARIES] ? sum : p->counts[COUNT_BENEFICIARIES];
+    for (int k = 0; k < d->n; k++)
+        sum += block_value(d, p, k);
+    return sum;
 }
 
-static long bar_total(const struct period_figures *p)
+/* The hatched block: what the shown blocks leave of a shown total. */
+static long hidden_rest(const struct stack_def *d, const struct period_figures *p)
 {
-    return p->counts[COUNT_BENEFICIARIES] >= 0 ? p->counts[COUNT_BENEFICIARIES] : stack_height(p);
+    if (!total_shown(p) || !any_block_withheld(d, p))
+        return 0;
+    long rest = p->counts[COUNT_BENEFICIARIES] - shown_sum(d, p);
+    return rest > 0 ? rest : 0;
 }
 
+static long stack_height(const struct stack_def *d, const struct period_figures *p)
+{
+    long sum = shown_sum(d, p) + hidden_rest(d, p);
+    long total = total_shown(p) ? p->counts[COUNT_BENEFICIARIES] : 0;
+    return sum > total ? sum : total;
+}
+
+/* Whether the chart shows a withheld value, as hatching and/or as "masqué". */
+struct stack_gaps {
+    bool hatch, mark, complementary;
+};
+
+static struct stack_gaps stack_gaps(const struct chart_ctx *ctx, const struct stack_def *d)
+{
+    struct stack_gaps g = {0};
+    for (size_t i = 0; i < ctx->fig->n_periods; i++) {
+        const struct period_figures *p = &ctx->fig->periods[i];
+        g.hatch = g.hatch || hidden_rest(d, p) > 0;
+        g.mark = g.mark || !total_shown(p) || (any_block_withheld(d, p) && hidden_rest(d, p) == 0);
+        g.complementary =
+            g.complementary || p->withheld.counts[COUNT_BENEFICIARIES] == WITHHELD_COMPLEMENTARY;
+        for (int k = 0; k < d->n; k++)
+            g.complementary = g.complementary || d->flag(p, k) == WITHHELD_COMPLEMENTARY;
+    }
+    return g;
+}
+
+/* ", en hausse de 15 % par rapport à 2018" when the change is shown. */
 static void change_phrase(const struct chart_ctx *ctx, size_t i, struct sbuf *sb)
 {
     const struct period_figures *p = &ctx->fig->periods[i];
     const struct count_change *c = &p->count_changes[COUNT_BENEFICIARIES];
-    if (i == 0 || !p->has_previous || !c->relative_defined)
+    if (i == 0 || !p->has_previous || !c->relative_defined ||
+        is_withheld(p->withheld.count_changes[COUNT_BENEFICIARIES]))
         return;
     const char *prev = ctx->fig->periods[i - 1].label;
     if (fabs(c->relative) < 0.005)
@@ -1168,153 +1084,248 @@ static void change_phrase(const struct chart_ctx *ctx, size_t i, struct sbuf *sb
                fmt_pct(ctx, -c->relative, 0).s, prev);
 }
 
-static void by_role_alt(const struct chart_ctx *ctx, struct chart_text *t)
+/* Last period whose total is shown, or -1. */
+static long last_total_shown(const struct chart_ctx *ctx)
+{
+    for (size_t i = ctx->fig->n_periods; i-- > 0;)
+        if (total_shown(&ctx->fig->periods[i]))
+            return (long)i;
+    return -1;
+}
+
+/* "1 050 personnes accompagnées en 2019, en hausse de 15 % par rapport à 2018". */
+static void total_title(const struct chart_ctx *ctx, struct sbuf *sb)
+{
+    long i = last_total_shown(ctx);
+    if (ctx->fig->n_periods == 0) {
+        sb_add(sb, "%s", tr(ctx, "Aucune présence enregistrée", "No attendance recorded"));
+        return;
+    }
+    if (i < 0) {
+        sb_add(sb, "%s",
+               tr(ctx, "Effectifs trop petits pour être publiés", "Counts too small to publish"));
+        return;
+    }
+    long n = ctx->fig->periods[i].counts[COUNT_BENEFICIARIES];
+    sb_add(sb, "%s %s %s %s", fmt_count(ctx, n).s, people(ctx, n), tr(ctx, "en", "in"),
+           ctx->fig->periods[i].label);
+    change_phrase(ctx, (size_t)i, sb);
+}
+
+/* " 2019 : 1 050 (jeunes 840, parents masqué, rôle non renseigné masqué)". */
+static void stack_alt_period(const struct chart_ctx *ctx, const struct stack_def *d, size_t i,
+                             struct sbuf *sb)
+{
+    const struct period_figures *p = &ctx->fig->periods[i];
+    sb_add(sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), p->label, colon(ctx),
+           total_shown(p) ? fmt_count(ctx, p->counts[COUNT_BENEFICIARIES]).s : withheld_mark(ctx));
+    const char *sep = " (";
+    for (int k = 0; k < d->n; k++) {
+        if (!block_withheld(d, p, k) && block_value(d, p, k) == 0)
+            continue;
+        sb_add(sb, "%s%s %s", sep, stack_name(ctx, d, k, false),
+               block_withheld(d, p, k) ? withheld_mark(ctx) : fmt_count(ctx, d->value(p, k)).s);
+        sep = ", ";
+    }
+    sb_add(sb, "%s", sep[0] == ',' ? ")" : "");
+}
+
+static void stack_alt(const struct chart_ctx *ctx, const struct stack_def *d, struct chart_text *t)
 {
     struct sbuf sb = sb_start(t->alt, sizeof t->alt);
-    sb_add(
-        &sb, "%s",
-        tr(ctx, "Barres empilées par rôle, une par année.", "Stacked bars by role, one per year."));
-    for (size_t i = 0; i < ctx->fig->n_periods; i++) {
-        const struct period_figures *p = &ctx->fig->periods[i];
-        sb_add(&sb, "%s%s%s%s", i == 0 ? " " : tr(ctx, NNBSP "; ", "; "), p->label, colon(ctx),
-               fmt_count(ctx, bar_total(p)).s);
-        const char *sep = " (";
-        for (int r = 0; r < ROLE_COUNT; r++) {
-            if (role_value(p, r) == 0)
-                continue;
-            sb_add(&sb, "%s%s %s", sep, role_name(ctx, r, false), fmt_count(ctx, p->by_role[r]).s);
-            sep = ", ";
-        }
-        sb_add(&sb, "%s", sep[0] == ',' ? ")" : "");
+    if (ctx->fig->n_periods == 0) {
+        sb_add(&sb, "%s",
+               tr(ctx, "Aucune présence enregistrée" NBSP ": pas de barre.",
+                  "No attendance recorded: no bars."));
+        return;
     }
+    sb_add(&sb, "%s", tr(ctx, d->alt_fr, d->alt_en));
+    for (size_t i = 0; i < ctx->fig->n_periods; i++)
+        stack_alt_period(ctx, d, i, &sb);
     sb_add(&sb, ".");
 }
 
-/* "En gris : rôle non renseigné." for each role drawn in earlier bars but absent from the
- * last one, which therefore has no label beside it. */
-static void by_role_note(const struct chart_ctx *ctx, struct chart_text *t)
+/* "Hachures (parents, rôle non renseigné) et « masqué » : valeur masquée (…)." — the
+ * categories withheld in some hatched bar, and the "masqué" written over a bar. */
+static void stack_gap_note(const struct chart_ctx *ctx, const struct stack_def *d,
+                           const struct stack_gaps *g, struct sbuf *sb)
 {
-    static const char *const colour_fr[ROLE_COUNT] = {"En bleu", "En orange", "En gris"};
-    static const char *const colour_en[ROLE_COUNT] = {"Blue", "Orange", "Grey"};
+    if (!g->hatch && !g->mark)
+        return;
+    sb_add(sb, "%s", sb->len ? " " : "");
+    if (g->hatch) {
+        sb_add(sb, "%s", tr(ctx, "Hachures (", "Hatching ("));
+        const char *sep = "";
+        for (int k = 0; k < d->n; k++) {
+            bool hatched = false;
+            for (size_t i = 0; i < ctx->fig->n_periods; i++) {
+                const struct period_figures *p = &ctx->fig->periods[i];
+                hatched = hatched || (block_withheld(d, p, k) && hidden_rest(d, p) > 0);
+            }
+            if (hatched)
+                sb_add(sb, "%s%s", sep, stack_name(ctx, d, k, false));
+            sep = hatched ? ", " : sep;
+        }
+        sb_add(sb, ")%s", g->mark ? tr(ctx, " et ", " and ") : "");
+    }
+    if (g->mark)
+        sb_add(sb, "%s",
+               g->hatch ? tr(ctx, "\xC2\xAB" NBSP "masqué" NBSP "\xC2\xBB", "\"withheld\"")
+                        : tr(ctx, "Masqué", "Withheld"));
+    sb_add(sb, "%s", colon(ctx));
+    withheld_note(ctx, g->complementary, sb);
+}
+
+/* "En gris : rôle non renseigné." for each category drawn in earlier bars but absent from
+ * the last one, which therefore has no label beside it; then the withheld values. */
+static void stack_note(const struct chart_ctx *ctx, const struct stack_def *d, struct chart_text *t)
+{
     const struct period_figures *last = &ctx->fig->periods[ctx->fig->n_periods - 1];
     struct sbuf sb = sb_start(t->note, sizeof t->note);
-    for (int r = 0; r < ROLE_COUNT; r++) {
+    for (int k = 0; k < d->n; k++) {
         bool earlier = false;
         for (size_t i = 0; i + 1 < ctx->fig->n_periods; i++)
-            earlier = earlier || role_value(&ctx->fig->periods[i], r) > 0;
-        if (earlier && role_value(last, r) == 0)
-            sb_add(&sb, "%s%s%s%s.", sb.len ? " " : "", tr(ctx, colour_fr[r], colour_en[r]),
-                   colon(ctx), role_name(ctx, r, false));
+            earlier = earlier || block_value(d, &ctx->fig->periods[i], k) > 0;
+        if (earlier && block_value(d, last, k) == 0)
+            sb_add(&sb, "%s%s%s%s.", sb.len ? " " : "", tr(ctx, d->colour_fr[k], d->colour_en[k]),
+                   colon(ctx), stack_name(ctx, d, k, false));
     }
+    struct stack_gaps g = stack_gaps(ctx, d);
+    stack_gap_note(ctx, d, &g, &sb);
 }
 
-static void describe_by_role(const struct chart_ctx *ctx, struct chart_text *t)
+static void describe_stack(const struct chart_ctx *ctx, const struct stack_def *d,
+                           struct chart_text *t)
 {
-    subtitle_with_range(ctx, t,
-                        tr(ctx,
-                           "Personnes distinctes présentes au moins une fois dans l'année, "
-                           "par rôle",
-                           "Distinct people present at least once in the year, by role"));
-    struct sbuf sb = sb_start(t->title, sizeof t->title);
-    if (ctx->fig->n_periods == 0) {
-        sb_add(&sb, "%s", tr(ctx, "Aucune présence enregistrée", "No attendance recorded"));
-        format_text(t->alt, sizeof t->alt, "%s",
-                    tr(ctx, "Aucune présence enregistrée" NBSP ": pas de barre.",
-                       "No attendance recorded: no bars."));
-        return;
+    subtitle_with_range(ctx, t, tr(ctx, d->subtitle_fr, d->subtitle_en));
+    stack_alt(ctx, d, t);
+    if (ctx->fig->n_periods > 0)
+        stack_note(ctx, d, t);
+}
+
+/* A diagonal hatch in a rectangle, for the withheld rest of a bar. */
+static void draw_hatched(cairo_t *cr, const struct chart_ctx *ctx, double x, double y, double w,
+                         double h)
+{
+    cairo_save(cr);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_clip(cr);
+    set_colour(cr, 0xF2F2F2);
+    cairo_paint(cr);
+    set_colour(cr, AXIS);
+    cairo_set_line_width(cr, px(ctx, 1.5));
+    for (double d = -h; d < w; d += px(ctx, 9)) {
+        cairo_move_to(cr, x + d, y + h);
+        cairo_line_to(cr, x + d + h, y);
     }
-    size_t last = ctx->fig->n_periods - 1;
-    long n = bar_total(&ctx->fig->periods[last]);
-    sb_add(&sb, "%s %s %s %s", fmt_count(ctx, n).s, people(ctx, n), tr(ctx, "en", "in"),
-           ctx->fig->periods[last].label);
-    change_phrase(ctx, last, &sb);
-    by_role_alt(ctx, t);
-    by_role_note(ctx, t);
+    cairo_stroke(cr);
+    cairo_restore(cr);
 }
 
-static double bar_width(const struct chart_ctx *ctx, const struct frame *f)
-{
-    double band = (f->right - f->left) / (f->x_max - f->x_min);
-    return fmin(band * 0.6, px(ctx, 150));
-}
-
-/* One role's block of a stacked bar, with its value inside when it fits. */
-static void draw_segment(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f, double x,
-                         double bw, long base, long value, int role)
+/* One block of a stacked bar with its value inside when it fits; colour 0 is the hatched
+ * rest, labelled "masqué". */
+static void draw_block(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f, double x,
+                       double bw, long base, long value, const uint32_t *colour)
 {
     double y_top = frame_y(f, (double)(base + value)), y_bottom = frame_y(f, (double)base);
-    set_colour(cr, ROLE_COLOURS[role]);
-    cairo_rectangle(cr, x - bw / 2, y_top, bw, y_bottom - y_top);
-    cairo_fill(cr);
+    if (colour) {
+        set_colour(cr, *colour);
+        cairo_rectangle(cr, x - bw / 2, y_top, bw, y_bottom - y_top);
+        cairo_fill(cr);
+    } else {
+        draw_hatched(cr, ctx, x - bw / 2, y_top, bw, y_bottom - y_top);
+    }
     cairo_set_source_rgb(cr, 1, 1, 1); /* a hairline between blocks */
     cairo_set_line_width(cr, px(ctx, 1.5));
     cairo_move_to(cr, x - bw / 2, y_top);
     cairo_line_to(cr, x + bw / 2, y_top);
     cairo_stroke(cr);
     struct num text = fmt_count(ctx, value);
+    if (!colour)
+        format_text(text.s, sizeof text.s, "%s", withheld_mark(ctx));
     set_font(cr, ctx, FS_TICK, false);
     if (y_bottom - y_top < px(ctx, 24) || text_width(cr, text.s) > bw - px(ctx, 8))
         return;
-    set_colour(cr, text_on(ROLE_COLOURS[role]));
-    text_mid(cr, x, (y_top + y_bottom) / 2, ALIGN_CENTER, text.s);
+    set_colour(cr, colour ? text_on(*colour) : INK);
+    if (!colour)
+        text_boxed(cr, x, (y_top + y_bottom) / 2 + px(ctx, 6), ALIGN_CENTER, text.s);
+    else
+        text_mid(cr, x, (y_top + y_bottom) / 2, ALIGN_CENTER, text.s);
 }
 
-static void draw_stack(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f, size_t i)
+static void draw_stack(cairo_t *cr, const struct chart_ctx *ctx, const struct stack_def *d,
+                       const struct frame *f, size_t i)
 {
     const struct period_figures *p = &ctx->fig->periods[i];
     double x = frame_x(f, i + 0.5), bw = bar_width(ctx, f);
     long base = 0;
-    for (int r = 0; r < ROLE_COUNT; r++) {
-        long v = role_value(p, r);
+    for (int k = 0; k < d->n; k++) {
+        long v = block_value(d, p, k);
         if (v == 0)
             continue; /* a zero block would only leave a stray hairline */
-        draw_segment(cr, ctx, f, x, bw, base, v, r);
+        draw_block(cr, ctx, f, x, bw, base, v, &d->colours[k]);
         base += v;
     }
-    set_colour(cr, INK);
-    set_font(cr, ctx, FS_LABEL, true);
-    text_at(cr, x, frame_y(f, (double)stack_height(p)) - px(ctx, 9), ALIGN_CENTER,
-            fmt_count(ctx, bar_total(p)).s);
+    if (hidden_rest(d, p) > 0)
+        draw_block(cr, ctx, f, x, bw, base, hidden_rest(d, p), NULL);
+    double y = frame_y(f, (double)stack_height(d, p)) - px(ctx, 9);
+    if (total_shown(p)) {
+        set_colour(cr, INK);
+        set_font(cr, ctx, FS_LABEL, true);
+        text_at(cr, x, y, ALIGN_CENTER, fmt_count(ctx, p->counts[COUNT_BENEFICIARIES]).s);
+    } else {
+        set_colour(cr, MUTED);
+        set_font(cr, ctx, FS_SMALL, false);
+        text_at(cr, x, y, ALIGN_CENTER, withheld_mark(ctx));
+    }
 }
 
-/* Role labels beside the blocks of the last bar; returns how many. (Roles missing from the
- * last bar are named in the footnote instead: see by_role_note.) */
-static size_t role_labels(const struct chart_ctx *ctx, const struct frame *f,
-                          struct side_label *labels)
+/* Category labels beside the blocks of the last bar, the hatched rest as "Masqué"; returns
+ * how many. (Categories missing from the last bar are named in the footnote.) */
+static size_t stack_labels(const struct chart_ctx *ctx, const struct stack_def *d,
+                           const struct frame *f, struct side_label *labels)
 {
     const struct period_figures *p = &ctx->fig->periods[ctx->fig->n_periods - 1];
     size_t n = 0;
     long base = 0;
-    for (int r = 0; r < ROLE_COUNT; r++) {
-        long v = role_value(p, r);
+    for (int k = 0; k < d->n; k++) {
+        long v = block_value(d, p, k);
         if (v == 0)
             continue;
-        labels[n] = (struct side_label){.colour = ROLE_COLOURS[r]};
+        labels[n] = (struct side_label){.colour = d->colours[k]};
         labels[n].want_y = frame_y(f, base + v / 2.0);
-        format_text(labels[n++].text, sizeof labels[0].text, "%s", role_name(ctx, r, true));
+        format_text(labels[n++].text, sizeof labels[0].text, "%s", stack_name(ctx, d, k, true));
         base += v;
+    }
+    long rest = hidden_rest(d, p);
+    if (rest > 0) {
+        labels[n] = (struct side_label){.colour = MUTED};
+        labels[n].want_y = frame_y(f, base + rest / 2.0);
+        format_text(labels[n++].text, sizeof labels[0].text, "%s", tr(ctx, "Masqué", "Withheld"));
     }
     return n;
 }
 
-/* Room kept right of the plot for the role labels: what the last bar's half gap lacks. */
-static double role_label_room(cairo_t *cr, const struct chart_ctx *ctx, const struct axis *y)
+/* Room kept right of the plot for the labels: what the last bar's half gap lacks. */
+static double stack_label_room(cairo_t *cr, const struct chart_ctx *ctx, const struct stack_def *d,
+                               const struct axis *y)
 {
-    struct side_label labels[ROLE_COUNT];
-    struct frame f = category_frame(cr, ctx, 0, 1, *y, 0);
-    size_t n = role_labels(ctx, &f, labels);
+    struct side_label labels[STACK_MAX + 1];
+    size_t n_periods = ctx->fig->n_periods;
+    struct frame f = category_frame(cr, ctx, 0, 1, *y, n_periods, 0);
+    size_t n = stack_labels(ctx, d, &f, labels);
     double need = widest_label(cr, ctx, labels, n) + px(ctx, 12), room = 0;
     for (int pass = 0; pass < 3; pass++) { /* the gap shrinks as the room grows */
-        f = category_frame(cr, ctx, 0, 1, *y, room);
+        f = category_frame(cr, ctx, 0, 1, *y, n_periods, room);
         double gap = ((f.right - f.left) / (f.x_max - f.x_min) - bar_width(ctx, &f)) / 2;
         room = fmax(0, need - gap);
     }
     return room;
 }
 
-static void draw_by_role(cairo_t *cr, const struct chart_ctx *ctx)
+static void draw_stacks(cairo_t *cr, const struct chart_ctx *ctx, const struct stack_def *d)
 {
-    paint_background(cr);
+    paint_background(cr, ctx);
     double top = draw_header(cr, ctx) + px(ctx, 10), bottom = draw_footer(cr, ctx) - px(ctx, 40);
     if (ctx->fig->n_periods == 0) {
         draw_empty(cr, ctx, top, bottom);
@@ -1322,28 +1333,190 @@ static void draw_by_role(cairo_t *cr, const struct chart_ctx *ctx)
     }
     double max = 0;
     for (size_t i = 0; i < ctx->fig->n_periods; i++)
-        max = fmax(max, (double)stack_height(&ctx->fig->periods[i]));
+        max = fmax(max, (double)stack_height(d, &ctx->fig->periods[i]));
     struct axis y = nice_axis(max * 1.08, false);
-    struct frame f = category_frame(cr, ctx, top, bottom, y, role_label_room(cr, ctx, &y));
+    struct frame f = category_frame(cr, ctx, top, bottom, y, ctx->fig->n_periods,
+                                    stack_label_room(cr, ctx, d, &y));
     draw_y_axis(cr, ctx, &f);
-    draw_category_axis(cr, ctx, &f, NULL);
+    draw_category_axis(cr, ctx, &f, ctx->fig->n_periods, period_category);
     for (size_t i = 0; i < ctx->fig->n_periods; i++)
-        draw_stack(cr, ctx, &f, i);
-    struct side_label labels[ROLE_COUNT];
-    size_t n = role_labels(ctx, &f, labels);
+        draw_stack(cr, ctx, d, &f, i);
+    struct side_label labels[STACK_MAX + 1];
+    size_t n = stack_labels(ctx, d, &f, labels);
     spread_labels(labels, n, px(ctx, 24), f.top, f.bottom - px(ctx, 10));
     double x = frame_x(&f, f.x_max - 0.5) + bar_width(ctx, &f) / 2 + px(ctx, 12);
     draw_side_labels(cr, ctx, labels, n, x);
 }
 
+/* ---- Chart 2: by role ---- */
+
+static long role_value(const struct period_figures *p, int k)
+{
+    return p->by_role[k];
+}
+
+static uint8_t role_flag(const struct period_figures *p, int k)
+{
+    return p->withheld.by_role[k];
+}
+
+static const uint32_t ROLE_COLOURS[ROLE_COUNT] = {OI_BLUE, OI_ORANGE, UNKNOWN_GREY};
+static const char *const ROLE_FR[2][STACK_MAX] = {{"jeunes", "parents", "rôle non renseigné"},
+                                                  {"Jeunes", "Parents", "Rôle non renseigné"}};
+static const char *const ROLE_EN[2][STACK_MAX] = {{"young people", "parents", "role not recorded"},
+                                                  {"Young people", "Parents", "Role not recorded"}};
+static const char *const ROLE_COLOUR_FR[ROLE_COUNT] = {"En bleu", "En orange", "En gris"};
+static const char *const ROLE_COLOUR_EN[ROLE_COUNT] = {"Blue", "Orange", "Grey"};
+
+static const struct stack_def BY_ROLE = {
+    ROLE_COUNT,
+    ROLE_COLOURS,
+    ROLE_FR,
+    ROLE_EN,
+    ROLE_COLOUR_FR,
+    ROLE_COLOUR_EN,
+    role_value,
+    role_flag,
+    "Personnes distinctes présentes au moins une fois dans l'année, par rôle",
+    "Distinct people present at least once in the year, by role",
+    "Barres empilées par rôle, une par année.",
+    "Stacked bars by role, one per year.",
+};
+
+static void describe_by_role(const struct chart_ctx *ctx, struct chart_text *t)
+{
+    struct sbuf sb = sb_start(t->title, sizeof t->title);
+    total_title(ctx, &sb);
+    describe_stack(ctx, &BY_ROLE, t);
+}
+
+static void draw_by_role(cairo_t *cr, const struct chart_ctx *ctx)
+{
+    draw_stacks(cr, ctx, &BY_ROLE);
+}
+
+/* ---- Chart 5: by sex ---- */
+
+static long sex_value(const struct period_figures *p, int k)
+{
+    return p->by_sex[k];
+}
+
+static uint8_t sex_flag(const struct period_figures *p, int k)
+{
+    return p->withheld.by_sex[k];
+}
+
+/* Vermillion and sky blue: apart for every colour vision, and no pink-and-blue cliché. */
+static const uint32_t SEX_COLOURS[SEX_COUNT] = {OI_VERMILLION, OI_SKY, UNKNOWN_GREY};
+static const char *const SEX_FR[2][STACK_MAX] = {{"femmes", "hommes", "sexe non renseigné"},
+                                                 {"Femmes", "Hommes", "Sexe non renseigné"}};
+static const char *const SEX_EN[2][STACK_MAX] = {{"female", "male", "sex not recorded"},
+                                                 {"Female", "Male", "Sex not recorded"}};
+static const char *const SEX_COLOUR_FR[SEX_COUNT] = {"En vermillon", "En bleu ciel", "En gris"};
+static const char *const SEX_COLOUR_EN[SEX_COUNT] = {"Vermilion", "Sky blue", "Grey"};
+
+static const struct stack_def BY_SEX = {
+    SEX_COUNT,
+    SEX_COLOURS,
+    SEX_FR,
+    SEX_EN,
+    SEX_COLOUR_FR,
+    SEX_COLOUR_EN,
+    sex_value,
+    sex_flag,
+    "Personnes distinctes présentes au moins une fois dans l'année, par sexe",
+    "Distinct people present at least once in the year, by sex",
+    "Barres empilées par sexe, une par année.",
+    "Stacked bars by sex, one per year.",
+};
+
+static bool share_shown(const struct period_figures *p)
+{
+    return p->rates[RATE_SHARE_GIRLS].defined && !is_withheld(p->withheld.rates[RATE_SHARE_GIRLS]);
+}
+
+/* "En 2019, 46,2 % des personnes accompagnées sont des femmes", with "dont le sexe est
+ * connu" when some are not; when no share is shown, the count of women. */
+static bool share_title(const struct chart_ctx *ctx, size_t i, struct sbuf *sb)
+{
+    const struct period_figures *p = &ctx->fig->periods[i];
+    if (!share_shown(p))
+        return false;
+    bool unknown = p->by_sex[SEX_UNKNOWN] > 0 || is_withheld(p->withheld.by_sex[SEX_UNKNOWN]);
+    sb_add(sb,
+           tr(ctx, "En %s, %s des personnes accompagnées%s sont des femmes",
+              "In %s, %s of the people reached%s were female"),
+           p->label, fmt_pct(ctx, p->rates[RATE_SHARE_GIRLS].rate, 1).s,
+           unknown ? tr(ctx, " dont le sexe est connu", " whose sex is recorded") : "");
+    return true;
+}
+
+/* "En 2019, 546 des 1 050 personnes accompagnées sont des femmes". */
+static bool women_title(const struct chart_ctx *ctx, size_t i, struct sbuf *sb)
+{
+    const struct period_figures *p = &ctx->fig->periods[i];
+    if (block_withheld(&BY_SEX, p, SEX_F) || p->by_sex[SEX_F] <= 0)
+        return false;
+    if (total_shown(p))
+        sb_add(sb,
+               tr(ctx, "En %s, %s des %s personnes accompagnées sont des femmes",
+                  "In %s, %s of the %s people reached were female"),
+               p->label, fmt_count(ctx, p->by_sex[SEX_F]).s,
+               fmt_count(ctx, p->counts[COUNT_BENEFICIARIES]).s);
+    else
+        sb_add(
+            sb,
+            tr(ctx, "En %s, %s femmes accompagnées", "In %s, %s of the people reached were female"),
+            p->label, fmt_count(ctx, p->by_sex[SEX_F]).s);
+    return true;
+}
+
+static void by_sex_title(const struct chart_ctx *ctx, struct chart_text *t)
+{
+    struct sbuf sb = sb_start(t->title, sizeof t->title);
+    for (size_t i = ctx->fig->n_periods; i-- > 0;)
+        if (share_title(ctx, i, &sb))
+            return;
+    for (size_t i = ctx->fig->n_periods; i-- > 0;)
+        if (women_title(ctx, i, &sb))
+            return;
+    total_title(ctx, &sb);
+}
+
+static void describe_by_sex(const struct chart_ctx *ctx, struct chart_text *t)
+{
+    by_sex_title(ctx, t);
+    describe_stack(ctx, &BY_SEX, t);
+}
+
+static void draw_by_sex(cairo_t *cr, const struct chart_ctx *ctx)
+{
+    draw_stacks(cr, ctx, &BY_SEX);
+}
+
 /* ==========================================================================================
- * Rates with their Wilson intervals (charts 3 and 4).
+ * Rates with their Wilson intervals (charts 3, 4 and 6).
  */
 
-static double confidence(const struct chart_ctx *ctx)
+/* Why a rate is not drawn: it is, it has no denominator, or it is withheld. */
+enum rate_state { RATE_SHOWN, RATE_NO_DATA, RATE_WITHHELD };
+
+static enum rate_state state_of(const struct rate *r, uint8_t flag)
 {
-    double c = ctx->fig->confidence;
-    return c > 0 && c < 1 ? c : 0.95;
+    if (is_withheld(flag))
+        return RATE_WITHHELD;
+    return r->defined ? RATE_SHOWN : RATE_NO_DATA;
+}
+
+static enum rate_state period_rate(const struct period_figures *p, enum rate_kind k)
+{
+    return state_of(&p->rates[k], p->withheld.rates[k]);
+}
+
+static const char *gap_text(const struct chart_ctx *ctx, enum rate_state s)
+{
+    return s == RATE_WITHHELD ? withheld_mark(ctx) : tr(ctx, "n.d.", "no data");
 }
 
 /* "(20 sur 50)" — the counts behind a rate. */
@@ -1353,23 +1526,51 @@ static void rate_counts(const struct chart_ctx *ctx, const struct rate *r, struc
            fmt_count(ctx, r->denominator).s);
 }
 
-static bool any_undefined(const struct chart_ctx *ctx, const enum rate_kind *kinds, int n)
+/* Which gaps the chart shows, for its footnote. */
+struct rate_gaps {
+    bool no_data, withheld, complementary;
+};
+
+static void add_gap(struct rate_gaps *g, enum rate_state s, uint8_t flag)
 {
-    for (size_t i = 0; i < ctx->fig->n_periods; i++)
-        for (int k = 0; k < n; k++)
-            if (!ctx->fig->periods[i].rates[kinds[k]].defined)
-                return true;
-    return false;
+    g->no_data = g->no_data || s == RATE_NO_DATA;
+    g->withheld = g->withheld || s == RATE_WITHHELD;
+    g->complementary = g->complementary || flag == WITHHELD_COMPLEMENTARY;
 }
 
-/* Last period where any of the kinds is defined, or -1. */
-static long last_defined(const struct chart_ctx *ctx, const enum rate_kind *kinds, int n)
+static struct rate_gaps period_gaps(const struct chart_ctx *ctx, const enum rate_kind *kinds, int n)
+{
+    struct rate_gaps g = {0};
+    for (size_t i = 0; i < ctx->fig->n_periods; i++)
+        for (int k = 0; k < n; k++)
+            add_gap(&g, period_rate(&ctx->fig->periods[i], kinds[k]),
+                    ctx->fig->periods[i].withheld.rates[kinds[k]]);
+    return g;
+}
+
+/* Interval, "n.d." and withheld notes. */
+static void rate_note(const struct chart_ctx *ctx, const struct rate_gaps *g, const char *why_fr,
+                      const char *why_en, struct sbuf *note)
+{
+    interval_note(ctx, note);
+    if (g->no_data)
+        sb_add(note, " %s%s%s.", tr(ctx, "n.d.", "No data"), colon(ctx), tr(ctx, why_fr, why_en));
+    gap_note(ctx, g->withheld, g->complementary, GAP_MARK, note);
+}
+
+/* Last period where any of the kinds is shown, or -1. */
+static long last_shown(const struct chart_ctx *ctx, const enum rate_kind *kinds, int n)
 {
     for (size_t i = ctx->fig->n_periods; i-- > 0;)
         for (int k = 0; k < n; k++)
-            if (ctx->fig->periods[i].rates[kinds[k]].defined)
+            if (period_rate(&ctx->fig->periods[i], kinds[k]) == RATE_SHOWN)
                 return (long)i;
     return -1;
+}
+
+static struct axis axis_for_rates(double max_high, double headroom)
+{
+    return nice_axis(max_high > 0 ? fmin(1, max_high * headroom) : 1, true);
 }
 
 static struct axis rate_axis(const struct chart_ctx *ctx, const enum rate_kind *kinds, int n,
@@ -1378,9 +1579,37 @@ static struct axis rate_axis(const struct chart_ctx *ctx, const enum rate_kind *
     double max = 0;
     for (size_t i = 0; i < ctx->fig->n_periods; i++)
         for (int k = 0; k < n; k++)
-            if (ctx->fig->periods[i].rates[kinds[k]].defined)
+            if (period_rate(&ctx->fig->periods[i], kinds[k]) == RATE_SHOWN)
                 max = fmax(max, ctx->fig->periods[i].rates[kinds[k]].ci_high);
-    return nice_axis(max > 0 ? fmin(1, max * headroom) : 1, true);
+    return axis_for_rates(max, headroom);
+}
+
+/* "sur 135 personnes" under a category: who its rate is about. */
+static void of_total(const struct chart_ctx *ctx, const struct rate *r, const char *one_fr,
+                     const char *many_fr, const char *one_en, const char *many_en, char *out,
+                     size_t cap)
+{
+    format_text(out, cap, tr(ctx, "sur %s %s", "of %s %s"), fmt_count(ctx, r->denominator).s,
+                r->denominator > 1 ? tr(ctx, many_fr, many_en) : tr(ctx, one_fr, one_en));
+}
+
+/* A bar with its interval and its value above, or the gap's mark; for charts 4 and 6. */
+static void draw_rate_bar(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f, double x,
+                          const struct rate *r, enum rate_state s, uint32_t colour)
+{
+    double bw = bar_width(ctx, f);
+    if (s != RATE_SHOWN) {
+        draw_gap_mark(cr, ctx, f, x, gap_text(ctx, s));
+        return;
+    }
+    set_colour(cr, colour);
+    cairo_rectangle(cr, x - bw / 2, frame_y(f, r->rate), bw, f->bottom - frame_y(f, r->rate));
+    cairo_fill(cr);
+    draw_whisker(cr, ctx, x, frame_y(f, r->ci_low), frame_y(f, r->ci_high), INK);
+    set_colour(cr, INK);
+    set_font(cr, ctx, FS_LABEL, true);
+    text_boxed(cr, x, frame_y(f, r->ci_high) - px(ctx, 10), ALIGN_CENTER,
+               fmt_pct(ctx, r->rate, 1).s);
 }
 
 /* ---- Chart 3: employment and positive-outcome rates ---- */
@@ -1400,7 +1629,13 @@ static const char *outcome_name(const struct chart_ctx *ctx, int k, bool key)
 static void outcomes_title(const struct chart_ctx *ctx, struct chart_text *t)
 {
     struct sbuf sb = sb_start(t->title, sizeof t->title);
-    long i = last_defined(ctx, OUTCOME_KINDS, 2);
+    long i = last_shown(ctx, OUTCOME_KINDS, 2);
+    if (i < 0 && period_gaps(ctx, OUTCOME_KINDS, 2).withheld) {
+        sb_add(&sb, "%s",
+               tr(ctx, "Taux d'emploi et de sortie positive masqués (effectifs trop petits)",
+                  "Employment and positive-outcome rates withheld (counts too small)"));
+        return;
+    }
     if (i < 0) {
         sb_add(&sb, "%s",
                tr(ctx, "Pas encore de situation connue pour les personnes suivies",
@@ -1408,21 +1643,22 @@ static void outcomes_title(const struct chart_ctx *ctx, struct chart_text *t)
         return;
     }
     const struct period_figures *p = &ctx->fig->periods[i];
-    const struct rate *emp = &p->rates[RATE_EMPLOYMENT], *pos = &p->rates[RATE_POSITIVE_OUTCOME];
+    bool emp = period_rate(p, RATE_EMPLOYMENT) == RATE_SHOWN;
+    bool pos = period_rate(p, RATE_POSITIVE_OUTCOME) == RATE_SHOWN;
     sb_add(&sb, tr(ctx, "En %s, ", "In %s, "), p->label);
-    if (emp->defined)
+    if (emp)
         sb_add(&sb,
                tr(ctx, "%s des personnes suivies sont en emploi",
                   "%s of the people followed up were in employment"),
-               fmt_pct(ctx, emp->rate, 1).s);
-    if (emp->defined && pos->defined)
+               fmt_pct(ctx, p->rates[RATE_EMPLOYMENT].rate, 1).s);
+    if (emp && pos)
         sb_add(&sb, tr(ctx, ", %s en sortie positive", ", %s in a positive outcome"),
-               fmt_pct(ctx, pos->rate, 1).s);
-    else if (pos->defined)
+               fmt_pct(ctx, p->rates[RATE_POSITIVE_OUTCOME].rate, 1).s);
+    else if (pos)
         sb_add(&sb,
                tr(ctx, "%s des personnes suivies sont en sortie positive",
                   "%s of the people followed up were in a positive outcome"),
-               fmt_pct(ctx, pos->rate, 1).s);
+               fmt_pct(ctx, p->rates[RATE_POSITIVE_OUTCOME].rate, 1).s);
 }
 
 static void outcomes_alt(const struct chart_ctx *ctx, struct chart_text *t)
@@ -1434,12 +1670,13 @@ static void outcomes_alt(const struct chart_ctx *ctx, struct chart_text *t)
            fmt_pct(ctx, confidence(ctx), 0).s);
     for (size_t i = 0; i < ctx->fig->n_periods; i++) {
         const struct period_figures *p = &ctx->fig->periods[i];
-        sb_add(&sb, "%s%s%s", i == 0 ? " " : tr(ctx, NNBSP "; ", "; "), p->label, colon(ctx));
+        sb_add(&sb, "%s%s%s", i == 0 ? " " : semicolon(ctx), p->label, colon(ctx));
         for (int k = 0; k < 2; k++) {
             const struct rate *r = &p->rates[OUTCOME_KINDS[k]];
+            enum rate_state s = period_rate(p, OUTCOME_KINDS[k]);
             sb_add(&sb, "%s%s %s", k ? ", " : "", outcome_name(ctx, k, false),
-                   r->defined ? fmt_pct(ctx, r->rate, 1).s : tr(ctx, "n.d.", "no data"));
-            if (r->defined)
+                   s == RATE_SHOWN ? fmt_pct(ctx, r->rate, 1).s : gap_text(ctx, s));
+            if (s == RATE_SHOWN)
                 rate_counts(ctx, r, &sb);
         }
     }
@@ -1453,24 +1690,26 @@ static void describe_outcomes(const struct chart_ctx *ctx, struct chart_text *t)
                            "Share of the people followed up, by their latest known situation"));
     outcomes_title(ctx, t);
     outcomes_alt(ctx, t);
-    bool gaps = any_undefined(ctx, OUTCOME_KINDS, 2);
-    rate_note(ctx, confidence(ctx), t->note, gaps ? "aucune situation connue cette année-là" : NULL,
-              "no known situation that year");
+    struct sbuf note = sb_start(t->note, sizeof t->note);
+    struct rate_gaps g = period_gaps(ctx, OUTCOME_KINDS, 2);
+    if (ctx->fig->n_periods > 0)
+        rate_note(ctx, &g, "aucune situation connue cette année-là", "no known situation that year",
+                  &note);
 }
 
-/* "sur 135 personnes": who the rates of a period are about. */
-static void outcome_sublabel(const struct chart_ctx *ctx, size_t i, char *out, size_t cap)
+/* The period, and "sur 135 personnes" from a rate that is shown. */
+static void outcome_category(const struct chart_ctx *ctx, size_t i, char *label, char *sublabel,
+                             size_t cap)
 {
-    const struct rate *r = &ctx->fig->periods[i].rates[RATE_EMPLOYMENT];
-    if (!r->defined)
-        r = &ctx->fig->periods[i].rates[RATE_POSITIVE_OUTCOME];
-    if (!r->defined) {
-        out[0] = '\0';
-        return;
-    }
-    format_text(out, cap, tr(ctx, "sur %s %s", "of %s %s"), fmt_count(ctx, r->denominator).s,
-                r->denominator > 1 ? tr(ctx, "personnes", "people")
-                                   : tr(ctx, "personne", "person"));
+    const struct period_figures *p = &ctx->fig->periods[i];
+    format_text(label, cap, "%s", p->label);
+    sublabel[0] = '\0';
+    for (int k = 0; k < 2; k++)
+        if (period_rate(p, OUTCOME_KINDS[k]) == RATE_SHOWN) {
+            of_total(ctx, &p->rates[OUTCOME_KINDS[k]], "personne", "personnes", "person", "people",
+                     sublabel, cap);
+            return;
+        }
 }
 
 /* Colour key above the plot: a dot and the series name for each series. */
@@ -1502,25 +1741,25 @@ static void draw_rate_dot(cairo_t *cr, const struct chart_ctx *ctx, const struct
     text_mid(cr, x + dx, frame_y(f, r->rate), side, fmt_pct(ctx, r->rate, 1).s);
 }
 
+/* Both series of a period; one mark in the middle when neither is drawn for one reason. */
 static void draw_outcome_period(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f,
                                 size_t i, bool with_labels)
 {
     const struct period_figures *p = &ctx->fig->periods[i];
     double band = (f->right - f->left) / (f->x_max - f->x_min), centre = frame_x(f, i + 0.5);
     double offset = fmin(band * 0.12, px(ctx, 40));
-    bool none = !p->rates[RATE_EMPLOYMENT].defined && !p->rates[RATE_POSITIVE_OUTCOME].defined;
-    if (none) {
-        draw_no_data(cr, ctx, f, centre);
+    enum rate_state s[2] = {period_rate(p, OUTCOME_KINDS[0]), period_rate(p, OUTCOME_KINDS[1])};
+    if (s[0] != RATE_SHOWN && s[0] == s[1]) {
+        draw_gap_mark(cr, ctx, f, centre, gap_text(ctx, s[0]));
         return;
     }
     for (int k = 0; k < 2; k++) {
-        const struct rate *r = &p->rates[OUTCOME_KINDS[k]];
         double x = centre + (k ? offset : -offset);
-        if (r->defined)
-            draw_rate_dot(cr, ctx, f, x, r, OUTCOME_COLOURS[k], k ? ALIGN_LEFT : ALIGN_RIGHT,
-                          with_labels);
+        if (s[k] == RATE_SHOWN)
+            draw_rate_dot(cr, ctx, f, x, &p->rates[OUTCOME_KINDS[k]], OUTCOME_COLOURS[k],
+                          k ? ALIGN_LEFT : ALIGN_RIGHT, with_labels);
         else
-            draw_no_data(cr, ctx, f, x);
+            draw_gap_mark(cr, ctx, f, x, gap_text(ctx, s[k]));
     }
 }
 
@@ -1535,17 +1774,17 @@ static bool outcome_labels_fit(cairo_t *cr, const struct chart_ctx *ctx, const s
 
 static void draw_outcomes(cairo_t *cr, const struct chart_ctx *ctx)
 {
-    paint_background(cr);
+    paint_background(cr, ctx);
     double top = draw_header(cr, ctx), bottom = draw_footer(cr, ctx) - px(ctx, 62);
     if (ctx->fig->n_periods == 0) {
         draw_empty(cr, ctx, top, bottom);
         return;
     }
     top = draw_outcome_key(cr, ctx, top);
-    struct frame f =
-        category_frame(cr, ctx, top, bottom, rate_axis(ctx, OUTCOME_KINDS, 2, 1.05), 0);
+    struct frame f = category_frame(cr, ctx, top, bottom, rate_axis(ctx, OUTCOME_KINDS, 2, 1.05),
+                                    ctx->fig->n_periods, 0);
     draw_y_axis(cr, ctx, &f);
-    draw_category_axis(cr, ctx, &f, outcome_sublabel);
+    draw_category_axis(cr, ctx, &f, ctx->fig->n_periods, outcome_category);
     bool labels = outcome_labels_fit(cr, ctx, &f);
     for (size_t i = 0; i < ctx->fig->n_periods; i++)
         draw_outcome_period(cr, ctx, &f, i, labels);
@@ -1557,7 +1796,13 @@ static const enum rate_kind QPV_KIND[1] = {RATE_QPV_SHARE};
 
 static void qpv_title(const struct chart_ctx *ctx, struct chart_text *t)
 {
-    long i = last_defined(ctx, QPV_KIND, 1);
+    long i = last_shown(ctx, QPV_KIND, 1);
+    if (i < 0 && period_gaps(ctx, QPV_KIND, 1).withheld) {
+        format_text(t->title, sizeof t->title, "%s",
+                    tr(ctx, "Part des séances en quartier prioritaire masquée",
+                       "Share of sessions in priority neighbourhoods withheld"));
+        return;
+    }
     if (i < 0) {
         format_text(t->title, sizeof t->title, "%s",
                     tr(ctx, "Lieu des séances non renseigné", "Session locations not recorded"));
@@ -1580,9 +1825,10 @@ static void qpv_alt(const struct chart_ctx *ctx, struct chart_text *t)
     for (size_t i = 0; i < ctx->fig->n_periods; i++) {
         const struct period_figures *p = &ctx->fig->periods[i];
         const struct rate *r = &p->rates[RATE_QPV_SHARE];
-        sb_add(&sb, "%s%s%s%s", i == 0 ? " " : tr(ctx, NNBSP "; ", "; "), p->label, colon(ctx),
-               r->defined ? fmt_pct(ctx, r->rate, 1).s : tr(ctx, "n.d.", "no data"));
-        if (r->defined)
+        enum rate_state s = period_rate(p, RATE_QPV_SHARE);
+        sb_add(&sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), p->label, colon(ctx),
+               s == RATE_SHOWN ? fmt_pct(ctx, r->rate, 1).s : gap_text(ctx, s));
+        if (s == RATE_SHOWN)
             sb_add(&sb, tr(ctx, " (%s séances sur %s)", " (%s of %s sessions)"),
                    fmt_count(ctx, r->numerator).s, fmt_count(ctx, r->denominator).s);
     }
@@ -1599,54 +1845,199 @@ static void describe_qpv(const struct chart_ctx *ctx, struct chart_text *t)
                            "with a known location"));
     qpv_title(ctx, t);
     qpv_alt(ctx, t);
-    bool gaps = any_undefined(ctx, QPV_KIND, 1);
-    rate_note(ctx, confidence(ctx), t->note,
-              gaps ? "lieu des séances non renseigné cette année-là" : NULL,
-              "session locations not recorded that year");
+    struct sbuf note = sb_start(t->note, sizeof t->note);
+    struct rate_gaps g = period_gaps(ctx, QPV_KIND, 1);
+    if (ctx->fig->n_periods > 0)
+        rate_note(ctx, &g, "lieu des séances non renseigné cette année-là",
+                  "session locations not recorded that year", &note);
 }
 
-static void qpv_sublabel(const struct chart_ctx *ctx, size_t i, char *out, size_t cap)
+static void qpv_category(const struct chart_ctx *ctx, size_t i, char *label, char *sublabel,
+                         size_t cap)
 {
-    const struct rate *r = &ctx->fig->periods[i].rates[RATE_QPV_SHARE];
-    if (!r->defined) {
-        out[0] = '\0';
-        return;
-    }
-    format_text(out, cap, tr(ctx, "sur %s %s", "of %s %s"), fmt_count(ctx, r->denominator).s,
-                r->denominator > 1 ? tr(ctx, "séances", "sessions") : tr(ctx, "séance", "session"));
-}
-
-static void draw_qpv_bar(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f, size_t i)
-{
-    const struct rate *r = &ctx->fig->periods[i].rates[RATE_QPV_SHARE];
-    double x = frame_x(f, i + 0.5), bw = bar_width(ctx, f);
-    if (!r->defined) {
-        draw_no_data(cr, ctx, f, x);
-        return;
-    }
-    set_colour(cr, OI_GREEN);
-    cairo_rectangle(cr, x - bw / 2, frame_y(f, r->rate), bw, f->bottom - frame_y(f, r->rate));
-    cairo_fill(cr);
-    draw_whisker(cr, ctx, x, frame_y(f, r->ci_low), frame_y(f, r->ci_high), INK);
-    set_colour(cr, INK);
-    set_font(cr, ctx, FS_LABEL, true);
-    text_boxed(cr, x, frame_y(f, r->ci_high) - px(ctx, 10), ALIGN_CENTER,
-               fmt_pct(ctx, r->rate, 1).s);
+    const struct period_figures *p = &ctx->fig->periods[i];
+    format_text(label, cap, "%s", p->label);
+    sublabel[0] = '\0';
+    if (period_rate(p, RATE_QPV_SHARE) == RATE_SHOWN)
+        of_total(ctx, &p->rates[RATE_QPV_SHARE], "séance", "séances", "session", "sessions",
+                 sublabel, cap);
 }
 
 static void draw_qpv(cairo_t *cr, const struct chart_ctx *ctx)
 {
-    paint_background(cr);
+    paint_background(cr, ctx);
     double top = draw_header(cr, ctx) + px(ctx, 16), bottom = draw_footer(cr, ctx) - px(ctx, 62);
     if (ctx->fig->n_periods == 0) {
         draw_empty(cr, ctx, top, bottom);
         return;
     }
-    struct frame f = category_frame(cr, ctx, top, bottom, rate_axis(ctx, QPV_KIND, 1, 1.1), 0);
+    struct frame f = category_frame(cr, ctx, top, bottom, rate_axis(ctx, QPV_KIND, 1, 1.1),
+                                    ctx->fig->n_periods, 0);
     draw_y_axis(cr, ctx, &f);
-    draw_category_axis(cr, ctx, &f, qpv_sublabel);
-    for (size_t i = 0; i < ctx->fig->n_periods; i++)
-        draw_qpv_bar(cr, ctx, &f, i);
+    draw_category_axis(cr, ctx, &f, ctx->fig->n_periods, qpv_category);
+    for (size_t i = 0; i < ctx->fig->n_periods; i++) {
+        const struct period_figures *p = &ctx->fig->periods[i];
+        draw_rate_bar(cr, ctx, &f, frame_x(&f, i + 0.5), &p->rates[RATE_QPV_SHARE],
+                      period_rate(p, RATE_QPV_SHARE), OI_GREEN);
+    }
+}
+
+/* ---- Chart 6: employment rate by dosage band, in the last period with data ---- */
+
+static enum rate_state band_rate(const struct period_figures *p, size_t b)
+{
+    return state_of(&p->employment_by_band[b], p->withheld.employment_by_band[b]);
+}
+
+/* The last period with a band's rate shown, or -1. */
+static long dosage_period(const struct chart_ctx *ctx)
+{
+    for (size_t i = ctx->fig->n_periods; i-- > 0;)
+        for (size_t b = 0; b < ctx->fig->n_bands; b++)
+            if (band_rate(&ctx->fig->periods[i], b) == RATE_SHOWN)
+                return (long)i;
+    return -1;
+}
+
+/* "1 séance", "2 à 4 séances", "5 séances ou plus" / "1 session", "2–4 sessions", … */
+static void band_name(const struct chart_ctx *ctx, size_t b, char *out, size_t cap)
+{
+    const struct dosage_band *band = &ctx->fig->bands[b];
+    const char *unit = band->max == 1 || (band->max == 0 && band->min == 1)
+                           ? tr(ctx, "séance", "session")
+                           : tr(ctx, "séances", "sessions");
+    if (band->max == band->min)
+        format_text(out, cap, "%d %s", band->min, unit);
+    else if (band->max == 0)
+        format_text(out, cap, tr(ctx, "%d %s ou plus", "%d or more %s"), band->min,
+                    tr(ctx, band->min > 1 ? "séances" : "séance", "sessions"));
+    else
+        format_text(out, cap, tr(ctx, "%d à %d %s", "%d" EN_DASH "%d %s"), band->min, band->max,
+                    unit);
+}
+
+static void dosage_title(const struct chart_ctx *ctx, struct chart_text *t)
+{
+    struct sbuf sb = sb_start(t->title, sizeof t->title);
+    long i = dosage_period(ctx);
+    if (i < 0) {
+        sb_add(&sb, "%s",
+               tr(ctx, "Taux d'emploi selon le nombre de séances" NBSP ": aucune donnée publiable",
+                  "Employment rate by number of sessions: no data to show"));
+        return;
+    }
+    const struct period_figures *p = &ctx->fig->periods[i];
+    long lo = -1, hi = -1;
+    for (size_t b = 0; b < ctx->fig->n_bands; b++)
+        if (band_rate(p, b) == RATE_SHOWN) {
+            lo = lo < 0 ? (long)b : lo;
+            hi = (long)b;
+        }
+    char name[96];
+    band_name(ctx, (size_t)hi, name, sizeof name);
+    sb_add(&sb,
+           tr(ctx, "En %s, %s des personnes ayant suivi %s sont en emploi",
+              "In %s, %s of the people who attended %s were in employment"),
+           p->label, fmt_pct(ctx, p->employment_by_band[hi].rate, 1).s, name);
+    if (lo == hi)
+        return;
+    band_name(ctx, (size_t)lo, name, sizeof name);
+    sb_add(&sb, tr(ctx, ", contre %s pour %s", ", against %s for %s"),
+           fmt_pct(ctx, p->employment_by_band[lo].rate, 1).s, name);
+}
+
+static void dosage_alt(const struct chart_ctx *ctx, long i, struct chart_text *t)
+{
+    struct sbuf sb = sb_start(t->alt, sizeof t->alt);
+    if (i < 0) {
+        sb_add(&sb, "%s",
+               tr(ctx, "Aucun taux d'emploi par nombre de séances à représenter.",
+                  "No employment rate by number of sessions to show."));
+        return;
+    }
+    const struct period_figures *p = &ctx->fig->periods[i];
+    sb_add(&sb,
+           tr(ctx,
+              "Taux d'emploi en %s selon le nombre de séances suivies, avec intervalle de "
+              "confiance à %s.",
+              "Employment rate in %s by number of sessions attended, with %s confidence "
+              "intervals."),
+           p->label, fmt_pct(ctx, confidence(ctx), 0).s);
+    for (size_t b = 0; b < ctx->fig->n_bands; b++) {
+        char name[96];
+        band_name(ctx, b, name, sizeof name);
+        enum rate_state s = band_rate(p, b);
+        const struct rate *r = &p->employment_by_band[b];
+        sb_add(&sb, "%s%s%s%s", b == 0 ? " " : semicolon(ctx), name, colon(ctx),
+               s == RATE_SHOWN ? fmt_pct(ctx, r->rate, 1).s : gap_text(ctx, s));
+        if (s == RATE_SHOWN)
+            sb_add(&sb, " (n = %s)", fmt_count(ctx, r->denominator).s);
+    }
+    sb_add(&sb, ". %s",
+           tr(ctx, "Association observée, pas un effet causal.",
+              "Observed association, not a causal effect."));
+}
+
+static void describe_dosage(const struct chart_ctx *ctx, struct chart_text *t)
+{
+    long i = dosage_period(ctx);
+    const char *what = tr(ctx,
+                          "Part des personnes en emploi selon le nombre de séances suivies, "
+                          "parmi celles dont la situation est connue",
+                          "Share in employment by number of sessions attended, among people "
+                          "with a known situation");
+    format_text(t->subtitle, sizeof t->subtitle, "%s%s%s", what, i >= 0 ? ", " : "",
+                i >= 0 ? ctx->fig->periods[i].label : "");
+    dosage_title(ctx, t);
+    dosage_alt(ctx, i, t);
+    if (i < 0)
+        return;
+    struct sbuf note = sb_start(t->note, sizeof t->note);
+    sb_add(&note, "%s",
+           tr(ctx,
+              "Association observée, pas un effet causal" NBSP ": les personnes qui suivent plus "
+              "de séances peuvent différer des autres.",
+              "Observed association, not a causal effect: people who attend more sessions may "
+              "differ from the others."));
+    struct rate_gaps g = {0};
+    const struct period_figures *p = &ctx->fig->periods[i];
+    for (size_t b = 0; b < ctx->fig->n_bands; b++)
+        add_gap(&g, band_rate(p, b), p->withheld.employment_by_band[b]);
+    rate_note(ctx, &g, "personne dans cette tranche", "nobody in this band", &note);
+}
+
+static void dosage_category(const struct chart_ctx *ctx, size_t b, char *label, char *sublabel,
+                            size_t cap)
+{
+    const struct period_figures *p = &ctx->fig->periods[dosage_period(ctx)];
+    band_name(ctx, b, label, cap);
+    sublabel[0] = '\0';
+    if (band_rate(p, b) != RATE_WITHHELD)
+        format_text(sublabel, cap, "n = %s",
+                    fmt_count(ctx, p->employment_by_band[b].denominator).s);
+}
+
+static void draw_dosage(cairo_t *cr, const struct chart_ctx *ctx)
+{
+    paint_background(cr, ctx);
+    double top = draw_header(cr, ctx) + px(ctx, 16), bottom = draw_footer(cr, ctx) - px(ctx, 62);
+    long i = dosage_period(ctx);
+    if (i < 0) {
+        draw_empty(cr, ctx, top, bottom);
+        return;
+    }
+    const struct period_figures *p = &ctx->fig->periods[i];
+    double max = 0;
+    for (size_t b = 0; b < ctx->fig->n_bands; b++)
+        if (band_rate(p, b) == RATE_SHOWN)
+            max = fmax(max, p->employment_by_band[b].ci_high);
+    struct frame f =
+        category_frame(cr, ctx, top, bottom, axis_for_rates(max, 1.1), ctx->fig->n_bands, 0);
+    draw_y_axis(cr, ctx, &f);
+    draw_category_axis(cr, ctx, &f, ctx->fig->n_bands, dosage_category);
+    for (size_t b = 0; b < ctx->fig->n_bands; b++)
+        draw_rate_bar(cr, ctx, &f, frame_x(&f, b + 0.5), &p->employment_by_band[b], band_rate(p, b),
+                      OI_BLUE);
 }
 
 /* ==========================================================================================
@@ -1664,6 +2055,9 @@ static const struct chart_def chart_defs[] = {
     {"beneficiaries_by_role", describe_by_role, draw_by_role},
     {"outcome_rates", describe_outcomes, draw_outcomes},
     {"qpv_share", describe_qpv, draw_qpv},
+    {"beneficiaries_by_sex", describe_by_sex, draw_by_sex},
+    {"employment_by_dosage", describe_dosage, draw_dosage},
+    {"site_targets", describe_site_targets, draw_site_targets},
 };
 #define N_CHARTS (sizeof chart_defs / sizeof chart_defs[0])
 
@@ -1838,16 +2232,22 @@ static const struct backend backends[] = {
     {"svg", svg_create, svg_finish},
 };
 
+/* The two sizes of every chart: social (options->width × height) and print. */
+struct size {
+    const char *suffix; /* "" or "_print" */
+    int width, height;
+};
+
 static int render_file(const struct chart_def *def, const struct chart_ctx *ctx,
-                       const struct backend *backend, const struct chart_info *info,
-                       struct impact_error *err)
+                       const struct size *size, const struct backend *backend,
+                       const struct chart_info *info, struct impact_error *err)
 {
     char path[IMPACT_PATH_MAX];
-    int n =
-        snprintf(path, sizeof path, "%s/%s.%s", ctx->opt->out_dir, def->name, backend->extension);
+    int n = snprintf(path, sizeof path, "%s/%s%s.%s", ctx->opt->out_dir, def->name, size->suffix,
+                     backend->extension);
     if (n < 0 || (size_t)n >= sizeof path)
         return impact_fail(err, STAGE, ctx->opt->out_dir, 0, 0, "output path too long");
-    cairo_surface_t *surface = backend->create(path, ctx->opt->width, ctx->opt->height);
+    cairo_surface_t *surface = backend->create(path, size->width, size->height);
     cairo_status_t status = cairo_surface_status(surface);
     if (status != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(surface);
@@ -1864,54 +2264,87 @@ static int render_file(const struct chart_def *def, const struct chart_ctx *ctx,
     return backend->finish(surface, path, info, err);
 }
 
-/* "Source : Programme, données internes, 26 nov. 2026". */
-static void source_line(struct chart_ctx *ctx)
+void charts_source_line(const struct charts_options *options, char *out, size_t cap)
 {
-    const char *run_date = ctx->opt->run_date ? ctx->opt->run_date : "";
+    bool en = options->language == NUMFMT_LANG_EN;
+    const char *run_date = options->run_date ? options->run_date : "";
     day_t day;
     char when[NUMFMT_BUF + 64];
     if (date_parse(run_date, strlen(run_date), &day, NULL) == DATE_OK)
-        numfmt_date(day, ctx->lang, when, sizeof when);
+        numfmt_date(day, en ? NUMFMT_LANG_EN : NUMFMT_LANG_FR, when, sizeof when);
     else
         format_text(when, sizeof when, "%s", run_date);
-    format_text(ctx->source, sizeof ctx->source, "%s%s%s, %s, %s", tr(ctx, "Source", "Source"),
-                colon(ctx), ctx->opt->programme ? ctx->opt->programme : "",
-                tr(ctx, "données internes", "internal data"), when);
-}
-
-static void chart_ctx_init(struct chart_ctx *ctx, const struct figures *fig,
-                           const struct charts_options *opt)
-{
-    memset(ctx, 0, sizeof *ctx);
-    ctx->fig = fig;
-    ctx->opt = opt;
-    ctx->lang = opt->language == NUMFMT_LANG_EN ? NUMFMT_LANG_EN : NUMFMT_LANG_FR;
-    ctx->width = opt->width;
-    ctx->height = opt->height;
-    ctx->scale = opt->width / REFERENCE_W;
-    source_line(ctx);
+    format_text(out, cap, "Source%s%s, %s, %s", en ? ": " : NBSP ": ",
+                options->programme ? options->programme : "",
+                en ? "internal data" : "données internes", when);
 }
 
 static void chart_info_fill(struct chart_info *info, const struct chart_def *def,
-                            const struct chart_ctx *ctx)
+                            const struct chart_ctx *ctx, bool print)
 {
     memset(info, 0, sizeof *info);
     format_text(info->name, sizeof info->name, "%s", def->name);
     format_text(info->png_file, sizeof info->png_file, "%s.png", def->name);
     format_text(info->svg_file, sizeof info->svg_file, "%s.svg", def->name);
+    if (print) {
+        format_text(info->print_png_file, sizeof info->print_png_file, "%s_print.png", def->name);
+        format_text(info->print_svg_file, sizeof info->print_svg_file, "%s_print.svg", def->name);
+    }
     format_text(info->title, sizeof info->title, "%s", ctx->text.title);
     format_text(info->alt_text, sizeof info->alt_text, "%s", ctx->text.alt);
+}
+
+static bool size_ok(int width, int height)
+{
+    return width >= MIN_WIDTH && width <= MAX_DIMENSION && height >= MIN_HEIGHT &&
+           height <= MAX_DIMENSION;
+}
+
+static int size_fail(int width, int height, struct impact_error *err)
+{
+    return impact_fail(err, STAGE, "", 0, 0, "chart size %d x %d is outside %d-%d x %d-%d pixels",
+                       width, height, MIN_WIDTH, MAX_DIMENSION, MIN_HEIGHT, MAX_DIMENSION);
+}
+
+/* The print variant is off when either of its dimensions is 0. */
+static bool wants_print(const struct charts_options *opt)
+{
+    return opt->print_width != 0 && opt->print_height != 0;
 }
 
 static int check_options(const struct charts_options *opt, struct impact_error *err)
 {
     if (!opt->out_dir || !opt->out_dir[0])
         return impact_fail(err, STAGE, "", 0, 0, "no output folder given for the charts");
-    if (opt->width < MIN_WIDTH || opt->width > MAX_DIMENSION || opt->height < MIN_HEIGHT ||
-        opt->height > MAX_DIMENSION)
-        return impact_fail(err, STAGE, "", 0, 0,
-                           "chart size %d x %d is outside %d-%d x %d-%d pixels", opt->width,
-                           opt->height, MIN_WIDTH, MAX_DIMENSION, MIN_HEIGHT, MAX_DIMENSION);
+    if (!size_ok(opt->width, opt->height))
+        return size_fail(opt->width, opt->height, err);
+    if (wants_print(opt) && !size_ok(opt->print_width, opt->print_height))
+        return size_fail(opt->print_width, opt->print_height, err);
+    return IMPACT_OK;
+}
+
+/* One chart at every size through every backend. The texts do not depend on the size. */
+static int render_chart(const struct chart_def *def, const struct figures *figures,
+                        const struct charts_options *options, struct chart_info *info,
+                        struct impact_error *err)
+{
+    const struct size sizes[] = {{"", options->width, options->height},
+                                 {"_print", options->print_width, options->print_height}};
+    size_t n_sizes = wants_print(options) ? 2 : 1;
+    struct chart_text text;
+    for (size_t s = 0; s < n_sizes; s++) {
+        struct chart_ctx ctx;
+        chart_ctx_init(&ctx, figures, options, sizes[s].width, sizes[s].height);
+        if (s == 0) {
+            def->describe(&ctx, &ctx.text);
+            chart_info_fill(info, def, &ctx, n_sizes > 1);
+            text = ctx.text;
+        }
+        ctx.text = text;
+        for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++)
+            if (render_file(def, &ctx, &sizes[s], &backends[b], info, err) != IMPACT_OK)
+                return IMPACT_FAIL;
+    }
     return IMPACT_OK;
 }
 
@@ -1921,15 +2354,34 @@ int charts_render(const struct figures *figures, const struct charts_options *op
     memset(list, 0, sizeof *list);
     if (check_options(options, err) != IMPACT_OK)
         return IMPACT_FAIL;
-    for (size_t c = 0; c < N_CHARTS; c++) {
-        struct chart_ctx ctx;
-        chart_ctx_init(&ctx, figures, options);
-        chart_defs[c].describe(&ctx, &ctx.text);
-        struct chart_info *info = &list->charts[list->count++];
-        chart_info_fill(info, &chart_defs[c], &ctx);
-        for (size_t b = 0; b < sizeof backends / sizeof backends[0]; b++)
-            if (render_file(&chart_defs[c], &ctx, &backends[b], info, err) != IMPACT_OK)
-                return IMPACT_FAIL;
-    }
+    for (size_t c = 0; c < N_CHARTS && list->count < CHARTS_MAX; c++)
+        if (render_chart(&chart_defs[c], figures, options, &list->charts[list->count++], err) !=
+            IMPACT_OK)
+            return IMPACT_FAIL;
+    return IMPACT_OK;
+}
+
+int charts_draw(cairo_t *cr, const char *name, const struct figures *figures,
+                const struct charts_options *options, struct impact_error *err)
+{
+    const struct chart_def *def = NULL;
+    for (size_t c = 0; c < N_CHARTS && !def; c++)
+        if (strcmp(chart_defs[c].name, name) == 0)
+            def = &chart_defs[c];
+    if (!def)
+        return impact_fail(err, STAGE, "", 0, 0, "no chart called \"%s\"", name);
+    if (!size_ok(options->width, options->height))
+        return size_fail(options->width, options->height, err);
+    struct chart_ctx ctx;
+    chart_ctx_init(&ctx, figures, options, options->width, options->height);
+    ctx.with_source = !options->no_source_line;
+    def->describe(&ctx, &ctx.text);
+    cairo_save(cr);
+    def->draw(cr, &ctx);
+    cairo_restore(cr);
+    cairo_status_t status = cairo_status(cr);
+    if (status != CAIRO_STATUS_SUCCESS)
+        return impact_fail(err, STAGE, "", 0, 0, "cannot draw the chart %s: %s", name,
+                           cairo_status_to_string(status));
     return IMPACT_OK;
 }

@@ -1,27 +1,38 @@
 /* charts.h — the charts stage: draws the publication charts from the figures, as PNG and
  * SVG from the same cairo drawing code.
  *
- * Lifecycle: charts_render() once per run, after the indicators (and, once disclosure
- * control exists, from the public figures only). It writes every chart into
- * options->out_dir (which must exist) and fills `list` with each chart's file names and its
- * text alternative, which the JSON stage writes beside the paths.
+ * Lifecycle: charts_render() once per run, after disclosure control, from the PUBLIC
+ * figures only. It writes every chart into options->out_dir (which must exist), at
+ * options->width × height and, when print_width and print_height are non-zero, again at
+ * that size as <name>_print.png / .svg (the A4-width variant), and fills `list` with each
+ * chart's file names and its text alternative, which the JSON stage writes beside the paths.
+ * charts_draw() paints one chart on a caller's cairo context (the summary sheet).
  *
  * Charts (each as <name>.png and <name>.svg, drawn by the same cairo code):
  *   cumulative_target      cumulative distinct beneficiaries by quarter, overall and per
  *                          site, against the target and the deadline, with the projection
+ *   site_targets           one small panel per site with a target: its cumulative
+ *                          trajectory against its own target (every site, without target
+ *                          lines, when no site has one)
  *   beneficiaries_by_role  beneficiaries per period, stacked by role
+ *   beneficiaries_by_sex   beneficiaries per period, stacked by sex
  *   outcome_rates          employment and positive-outcome rates per period, with intervals
+ *   employment_by_dosage   employment rate by dosage band (sessions attended) in the last
+ *                          period with data, with intervals and each band's n
  *   qpv_share              share of sessions held in a QPV per period, with intervals
- * Every chart has a title stating the finding, a subtitle with the unit and the periods, a
- * source line, and a text alternative; the SVG carries the title and the text alternative as
- * <title> and <desc>. An undefined rate is drawn as a gap marked "n.d." / "no data", never
- * as zero. Outputs are byte-identical across runs for the same figures and options.
+ * Every chart has a title stating a finding that the chart shows, a subtitle with the unit
+ * and the periods, a source line, and a text alternative; the SVG carries the title and the
+ * text alternative as <title> and <desc>. An undefined rate is drawn as a gap marked "n.d." /
+ * "no data", a withheld value (figures' `withheld` flags) as a gap marked "masqué" /
+ * "withheld" with a footnote giving the threshold — never as zero, and never quoted in a
+ * title or a text alternative. Outputs are byte-identical across runs for the same figures
+ * and options.
  *
  * Errors: a file that cannot be written or a cairo failure returns IMPACT_FAIL with `err`
  * set (stage "charts", the file's path); files already written stay where they are.
  *
- * Ownership: the caller owns `list` (fixed-size arrays, nothing to free); the stage keeps
- * no pointer to `figures` or `options` after it returns.
+ * Ownership: the caller owns `list` (fixed-size arrays, nothing to free) and `cr`; the stage
+ * keeps no pointer to `figures` or `options` after it returns.
  */
 #ifndef IMPACT_CHARTS_H
 #define IMPACT_CHARTS_H
@@ -29,6 +40,10 @@
 #include "stages/common/error.h"
 #include "stages/common/figures.h"
 #include "stages/common/numfmt.h"
+
+#include <cairo.h>
+#include <stdbool.h>
+#include <stddef.h>
 
 struct charts_options {
     const char *out_dir;       /* folder the files go into, e.g. "out/.staging/charts" */
@@ -38,9 +53,20 @@ struct charts_options {
     const char *programme;         /* programme name for the source line */
     const char *run_date; /* ISO date printed in the source line (from config: reproducible),
                              shown as "26 nov. 2026"; other text is printed as it is */
+    bool no_source_line;  /* charts_draw only: the caller prints the source once */
 };
 
 int charts_render(const struct figures *figures, const struct charts_options *options,
                   struct chart_list *list, struct impact_error *err);
+
+/* Draws the chart called `name` (one of the list above) on cr, in the rectangle from (0, 0)
+ * to options->width × height in cr's user units (pixels, or points on a PDF page: translate
+ * cr first), with the same code as the files. out_dir and the print size are not used.
+ * Fails (stage "charts") on an unknown name, a size out of range or a cairo error. */
+int charts_draw(cairo_t *cr, const char *name, const struct figures *figures,
+                const struct charts_options *options, struct impact_error *err);
+
+/* The source line of the charts, "Source : <programme>, données internes, 26 nov. 2026". */
+void charts_source_line(const struct charts_options *options, char *out, size_t cap);
 
 #endif

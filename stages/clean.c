@@ -84,10 +84,24 @@ static const struct clean_situation builtin_situations[] = {
 
 enum { SCRATCH_ID, SCRATCH_NAME_KEY, SCRATCH_SESSION, SCRATCH_SITE, SCRATCH_ACTIVITY, SCRATCH_N };
 
+enum { MEMO_ENTRIES = 8, MEMO_TEXT = 32 };
+
+/* A text looked up recently, as written, and the answer. A label column holds a handful of
+ * spellings, so nearly every row finds its text here and skips folding and hashing, which
+ * were a tenth of a run (docs/performance.md). Same text, same answer: nothing changes. */
+struct memo_entry {
+    uint8_t len; /* 0: unused (blank cells never get here) */
+    bool found;
+    int value;
+    char text[MEMO_TEXT];
+};
+
 struct lookup {
     struct strtab *labels; /* folded label → index into values */
     int *values;
     size_t cap;
+    struct memo_entry memo[MEMO_ENTRIES];
+    unsigned memo_next; /* the entry replaced next, round robin */
 };
 
 struct cleaner {
@@ -121,13 +135,37 @@ static void lookup_add(struct cleaner *c, struct lookup *l, const char *text, in
     l->values[id] = value;
 }
 
-static bool lookup_find(struct cleaner *c, const struct lookup *l, const char *text, size_t len,
+static const struct memo_entry *memo_find(const struct lookup *l, const char *text, size_t len)
+{
+    for (int i = 0; i < MEMO_ENTRIES; i++)
+        if (l->memo[i].len == len && len > 0 && memcmp(l->memo[i].text, text, len) == 0)
+            return &l->memo[i];
+    return NULL;
+}
+
+static void memo_add(struct lookup *l, const char *text, size_t len, bool found, int value)
+{
+    if (len == 0 || len > MEMO_TEXT)
+        return;
+    struct memo_entry *m = &l->memo[l->memo_next++ % MEMO_ENTRIES];
+    *m = (struct memo_entry){(uint8_t)len, found, value, {0}};
+    memcpy(m->text, text, len);
+}
+
+static bool lookup_find(struct cleaner *c, struct lookup *l, const char *text, size_t len,
                         int *value)
 {
+    const struct memo_entry *m = memo_find(l, text, len);
+    if (m) {
+        if (m->found)
+            *value = m->value;
+        return m->found;
+    }
     const char *folded = fold_into(c, text, len);
     uint32_t id = strtab_find(l->labels, folded, strlen(folded));
     if (id != INTERN_NONE)
         *value = l->values[id];
+    memo_add(l, text, len, id != INTERN_NONE, id != INTERN_NONE ? *value : 0);
     return id != INTERN_NONE;
 }
 

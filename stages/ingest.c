@@ -4,7 +4,8 @@
  * libcsv reports no positions, so the file is fed to it one physical line at a time: a row
  * starts on the line being fed when the previous row has ended, and that line number is the
  * row's origin. After a parse error the row is rejected and reading resumes at the line
- * after the row's first line, so an unterminated quote costs one row, not the file. */
+ * after the row's first line, so an unterminated quote costs one row, not the file.
+ * ingest_probe runs the same reader and stops once the header is mapped. */
 #include "stages/ingest.h"
 
 #include "stages/common/arena.h"
@@ -22,7 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-enum { BLOCK_SIZE = 1 << 20, MAX_COLUMNS = 512 };
+/* MIN_BLOCK_SIZE: the first block must hold a whole BOM (a test-only size is raised to it). */
+enum { BLOCK_SIZE = 1 << 20, MIN_BLOCK_SIZE = 4, MAX_COLUMNS = 512 };
 
 static const char STAGE[] = "ingest";
 
@@ -120,10 +122,11 @@ struct reader {
     struct ingest_result *result;
     struct impact_error *err;
     int status;
+    bool header_only; /* ingest_probe: stop once the header is taken */
 
     int fd;
     unsigned char *buf;
-    size_t buf_len, pos;
+    size_t block, buf_len, pos;    /* block: bytes per read */
     unsigned long long buf_offset; /* file offset of buf[0] */
     EVP_MD_CTX *sha;
     unsigned long long hashed_upto;
@@ -133,7 +136,8 @@ struct reader {
     struct csv_parser csv;
 
     unsigned long line; /* physical line of the next byte fed */
-    bool at_line_start, skip_to_eol;
+    bool line_blank;    /* only blanks fed so far on this line: a row may still start on it */
+    bool skip_to_eol;
 
     bool in_row;
     unsigned long row_line;
@@ -163,6 +167,12 @@ __attribute__((format(printf, 4, 5))) static void reader_fail(struct reader *r, 
         impact_vfail(r->err, STAGE, r->src->path, line, column, fmt, args);
     va_end(args);
     r->status = IMPACT_FAIL;
+}
+
+/* False once the file failed, or once a probe has what it came for. */
+static bool wants_more(const struct reader *r)
+{
+    return r->status == IMPACT_OK && !(r->header_only && r->have_header);
 }
 
 static void reset_row(struct reader *r)
@@ -319,6 +329,26 @@ static void emit_row(struct reader *r)
     }
 }
 
+/* A field the later stages cannot take: invalid UTF-8, or a NUL byte, which would cut the
+ * text short wherever it is used as a C string (UTF-16 exports are full of them). */
+static bool field_is_bad(const char *field, size_t len, char *reason, size_t cap)
+{
+    size_t bad;
+    const char *nul = memchr(field, '\0', len);
+    if (!utf8_valid(field, len, &bad)) {
+        snprintf(reason, cap, "invalid UTF-8 at byte %zu of the field (check the file's encoding)",
+                 bad + 1);
+        return true;
+    }
+    if (nul) {
+        snprintf(reason, cap,
+                 "NUL byte at byte %zu of the field (a UTF-16 export? save it as UTF-8)",
+                 (size_t)(nul - field) + 1);
+        return true;
+    }
+    return false;
+}
+
 static void on_field(void *data, size_t len, void *userdata)
 {
     struct reader *r = userdata;
@@ -335,12 +365,9 @@ static void on_field(void *data, size_t len, void *userdata)
     r->field_len[r->n_fields] = len;
     r->text_len += len + 1;
     r->n_fields++;
-    size_t bad;
-    if (!r->row_bad && !utf8_valid(field, len, &bad)) {
+    if (!r->row_bad && field_is_bad(field, len, r->bad_reason, sizeof r->bad_reason)) {
         r->row_bad = true;
         r->bad_column = (int)r->n_fields;
-        snprintf(r->bad_reason, sizeof r->bad_reason,
-                 "invalid UTF-8 at byte %zu of the field (check the file's encoding)", bad + 1);
     }
 }
 
@@ -348,7 +375,7 @@ static void on_row_end(int terminator, void *userdata)
 {
     (void)terminator;
     struct reader *r = userdata;
-    if (r->status != IMPACT_OK)
+    if (!wants_more(r))
         return;
     if (!r->have_header)
         take_header(r);
@@ -365,7 +392,7 @@ static bool read_block(struct reader *r, unsigned long long offset)
         reader_fail(r, 0, 0, "cannot seek: %s", strerror(errno));
         return false;
     }
-    ssize_t n = read(r->fd, r->buf, BLOCK_SIZE);
+    ssize_t n = read(r->fd, r->buf, r->block);
     if (n < 0) {
         reader_fail(r, 0, 0, "cannot read: %s", strerror(errno));
         return false;
@@ -472,6 +499,8 @@ static void recover(struct reader *r, const char *reason)
 {
     unsigned long resume_line = r->row_line + 1;
     unsigned long long resume = r->row_next_line_offset;
+    if (r->status != IMPACT_OK)
+        return; /* the file already failed (its header): nothing more to count */
     if (!r->have_header) {
         reader_fail(r, (long)r->row_line, 0, "the header row cannot be parsed: %s", reason);
         return;
@@ -488,7 +517,7 @@ static void recover(struct reader *r, const char *reason)
     else
         read_block(r, resume);
     r->line = resume_line;
-    r->at_line_start = true;
+    r->line_blank = true;
     r->skip_to_eol = false;
 }
 
@@ -506,10 +535,13 @@ static bool is_blank_line(const unsigned char *s, size_t len, char delimiter)
 static void feed_segment(struct reader *r, const unsigned char *seg, size_t len, bool ends_line)
 {
     unsigned long long seg_end = r->buf_offset + (unsigned long long)(seg - r->buf) + len;
+    /* A line cut by the block end comes in several segments: blanks before the cut must
+     * not hide a row that starts after it. */
+    bool blank = !r->skip_to_eol && is_blank_line(seg, len, r->result->delimiter);
     if (r->skip_to_eol) {
         r->skip_to_eol = !ends_line;
     } else {
-        if (r->at_line_start && !r->in_row && !is_blank_line(seg, len, r->result->delimiter)) {
+        if (r->line_blank && !r->in_row && !blank) {
             r->in_row = true;
             r->row_line = r->line;
         }
@@ -527,12 +559,12 @@ static void feed_segment(struct reader *r, const unsigned char *seg, size_t len,
     }
     if (ends_line)
         r->line++;
-    r->at_line_start = ends_line;
+    r->line_blank = ends_line || (r->line_blank && blank);
 }
 
 static void feed_block(struct reader *r)
 {
-    while (r->pos < r->buf_len && r->status == IMPACT_OK) {
+    while (r->pos < r->buf_len && wants_more(r)) {
         const unsigned char *start = r->buf + r->pos;
         const unsigned char *nl = memchr(start, '\n', r->buf_len - r->pos);
         size_t len = nl ? (size_t)(nl - start) + 1 : r->buf_len - r->pos;
@@ -554,12 +586,11 @@ static void finish_file(struct reader *r, bool *again)
 static void read_all(struct reader *r)
 {
     bool again = true;
-    while (again && r->status == IMPACT_OK) {
+    while (again && wants_more(r)) {
         feed_block(r);
-        while (r->status == IMPACT_OK && read_block(r, r->buf_offset + r->buf_len) &&
-               r->buf_len > 0)
+        while (wants_more(r) && read_block(r, r->buf_offset + r->buf_len) && r->buf_len > 0)
             feed_block(r);
-        if (r->status == IMPACT_OK)
+        if (wants_more(r))
             finish_file(r, &again);
     }
     if (r->status == IMPACT_OK && !r->have_header)
@@ -591,9 +622,28 @@ static void sha_hex(struct reader *r)
         snprintf(r->result->sha256 + 2 * i, 3, "%02x", digest[i]);
 }
 
-int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *ctx,
-                const struct diag_sink *diag, struct ingest_result *result,
-                struct impact_error *err)
+static void read_file(struct reader *r)
+{
+    size_t asked = r->src->block_size;
+    r->block = asked == 0 ? BLOCK_SIZE : asked < MIN_BLOCK_SIZE ? MIN_BLOCK_SIZE : asked;
+    r->buf = xmalloc(r->block);
+    r->sha = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL);
+    csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
+    if (read_block(r, 0)) {
+        start_encoding(r);
+        csv_set_delim(&r->csv, (unsigned char)r->result->delimiter);
+        read_all(r);
+    }
+    if (!r->header_only) /* a probe hashed only the start of the file */
+        sha_hex(r);
+    csv_free(&r->csv);
+    EVP_MD_CTX_free(r->sha);
+}
+
+static int ingest_run(const struct ingest_source *source, bool header_only, ingest_row_fn on_row,
+                      void *ctx, const struct diag_sink *diag, struct ingest_result *result,
+                      struct impact_error *err)
 {
     struct reader *r = xcalloc(1, sizeof *r);
     *r = (struct reader){.src = source,
@@ -602,26 +652,15 @@ int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *
                          .ctx = ctx,
                          .result = result,
                          .err = err,
+                         .header_only = header_only,
                          .fd = -1,
                          .line = 1,
-                         .at_line_start = true,
+                         .line_blank = true,
                          .to_utf8 = (iconv_t)-1};
     memset(result, 0, sizeof *result);
     r->status = open_input(r);
-    if (r->status == IMPACT_OK) {
-        r->buf = xmalloc(BLOCK_SIZE);
-        r->sha = EVP_MD_CTX_new();
-        EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL);
-        csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
-        if (read_block(r, 0)) {
-            start_encoding(r);
-            csv_set_delim(&r->csv, (unsigned char)result->delimiter);
-            read_all(r);
-        }
-        sha_hex(r);
-        csv_free(&r->csv);
-        EVP_MD_CTX_free(r->sha);
-    }
+    if (r->status == IMPACT_OK)
+        read_file(r);
     if (r->to_utf8 != (iconv_t)-1)
         iconv_close(r->to_utf8);
     if (r->fd >= 0)
@@ -634,4 +673,17 @@ int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *
     free(r->field_len);
     free(r);
     return status;
+}
+
+int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *ctx,
+                const struct diag_sink *diag, struct ingest_result *result,
+                struct impact_error *err)
+{
+    return ingest_run(source, false, on_row, ctx, diag, result, err);
+}
+
+int ingest_probe(const struct ingest_source *source, struct ingest_result *result,
+                 struct impact_error *err)
+{
+    return ingest_run(source, true, NULL, NULL, NULL, result, err);
 }

@@ -5,13 +5,14 @@
  * fields of REQUIREMENTS.md (built-in French and English names plus the config's mapping,
  * matched after folding case, accents and spaces), then parses the rows with libcsv and
  * hands each to `on_row` with its physical line number. Malformed rows (bad quoting, wrong
- * number of fields, invalid UTF-8, an empty row) go to the diag sink as rejects; the rest
- * of the file is still read. The file is hashed (SHA-256) as it is read.
+ * number of fields, invalid UTF-8, a NUL byte, an empty row) go to the diag sink as rejects;
+ * the rest of the file is still read. The file is hashed (SHA-256) as it is read.
  *
- * Lifecycle: ingest_file() once per input; nothing to free.
+ * Lifecycle: ingest_probe() on every input first, so that a missing column stops the run
+ * before any row is read; then ingest_file() once per input; nothing to free.
  * Ownership: the raw_row passed to on_row, and its field texts, live only during that call.
  * Errors (cannot open/read the file, no header, a missing required column) stop the file:
- * ingest_file returns IMPACT_FAIL with the error filled.
+ * ingest_file and ingest_probe return IMPACT_FAIL with the error filled.
  */
 #ifndef IMPACT_INGEST_H
 #define IMPACT_INGEST_H
@@ -39,6 +40,10 @@ struct ingest_source {
     char delimiter; /* 0 = detect */
     size_t n_columns;
     const struct column_mapping *columns;
+    size_t block_size; /* bytes per read; 0 = the default 1 MiB. Tests and the fuzzer set a
+                          few bytes (4 at least) so that rows straddle block boundaries; the
+                          encoding and delimiter are then best declared, as detection looks
+                          at the first block only. */
 };
 
 typedef void (*ingest_row_fn)(void *ctx, const struct raw_row *row);
@@ -56,6 +61,14 @@ struct ingest_result {
 int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *ctx,
                 const struct diag_sink *diag, struct ingest_result *result,
                 struct impact_error *err);
+
+/* Reads the header only, with the same encoding and delimiter detection and the same
+ * column mapping as ingest_file, and fails as it would on a bad header (missing required
+ * column, two columns for one field, empty file). Fills encoding, delimiter, bytes and
+ * n_header_columns of `result`; rows_read stays 0 and sha256 empty (the file is not read
+ * through). */
+int ingest_probe(const struct ingest_source *source, struct ingest_result *result,
+                 struct impact_error *err);
 
 /* Which canonical field a header names for this kind of input (built-in names only), or -1.
  * Exposed for tests and for the docs' table of recognised headers. */

@@ -1,5 +1,10 @@
 /* join.c — interning persons and sessions, linking name keys to ids, deduplicating
- * person-session pairs, and finding probable duplicate people. */
+ * person-session pairs, and finding probable duplicate people.
+ *
+ * Sized for national volumes (docs/performance.md): a pair is kept as the dataset's
+ * attendance record from the start and re-keyed in place; duplicates are found by walking
+ * the session's own pairs rather than through a table of every pair; and join_finish frees
+ * what only ingest needed before the indicators and charts run. */
 #include "stages/join.h"
 
 #include "stages/common/arena.h"
@@ -11,21 +16,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A role or sex, and the input rank (file, line) of the row that made it known — in 8
+ * bytes, so that an entity takes 32: there are millions of them at national scale. */
+struct attribute {
+    uint32_t line;
+    uint16_t file;
+    uint8_t value;
+};
+
 /* An entity is one participant id or one name key. A name entity linked to an id entity is
  * the same person; the canonical entity of a person is its id entity when there is one. */
 struct entity {
-    uint32_t link; /* name entity: the id entity its key is linked to, or INTERN_NONE */
-    uint32_t canonical;
-    uint32_t person; /* dataset index of the canonical entity, or DATASET_NO_PERSON */
-    struct row_origin first_seen;
-    uint64_t role_at, sex_at; /* input rank of the row that made role / sex known */
-    uint8_t is_id, role, sex, in_attendance;
+    uint32_t link;       /* name entity: the id entity its key is linked to; id entity: the first
+                          * name entity seen with it (note_name_use); INTERN_NONE until then */
+    uint32_t person;     /* dataset index of the canonical entity, or DATASET_NO_PERSON */
+    uint32_t first_line; /* the first row seen with this entity */
+    uint16_t first_file;
+    uint8_t is_id, in_attendance;
+    struct attribute role, sex;
 };
 
-struct pair {
-    uint32_t entity, session;
-    uint8_t present;
-    struct row_origin origin;
+_Static_assert(sizeof(struct entity) == 32, "an entity is 32 bytes (docs/performance.md)");
+
+/* The person's entity: the id entity a name entity is linked to, else the entity itself. */
+static uint32_t canonical_of(const struct entity *entities, uint32_t e)
+{
+    const struct entity *ent = &entities[e];
+    return !ent->is_id && ent->link != INTERN_NONE ? ent->link : e;
+}
+
+/* A session's pairs, newest first, linked through pair_next. A sign-in sheet has a few
+ * dozen names, so finding a person there is a short walk over memory just written, where a
+ * table of every pair cost a cache miss per row and 12 bytes a slot. Past CHAIN_MAX pairs
+ * a session's pairs go into big_index, so a huge session stays linear. */
+struct session_pairs {
+    uint32_t head, count;
+};
+
+enum { CHAIN_MAX = 64 };
+
+/* Pairs are numbered in input order and inputs are read one after the other, so the file
+ * of each pair is kept as the pair numbers where the file changes. */
+struct file_start {
+    uint32_t pair;
+    uint16_t file;
+};
+
+/* The session of the previous attendance row, as written: rows come grouped by session
+ * (one sign-in sheet after another), so most rows skip the folding and hashing of the
+ * session key. Same text, same key: the result is the one interning would give. */
+struct session_memo {
+    bool valid;
+    day_t date;
+    const char *id;                 /* id_buf, or NULL when the row had no session_id */
+    char *id_buf, *site, *activity; /* copies of the row's texts */
+    size_t id_cap, site_cap, activity_cap;
+    uint32_t session, site_id;
 };
 
 struct pending_outcome {
@@ -45,15 +91,25 @@ struct join {
     struct strtab *entity_keys; /* "I\x1f<id>" or "N\x1f<name key>" → entity index */
     struct entity *entities;
     size_t entities_cap;
-    struct strtab *session_keys;
+    struct strtab *session_keys; /* "I\x1f<session id>", or 'K' + (day, site, activity ids) */
+    struct strtab *key_parts;    /* folded site or activity text of a session key → id */
     struct session_record *sessions;
     size_t sessions_cap;
     struct strtab *site_keys; /* folded site → site index */
     const char **site_names;
     size_t site_names_cap;
-    struct keymap *pair_index;
-    struct pair *pairs;
-    size_t n_pairs, pairs_cap;
+    /* Pairs: dataset.attendances[0 .. n_attendances), with the entity in `person` until
+     * resolve_pairs re-keys them by person. */
+    size_t attendances_cap;
+    uint32_t *pair_next; /* by pair: the previous pair of its session, or INTERN_NONE */
+    size_t pair_next_cap;
+    struct session_pairs *session_pairs; /* by session */
+    size_t session_pairs_cap;
+    struct keymap *big_index; /* (entity, session) → id, for sessions past CHAIN_MAX pairs */
+    uint32_t *big_pair;       /* by big_index id: the pair */
+    size_t big_pair_cap;
+    struct file_start *file_starts;
+    size_t n_file_starts, file_starts_cap;
     struct pending_outcome *outcomes;
     size_t n_outcomes, outcomes_cap;
     struct keymap *name_use_index;
@@ -61,6 +117,7 @@ struct join {
     size_t n_name_uses, name_uses_cap;
     char *key_buf;
     size_t key_cap;
+    struct session_memo memo;
     struct join_stats stats;
     struct dataset dataset;
 };
@@ -71,8 +128,9 @@ struct join *join_new(size_t n_files)
     j->arena = arena_new();
     j->entity_keys = strtab_new(j->arena);
     j->session_keys = strtab_new(j->arena);
+    j->key_parts = strtab_new(j->arena);
     j->site_keys = strtab_new(j->arena);
-    j->pair_index = keymap_new();
+    j->big_index = keymap_new();
     j->name_use_index = keymap_new();
     j->stats.n_files = n_files;
     j->stats.rows_accepted = xcalloc(n_files, sizeof(unsigned long));
@@ -112,21 +170,31 @@ static uint32_t intern_entity(struct join *j, char tag, const char *text, struct
     if (added) {
         xgrow((void **)&j->entities, &j->entities_cap, e, sizeof *j->entities);
         j->entities[e] = (struct entity){.link = INTERN_NONE,
-                                         .first_seen = origin,
+                                         .first_line = origin.line,
+                                         .first_file = origin.file,
                                          .is_id = tag == 'I',
-                                         .role = ROLE_UNKNOWN,
-                                         .sex = SEX_UNKNOWN};
+                                         .role = {.value = ROLE_UNKNOWN},
+                                         .sex = {.value = SEX_UNKNOWN}};
     }
     return e;
 }
 
+/* Records each (id, name key) association once. Most ids come with one name key, kept in
+ * the id entity's link, so only an id's further name keys need the hash table. */
 static void note_name_use(struct join *j, uint32_t id_entity, uint32_t name_entity,
                           struct row_origin origin)
 {
-    bool added;
-    keymap_intern(j->name_use_index, (uint64_t)id_entity << 32 | name_entity, &added);
-    if (!added)
+    struct entity *id = &j->entities[id_entity];
+    if (id->link == name_entity)
         return;
+    if (id->link == INTERN_NONE) {
+        id->link = name_entity;
+    } else {
+        bool added;
+        keymap_intern(j->name_use_index, (uint64_t)id_entity << 32 | name_entity, &added);
+        if (!added)
+            return;
+    }
     xgrow((void **)&j->name_uses, &j->name_uses_cap, j->n_name_uses, sizeof *j->name_uses);
     j->name_uses[j->n_name_uses++] = (struct name_use){id_entity, name_entity, origin};
 }
@@ -168,19 +236,22 @@ static uint64_t input_rank(struct row_origin origin)
     return (uint64_t)origin.file << 32 | origin.line;
 }
 
+static uint64_t attribute_rank(const struct attribute *a)
+{
+    return (uint64_t)a->file << 32 | a->line;
+}
+
 /* A person attribute: the first known value in input order wins, whichever entity (id or
  * name key) it came through; a different known value is a conflict. */
-static void merge_first_known(uint8_t *have, uint64_t *have_at, uint8_t incoming,
-                              uint64_t incoming_at, uint8_t unknown, bool *conflict)
+static void merge_first_known(struct attribute *have, uint8_t incoming, uint64_t incoming_at,
+                              uint8_t unknown, bool *conflict)
 {
     if (incoming == unknown)
         return;
-    if (*have != unknown && *have != incoming)
+    if (have->value != unknown && have->value != incoming)
         *conflict = true;
-    if (*have == unknown || incoming_at < *have_at) {
-        *have = incoming;
-        *have_at = incoming_at;
-    }
+    if (have->value == unknown || incoming_at < attribute_rank(have))
+        *have = (struct attribute){(uint32_t)incoming_at, (uint16_t)(incoming_at >> 32), incoming};
 }
 
 static uint32_t intern_site(struct join *j, const char *site)
@@ -198,27 +269,80 @@ static uint32_t intern_site(struct join *j, const char *site)
     return s;
 }
 
+static uint32_t intern_key_part(struct join *j, const char *text)
+{
+    char folded[512]; /* folded texts are cut at 511 bytes, as session keys always were */
+    fold_label(text, strlen(text), folded, sizeof folded);
+    return strtab_intern(j->key_parts, folded, strlen(folded), NULL);
+}
+
+/* The session id, or (date, folded site, folded activity) as 13 bytes: the texts become
+ * small ids, so a million sessions do not each keep a copy of them. */
+static uint32_t intern_session_key(struct join *j, const struct attendance_row *row, bool *added)
+{
+    size_t len;
+    if (row->session_id) {
+        const char *key = make_key(j, 'I', row->session_id, NULL, NULL, &len);
+        return strtab_intern(j->session_keys, key, len, added);
+    }
+    uint32_t parts[3] = {(uint32_t)row->session_date, intern_key_part(j, row->site),
+                         intern_key_part(j, row->activity)};
+    char key[1 + sizeof parts];
+    key[0] = 'K';
+    memcpy(key + 1, parts, sizeof parts);
+    return strtab_intern(j->session_keys, key, sizeof key, added);
+}
+
+static void copy_text(char **dst, size_t *cap, const char *text)
+{
+    size_t n = strlen(text) + 1;
+    xgrow((void **)dst, cap, n, 1);
+    memcpy(*dst, text, n);
+}
+
+static bool memo_matches(const struct session_memo *m, const struct attendance_row *row)
+{
+    return m->valid && m->date == row->session_date &&
+           (m->id != NULL) == (row->session_id != NULL) &&
+           (!m->id || strcmp(m->id, row->session_id) == 0) && strcmp(m->site, row->site) == 0 &&
+           strcmp(m->activity, row->activity) == 0;
+}
+
+static void memo_store(struct session_memo *m, const struct attendance_row *row, uint32_t session,
+                       uint32_t site_id)
+{
+    copy_text(&m->site, &m->site_cap, row->site);
+    copy_text(&m->activity, &m->activity_cap, row->activity);
+    m->id = NULL;
+    if (row->session_id) {
+        copy_text(&m->id_buf, &m->id_cap, row->session_id);
+        m->id = m->id_buf;
+    }
+    m->valid = true;
+    m->date = row->session_date;
+    m->session = session;
+    m->site_id = site_id;
+}
+
 static uint32_t intern_session(struct join *j, const struct attendance_row *row,
                                const struct diag_sink *diag)
 {
-    char date[11], site[512], activity[512];
-    size_t len;
-    const char *key;
-    date_format_iso(row->session_date, date);
-    if (row->session_id) {
-        key = make_key(j, 'I', row->session_id, NULL, NULL, &len);
+    bool added = false;
+    uint32_t s, site_id;
+    if (memo_matches(&j->memo, row)) {
+        s = j->memo.session;
+        site_id = j->memo.site_id;
     } else {
-        fold_label(row->site, strlen(row->site), site, sizeof site);
-        fold_label(row->activity, strlen(row->activity), activity, sizeof activity);
-        key = make_key(j, 'K', date, site, activity, &len);
+        s = intern_session_key(j, row, &added);
+        site_id = intern_site(j, row->site);
+        memo_store(&j->memo, row, s, site_id);
     }
-    bool added;
-    uint32_t s = strtab_intern(j->session_keys, key, len, &added);
-    uint32_t site_id = intern_site(j, row->site);
     xgrow((void **)&j->sessions, &j->sessions_cap, s, sizeof *j->sessions);
     struct session_record *rec = &j->sessions[s];
     if (added) {
         *rec = (struct session_record){row->session_date, site_id, (uint8_t)row->qpv};
+        xgrow((void **)&j->session_pairs, &j->session_pairs_cap, s, sizeof *j->session_pairs);
+        j->session_pairs[s] = (struct session_pairs){INTERN_NONE, 0};
         return s;
     }
     bool conflict = rec->date != row->session_date || rec->site != site_id;
@@ -226,6 +350,56 @@ static uint32_t intern_session(struct join *j, const struct attendance_row *row,
     if (conflict)
         diag_warn(diag, WARN_SESSION_CONFLICT, row->origin, NULL);
     return s;
+}
+
+/* ---- pairs ---- */
+
+static uint32_t find_pair(const struct join *j, uint32_t entity, uint32_t session)
+{
+    const struct session_pairs *sp = &j->session_pairs[session];
+    if (sp->count > CHAIN_MAX) {
+        uint32_t k = keymap_find(j->big_index, (uint64_t)entity << 32 | session);
+        return k == INTERN_NONE ? INTERN_NONE : j->big_pair[k];
+    }
+    for (uint32_t p = sp->head; p != INTERN_NONE; p = j->pair_next[p])
+        if (j->dataset.attendances[p].person == entity)
+            return p;
+    return INTERN_NONE;
+}
+
+static void index_big_pair(struct join *j, uint32_t pair)
+{
+    const struct attendance_record *a = &j->dataset.attendances[pair];
+    uint32_t k = keymap_intern(j->big_index, (uint64_t)a->person << 32 | a->session, NULL);
+    xgrow((void **)&j->big_pair, &j->big_pair_cap, k, sizeof *j->big_pair);
+    j->big_pair[k] = pair;
+}
+
+static void note_file(struct join *j, uint32_t pair, uint16_t file)
+{
+    if (j->n_file_starts > 0 && j->file_starts[j->n_file_starts - 1].file == file)
+        return;
+    xgrow((void **)&j->file_starts, &j->file_starts_cap, j->n_file_starts, sizeof *j->file_starts);
+    j->file_starts[j->n_file_starts++] = (struct file_start){pair, file};
+}
+
+static void add_pair(struct join *j, uint32_t entity, uint32_t session, uint8_t present,
+                     uint16_t file)
+{
+    struct dataset *d = &j->dataset;
+    uint32_t p = (uint32_t)d->n_attendances++;
+    xgrow((void **)&d->attendances, &j->attendances_cap, p, sizeof *d->attendances);
+    xgrow((void **)&j->pair_next, &j->pair_next_cap, p, sizeof *j->pair_next);
+    d->attendances[p] = (struct attendance_record){entity, session, present};
+    note_file(j, p, file);
+    struct session_pairs *sp = &j->session_pairs[session];
+    j->pair_next[p] = sp->head;
+    sp->head = p;
+    if (++sp->count == CHAIN_MAX + 1) /* from now on through big_index: all of them */
+        for (uint32_t q = p; q != INTERN_NONE; q = j->pair_next[q])
+            index_big_pair(j, q);
+    else if (sp->count > CHAIN_MAX + 1)
+        index_big_pair(j, p);
 }
 
 void join_add_attendance(struct join *j, const struct attendance_row *row,
@@ -236,22 +410,19 @@ void join_add_attendance(struct join *j, const struct attendance_row *row,
     bool conflict = false;
     ent->in_attendance = 1;
     uint64_t rank = input_rank(row->origin);
-    merge_first_known(&ent->role, &ent->role_at, (uint8_t)row->role, rank, ROLE_UNKNOWN, &conflict);
-    merge_first_known(&ent->sex, &ent->sex_at, (uint8_t)row->sex, rank, SEX_UNKNOWN, &conflict);
+    merge_first_known(&ent->role, (uint8_t)row->role, rank, ROLE_UNKNOWN, &conflict);
+    merge_first_known(&ent->sex, (uint8_t)row->sex, rank, SEX_UNKNOWN, &conflict);
     if (conflict)
         diag_warn(diag, WARN_PERSON_CONFLICT, row->origin, NULL);
     uint32_t s = intern_session(j, row, diag);
-    bool added;
-    uint32_t p = keymap_intern(j->pair_index, (uint64_t)e << 32 | s, &added);
     uint8_t present = row->presence == PRESENCE_PRESENT;
-    if (!added) {
-        j->pairs[p].present |= present;
+    uint32_t p = find_pair(j, e, s);
+    if (p != INTERN_NONE) {
+        j->dataset.attendances[p].present |= present;
         j->stats.rows_duplicate[row->origin.file]++;
         return;
     }
-    xgrow((void **)&j->pairs, &j->pairs_cap, p, sizeof *j->pairs);
-    j->pairs[p] = (struct pair){e, s, present, row->origin};
-    j->n_pairs = p + 1;
+    add_pair(j, e, s, present, row->origin.file);
     j->stats.rows_accepted[row->origin.file]++;
 }
 
@@ -281,11 +452,11 @@ static void merge_into_person(struct entity *canon, const struct entity *ent,
                               const struct diag_sink *diag)
 {
     bool role_conflict = false, sex_conflict = false;
-    uint64_t role_later = later_of(canon->role_at, ent->role_at);
-    uint64_t sex_later = later_of(canon->sex_at, ent->sex_at);
-    merge_first_known(&canon->role, &canon->role_at, ent->role, ent->role_at, ROLE_UNKNOWN,
+    uint64_t role_later = later_of(attribute_rank(&canon->role), attribute_rank(&ent->role));
+    uint64_t sex_later = later_of(attribute_rank(&canon->sex), attribute_rank(&ent->sex));
+    merge_first_known(&canon->role, ent->role.value, attribute_rank(&ent->role), ROLE_UNKNOWN,
                       &role_conflict);
-    merge_first_known(&canon->sex, &canon->sex_at, ent->sex, ent->sex_at, SEX_UNKNOWN,
+    merge_first_known(&canon->sex, ent->sex.value, attribute_rank(&ent->sex), SEX_UNKNOWN,
                       &sex_conflict);
     if (!role_conflict && !sex_conflict)
         return;
@@ -300,10 +471,7 @@ static void resolve_persons(struct join *j, const struct diag_sink *diag)
     size_t n = strtab_count(j->entity_keys);
     for (size_t e = 0; e < n; e++) {
         struct entity *ent = &j->entities[e];
-        ent->canonical = (!ent->is_id && ent->link != INTERN_NONE) ? ent->link : (uint32_t)e;
-    }
-    for (size_t e = 0; e < n; e++) {
-        struct entity *ent = &j->entities[e], *canon = &j->entities[ent->canonical];
+        struct entity *canon = &j->entities[canonical_of(j->entities, (uint32_t)e)];
         if (ent == canon)
             continue;
         canon->in_attendance |= ent->in_attendance;
@@ -314,36 +482,62 @@ static void resolve_persons(struct join *j, const struct diag_sink *diag)
     for (size_t e = 0; e < n; e++) {
         struct entity *ent = &j->entities[e];
         ent->person = DATASET_NO_PERSON;
-        if (ent->canonical == e && ent->in_attendance) {
+        if (canonical_of(j->entities, (uint32_t)e) == e && ent->in_attendance) {
             ent->person = (uint32_t)d->n_persons;
-            d->persons[d->n_persons++] = (struct person_record){ent->role, ent->sex};
+            d->persons[d->n_persons++] = (struct person_record){ent->role.value, ent->sex.value};
         }
     }
     for (size_t e = 0; e < n; e++)
-        j->entities[e].person = j->entities[j->entities[e].canonical].person;
+        j->entities[e].person = j->entities[canonical_of(j->entities, (uint32_t)e)].person;
 }
 
-/* Pairs re-keyed by person: two entities of one person at one session make a duplicate,
- * and the later row (pairs are in input order) moves from accepted to duplicate. */
+/* Marks the persons having a pair made through a linked name key: only their pairs can
+ * meet another pair of theirs once re-keyed by person (a person's other pairs all come
+ * through its one canonical entity, and pairs are distinct per entity). An entity has pairs
+ * exactly when it was in attendance, so this walks the entities, not the pairs. */
+static uint8_t *persons_with_linked_pairs(const struct join *j)
+{
+    uint8_t *linked = xcalloc(j->dataset.n_persons, 1);
+    uint32_t n = strtab_count(j->entity_keys);
+    for (uint32_t e = 0; e < n; e++)
+        if (j->entities[e].in_attendance && canonical_of(j->entities, e) != e)
+            linked[j->entities[e].person] = 1;
+    return linked;
+}
+
+/* Pairs re-keyed by person, in place: two entities of one person at one session make a
+ * duplicate, and the later row (pairs are in input order) moves from accepted to
+ * duplicate. Only the linked persons' pairs can meet, so only they go through a hash. */
 static void resolve_pairs(struct join *j)
 {
     struct dataset *d = &j->dataset;
+    uint8_t *linked = persons_with_linked_pairs(j);
     struct keymap *index = keymap_new();
-    d->attendances = xcalloc(j->n_pairs, sizeof *d->attendances);
-    for (size_t i = 0; i < j->n_pairs; i++) {
-        const struct pair *p = &j->pairs[i];
-        uint32_t person = j->entities[p->entity].person;
-        bool added;
-        uint32_t a = keymap_intern(index, (uint64_t)person << 32 | p->session, &added);
-        if (added) {
-            d->attendances[a] = (struct attendance_record){person, p->session, p->present};
-            d->n_attendances = a + 1;
-        } else {
-            d->attendances[a].present |= p->present;
-            j->stats.rows_accepted[p->origin.file]--;
-            j->stats.rows_duplicate[p->origin.file]++;
+    uint32_t *kept = NULL; /* by index id: where that (person, session) record is */
+    size_t kept_cap = 0, n = 0, f = 0;
+    for (size_t i = 0; i < d->n_attendances; i++) {
+        struct attendance_record a = d->attendances[i];
+        a.person = j->entities[a.person].person;
+        while (f + 1 < j->n_file_starts && j->file_starts[f + 1].pair <= i)
+            f++;
+        if (linked[a.person]) {
+            bool added;
+            uint32_t k = keymap_intern(index, (uint64_t)a.person << 32 | a.session, &added);
+            xgrow((void **)&kept, &kept_cap, k, sizeof *kept);
+            if (!added) {
+                d->attendances[kept[k]].present |= a.present;
+                j->stats.rows_accepted[j->file_starts[f].file]--;
+                j->stats.rows_duplicate[j->file_starts[f].file]++;
+                continue;
+            }
+            kept[k] = (uint32_t)n;
         }
+        d->attendances[n++] = a;
     }
+    d->n_attendances = n;
+    d->attendances = xrealloc(d->attendances, (n ? n : 1) * sizeof *d->attendances);
+    free(kept);
+    free(linked);
     keymap_free(index);
 }
 
@@ -366,15 +560,20 @@ static void resolve_outcomes(struct join *j, const struct diag_sink *diag)
 
 struct named_person {
     uint32_t person;
-    const char *key; /* "LAST|FIRST|YYYY-MM-DD" */
+    uint32_t birth_at; /* offset of the key's "|YYYY-MM-DD" end, found once, not per comparison */
+    const char *key;   /* "LAST|FIRST|YYYY-MM-DD" */
     struct row_origin origin;
 };
+
+static const char *birth_of(const struct named_person *p)
+{
+    return p->key + p->birth_at;
+}
 
 static int by_birth_then_key(const void *a, const void *b)
 {
     const struct named_person *x = a, *y = b;
-    const char *dx = strrchr(x->key, '|'), *dy = strrchr(y->key, '|');
-    int c = strcmp(dx, dy);
+    int c = strcmp(birth_of(x), birth_of(y));
     if (c == 0)
         c = strcmp(x->key, y->key);
     if (c == 0)
@@ -390,31 +589,60 @@ static size_t collect_named(struct join *j, struct named_person **out)
     for (size_t e = 0; e < n_entities; e++) {
         const struct entity *ent = &j->entities[e];
         if (!ent->is_id && ent->person != DATASET_NO_PERSON)
-            list[n++] = (struct named_person){
-                ent->person, strtab_get(j->entity_keys, (uint32_t)e) + 2, ent->first_seen};
+            list[n++] =
+                (struct named_person){ent->person, 0, strtab_get(j->entity_keys, (uint32_t)e) + 2,
+                                      (struct row_origin){ent->first_file, ent->first_line}};
     }
     for (size_t i = 0; i < j->n_name_uses; i++) {
         const struct name_use *u = &j->name_uses[i];
         const struct entity *id = &j->entities[u->entity], *name = &j->entities[u->name_entity];
         if (id->person != DATASET_NO_PERSON && id->person != name->person)
             list[n++] = (struct named_person){
-                id->person, strtab_get(j->entity_keys, u->name_entity) + 2, u->origin};
+                id->person, 0, strtab_get(j->entity_keys, u->name_entity) + 2, u->origin};
     }
+    for (size_t i = 0; i < n; i++)
+        list[i].birth_at = (uint32_t)(strrchr(list[i].key, '|') - list[i].key);
     qsort(list, n, sizeof *list, by_birth_then_key);
     *out = list;
     return n;
 }
 
-static bool already_listed(const struct join_stats *s, uint32_t a, uint32_t b)
+/* The letters of the "LAST|FIRST" part of a key, counted by the low five bits of each byte
+ * (which merges a few, and so only loosens the bound below). */
+struct name_counts {
+    uint8_t len; /* at most 255: consider_pair compares the first 255 bytes */
+    uint8_t count[32];
+};
+
+static void count_name(const struct named_person *p, struct name_counts *c)
 {
-    for (size_t i = s->n_probable_duplicates; i-- > 0;)
-        if (s->probable_duplicates[i].person_a == a && s->probable_duplicates[i].person_b == b)
-            return true;
-    return false;
+    size_t len = p->birth_at;
+    len = len < 255 ? len : 255;
+    memset(c, 0, sizeof *c);
+    c->len = (uint8_t)len;
+    for (size_t i = 0; i < len; i++)
+        c->count[(unsigned char)p->key[i] & 31]++;
+}
+
+/* True when the edit distance is surely above 2, so the pair cannot be listed: each edit
+ * changes the length by at most one, and takes at most one byte out of the counts and puts
+ * at most one in. This test is a few instructions where the edit distance costs hundreds,
+ * and a birth date's group is compared pair by pair (docs/performance.md). */
+static bool surely_too_far(const struct name_counts *a, const struct name_counts *b)
+{
+    if (a->len > b->len + 2 || b->len > a->len + 2)
+        return true;
+    int out = 0, in = 0;
+    for (int i = 0; i < 32; i++) {
+        int d = a->count[i] - b->count[i];
+        out += d > 0 ? d : 0;
+        in += d < 0 ? -d : 0;
+    }
+    return out > 2 || in > 2;
 }
 
 static void consider_pair(struct join *j, const struct named_person *x,
-                          const struct named_person *y, size_t *cap)
+                          const struct named_person *y, size_t *cap, struct keymap *listed)
 {
     if (x->person == y->person)
         return;
@@ -426,7 +654,10 @@ static void consider_pair(struct join *j, const struct named_person *x,
     snprintf(nb, sizeof nb, "%.*s", (int)lb, b->key);
     int distance = fold_edit_distance(na, nb, 2);
     struct join_stats *s = &j->stats;
-    if (distance > 2 || already_listed(s, a->person, b->person))
+    bool added = false;
+    if (distance <= 2)
+        keymap_intern(listed, (uint64_t)a->person << 32 | b->person, &added);
+    if (!added) /* too far, or this pair of persons is already listed */
         return;
     xgrow((void **)&s->probable_duplicates, cap, s->n_probable_duplicates,
           sizeof *s->probable_duplicates);
@@ -437,31 +668,94 @@ static void consider_pair(struct join *j, const struct named_person *x,
 static void find_probable_duplicates(struct join *j)
 {
     struct named_person *list;
-    size_t n = collect_named(j, &list), cap = 0;
+    size_t n = collect_named(j, &list), cap = 0, counts_cap = 0;
+    struct name_counts *counts = NULL; /* of the current birth date's group */
+    struct keymap *listed = keymap_new();
     for (size_t start = 0; start < n;) {
         size_t end = start + 1;
-        const char *date = strrchr(list[start].key, '|');
-        while (end < n && strcmp(strrchr(list[end].key, '|'), date) == 0)
+        while (end < n && strcmp(birth_of(&list[end]), birth_of(&list[start])) == 0)
             end++;
+        xgrow((void **)&counts, &counts_cap, end - start, sizeof *counts);
+        for (size_t x = start; x < end; x++)
+            count_name(&list[x], &counts[x - start]);
         for (size_t x = start; x < end; x++)
             for (size_t y = x + 1; y < end; y++)
-                consider_pair(j, &list[x], &list[y], &cap);
+                if (!surely_too_far(&counts[x - start], &counts[y - start]))
+                    consider_pair(j, &list[x], &list[y], &cap, listed);
         start = end;
     }
+    keymap_free(listed);
+    free(counts);
     free(list);
+}
+
+/* ---- memory: what only ingest and the join need is freed before the indicators run ---- */
+
+static void drop_ingest_tables(struct join *j)
+{
+    strtab_free(j->session_keys);
+    strtab_free(j->key_parts);
+    strtab_free(j->site_keys);
+    j->session_keys = j->key_parts = j->site_keys = NULL;
+    free(j->memo.id_buf);
+    free(j->memo.site);
+    free(j->memo.activity);
+    j->memo = (struct session_memo){0};
+}
+
+static void drop_pair_tables(struct join *j)
+{
+    free(j->pair_next);
+    free(j->session_pairs);
+    free(j->big_pair);
+    free(j->file_starts);
+    keymap_free(j->big_index);
+    j->pair_next = j->big_pair = NULL;
+    j->session_pairs = NULL;
+    j->file_starts = NULL;
+    j->big_index = NULL;
+}
+
+/* Keeps the few strings the dataset and the stats point to (site names, the name keys of
+ * probable duplicates) in a new small arena, and frees the entities with the big one. */
+static void drop_entities(struct join *j)
+{
+    struct arena *kept = arena_new();
+    for (size_t s = 0; s < j->dataset.n_sites; s++)
+        j->site_names[s] = arena_strdup(kept, j->site_names[s]);
+    for (size_t i = 0; i < j->stats.n_probable_duplicates; i++) {
+        struct probable_duplicate *p = &j->stats.probable_duplicates[i];
+        p->name_key_a = arena_strdup(kept, p->name_key_a);
+        p->name_key_b = arena_strdup(kept, p->name_key_b);
+    }
+    strtab_free(j->entity_keys);
+    keymap_free(j->name_use_index);
+    free(j->entities);
+    free(j->name_uses);
+    arena_free(j->arena);
+    j->entity_keys = NULL;
+    j->name_use_index = NULL;
+    j->entities = NULL;
+    j->name_uses = NULL;
+    j->arena = kept;
 }
 
 const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
 {
-    resolve_persons(j, diag);
-    resolve_pairs(j);
-    resolve_outcomes(j, diag);
-    find_probable_duplicates(j);
     struct dataset *d = &j->dataset;
     d->n_sessions = strtab_count(j->session_keys);
     d->sessions = j->sessions;
     d->n_sites = strtab_count(j->site_keys);
     d->site_names = j->site_names;
+    drop_ingest_tables(j);
+    resolve_persons(j, diag);
+    resolve_pairs(j);
+    drop_pair_tables(j);
+    resolve_outcomes(j, diag);
+    free(j->outcomes); /* the pending ones: resolved into the dataset's */
+    j->outcomes = NULL;
+    find_probable_duplicates(j);
+    drop_entities(j);
     return d;
 }
 
@@ -474,17 +768,15 @@ void join_free(struct join *j)
 {
     if (!j)
         return;
+    drop_ingest_tables(j);
+    drop_pair_tables(j);
     strtab_free(j->entity_keys);
-    strtab_free(j->session_keys);
-    strtab_free(j->site_keys);
-    keymap_free(j->pair_index);
     keymap_free(j->name_use_index);
     free(j->entities);
+    free(j->name_uses);
+    free(j->outcomes);
     free(j->sessions);
     free(j->site_names);
-    free(j->pairs);
-    free(j->outcomes);
-    free(j->name_uses);
     free(j->key_buf);
     free(j->stats.rows_accepted);
     free(j->stats.rows_duplicate);

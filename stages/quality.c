@@ -280,3 +280,40 @@ int quality_write_report(struct quality *q, const struct input_summary *files, s
         status = write_duplicates_csv(q, js, err);
     return status;
 }
+
+/* "LAST|FIRST|YYYY-MM-DD" as three CSV cells. */
+static bool write_name_key(FILE *f, const char *key)
+{
+    const char *bar1 = strchr(key, '|'), *bar2 = bar1 ? strchr(bar1 + 1, '|') : NULL;
+    if (!bar2)
+        return false;
+    return csv_fwrite(f, key, (size_t)(bar1 - key)) == 0 && fputc(',', f) != EOF &&
+           csv_fwrite(f, bar1 + 1, (size_t)(bar2 - bar1 - 1)) == 0 && fputc(',', f) != EOF &&
+           csv_fwrite(f, bar2 + 1, strlen(bar2 + 1)) == 0;
+}
+
+int quality_write_review_list(const struct quality *q, const struct join_stats *js,
+                              const char *restricted_dir, struct impact_error *err)
+{
+    char path[IMPACT_PATH_MAX + 48];
+    snprintf(path, sizeof path, "%s/review_probable_duplicates.csv", restricted_dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return impact_fail(err, STAGE, path, 0, 0, "cannot create the file: %s", strerror(errno));
+    bool ok = fputs("pair,file_a,line_a,last_name_a,first_name_a,birth_date_a,file_b,line_b,"
+                    "last_name_b,first_name_b,birth_date_b,edit_distance\n",
+                    f) >= 0;
+    for (size_t i = 0; i < js->n_probable_duplicates && ok; i++) {
+        const struct probable_duplicate *d = &js->probable_duplicates[i];
+        const char *file_a = q->paths[d->origin_a.file], *file_b = q->paths[d->origin_b.file];
+        ok = fprintf(f, "%zu,", i + 1) > 0 && csv_fwrite(f, file_a, strlen(file_a)) == 0 &&
+             fprintf(f, ",%lu,", (unsigned long)d->origin_a.line) > 0 &&
+             write_name_key(f, d->name_key_a) && fputc(',', f) != EOF &&
+             csv_fwrite(f, file_b, strlen(file_b)) == 0 &&
+             fprintf(f, ",%lu,", (unsigned long)d->origin_b.line) > 0 &&
+             write_name_key(f, d->name_key_b) && fprintf(f, ",%d\n", d->distance) > 0;
+    }
+    if (fclose(f) != 0 || !ok)
+        return impact_fail(err, STAGE, path, 0, 0, "cannot write the file: %s", strerror(errno));
+    return IMPACT_OK;
+}

@@ -38,6 +38,12 @@ unsigned long quality_warning_count(const struct quality *quality, enum warning_
 int quality_write_report(struct quality *quality, const struct input_summary *files, size_t n_files,
                          const struct join_stats *join, struct impact_error *err);
 
+/* Writes review_probable_duplicates.csv into `restricted_dir`: the same pairs as
+ * probable_duplicates.csv with the folded names and birth dates a person needs to review
+ * them. Identifying: the folder must be the run's restricted one (mode 0700). */
+int quality_write_review_list(const struct quality *quality, const struct join_stats *join,
+                              const char *restricted_dir, struct impact_error *err);
+
 /* Closes rejects.csv (and reports a write error on it). */
 int quality_finish(struct quality *quality, struct impact_error *err);
 void quality_free(struct quality *quality);

@@ -151,7 +151,8 @@ struct target_progress {
     bool has_deadline;        /* figures.deadline is set */
     long reached_by_deadline; /* first present on or before the deadline */
     double progress_by_deadline;
-    uint8_t withheld; /* enum withheld: reached and progress (public copy) */
+    uint8_t withheld;             /* enum withheld: reached and progress (public copy) */
+    uint8_t withheld_by_deadline; /* … reached_by_deadline and progress_by_deadline */
     struct projection projection;
 };
 
@@ -170,12 +171,14 @@ struct figures {
 };
 
 /* The charts drawn from the figures: file names and text alternatives, listed in the JSON. */
-#define CHARTS_MAX 8
+#define CHARTS_MAX 12
 
 struct chart_info {
     char name[48];     /* e.g. "cumulative_target" */
     char png_file[64]; /* file name within out_dir, e.g. "cumulative_target.png" */
     char svg_file[64];
+    char print_png_file[64]; /* the A4-width variant, "cumulative_target_print.png"; */
+    char print_svg_file[64]; /* both empty when the config asks for none */
     char title[256];
     char alt_text[1024]; /* one or two sentences with the key numbers */
 };

@@ -57,11 +57,23 @@ static size_t utf8_decode(const unsigned char *s, size_t len, uint32_t *cp)
     return n;
 }
 
+/* True when the eight bytes at s are all ASCII: ingest checks every field, mostly ASCII. */
+static bool ascii8(const unsigned char *s)
+{
+    uint64_t word;
+    memcpy(&word, s, sizeof word);
+    return (word & 0x8080808080808080u) == 0;
+}
+
 bool utf8_valid(const char *text, size_t len, size_t *bad_offset)
 {
     const unsigned char *s = (const unsigned char *)text;
     size_t i = 0;
     while (i < len) {
+        if (i + 8 <= len && ascii8(s + i)) {
+            i += 8;
+            continue;
+        }
         uint32_t cp;
         size_t n = s[i] < 0x80 ? 1 : utf8_decode(s + i, len - i, &cp);
         if (n == 0) {
@@ -139,12 +151,28 @@ static void fold_code_point(struct sink *k, uint32_t cp, const unsigned char *ra
     }
 }
 
+/* The common case in one step: an ASCII letter or digit with room after it and no space
+ * pending is what fold_code_point and put_bytes would write, upper-cased. Every row folds
+ * several names and labels, so this path is worth its few lines (docs/performance.md). */
+static bool put_plain_ascii(struct sink *k, unsigned char ch)
+{
+    bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+    if (!plain || k->pending_space || k->full || k->len + 1 >= k->cap)
+        return false;
+    k->out[k->len++] = (char)(ch >= 'a' ? ch - 32 : ch);
+    return true;
+}
+
 static size_t fold(const char *in, size_t len, char *out, size_t cap, bool name)
 {
     struct sink k = {out, cap, 0, false, false};
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0;
     while (i < len) {
+        if (put_plain_ascii(&k, s[i])) {
+            i++;
+            continue;
+        }
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
         if (n == 0) {

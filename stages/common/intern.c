@@ -35,11 +35,17 @@ struct str_entry {
     uint32_t hash32;
 };
 
+/* A slot holds the entry's 32-bit hash above its id + 1 (0 = empty), so a probe passes
+ * over other keys' slots without reading their entries: one cache miss fewer per step,
+ * which mattered with millions of persons (docs/performance.md). */
+#define SLOT_ID(slot)   ((uint32_t)(slot))
+#define SLOT_HASH(slot) ((uint32_t)((slot) >> 32))
+
 struct strtab {
     struct arena *arena;
     struct str_entry *entries; /* by id */
     size_t count, capacity;
-    uint32_t *slots;   /* id + 1, 0 = empty */
+    uint64_t *slots;   /* hash32 << 32 | (id + 1); 0 = empty */
     size_t slot_count; /* power of two */
 };
 
@@ -57,12 +63,14 @@ static size_t str_probe(const struct strtab *tab, const char *text, size_t len, 
     size_t mask = tab->slot_count - 1;
     size_t i = h32 & mask;
     for (;;) {
-        uint32_t slot = tab->slots[i];
+        uint64_t slot = tab->slots[i];
         if (slot == 0)
             return i;
-        const struct str_entry *e = &tab->entries[slot - 1];
-        if (e->hash32 == h32 && e->len == len && memcmp(e->text, text, len) == 0)
-            return i;
+        if (SLOT_HASH(slot) == h32) {
+            const struct str_entry *e = &tab->entries[SLOT_ID(slot) - 1];
+            if (e->len == len && memcmp(e->text, text, len) == 0)
+                return i;
+        }
         i = (i + 1) & mask;
     }
 }
@@ -74,18 +82,19 @@ static void str_rehash(struct strtab *tab)
     tab->slots = xcalloc(tab->slot_count, sizeof *tab->slots);
     size_t mask = tab->slot_count - 1;
     for (size_t id = 0; id < tab->count; id++) {
-        size_t i = tab->entries[id].hash32 & mask;
+        uint32_t h32 = tab->entries[id].hash32;
+        size_t i = h32 & mask;
         while (tab->slots[i])
             i = (i + 1) & mask;
-        tab->slots[i] = (uint32_t)id + 1;
+        tab->slots[i] = (uint64_t)h32 << 32 | ((uint32_t)id + 1);
     }
 }
 
 uint32_t strtab_find(const struct strtab *tab, const char *text, size_t len)
 {
     uint32_t h32 = (uint32_t)intern_hash_bytes(text, len);
-    uint32_t slot = tab->slots[str_probe(tab, text, len, h32)];
-    return slot ? slot - 1 : INTERN_NONE;
+    uint64_t slot = tab->slots[str_probe(tab, text, len, h32)];
+    return slot ? SLOT_ID(slot) - 1 : INTERN_NONE;
 }
 
 uint32_t strtab_intern(struct strtab *tab, const char *text, size_t len, bool *added)
@@ -95,11 +104,11 @@ uint32_t strtab_intern(struct strtab *tab, const char *text, size_t len, bool *a
     if (added)
         *added = tab->slots[i] == 0;
     if (tab->slots[i])
-        return tab->slots[i] - 1;
+        return SLOT_ID(tab->slots[i]) - 1;
     xgrow((void **)&tab->entries, &tab->capacity, tab->count, sizeof *tab->entries);
     uint32_t id = (uint32_t)tab->count++;
     tab->entries[id] = (struct str_entry){arena_strndup(tab->arena, text, len), (uint32_t)len, h32};
-    tab->slots[i] = id + 1;
+    tab->slots[i] = (uint64_t)h32 << 32 | (id + 1);
     if (tab->count * 4 > tab->slot_count * 3)
         str_rehash(tab);
     return id;

@@ -42,11 +42,39 @@ for f in indicators.json quality/report.json quality/rejects.csv charts/cumulati
     [ -s "$work/a/$f" ] && pass "written: $f" || fail "missing output $f"
 done
 
+# 1a. Summary sheet and the new charts: a PDF, each chart at both sizes; every SVG is
+# well-formed XML (checked with xmllint when it is installed; the unit tests parse them too).
+head -c 5 "$work/a/summary.pdf" 2>/dev/null | grep -q '^%PDF-' &&
+    pass "written: summary.pdf" || fail "summary.pdf missing or not a PDF"
+for f in charts/beneficiaries_by_sex.png charts/employment_by_dosage.svg charts/site_targets.png \
+    charts/cumulative_target_print.png charts/qpv_share_print.svg; do
+    [ -s "$work/a/$f" ] && pass "written: $f" || fail "missing output $f"
+done
+if command -v xmllint >/dev/null; then
+    xmllint --noout "$work"/a/charts/*.svg && pass "charts: SVG well-formed (xmllint)" ||
+        fail "charts: an SVG is not well-formed"
+fi
+
+# 1b. Public figures: public/indicators.json is written (the internal file has no
+# disclosure keys), and nothing meant for publication (public/, charts/) holds a name or a
+# birth date of the inputs (find_identities.pl: attendance is Windows-1252, so iconv first).
+[ -s "$work/a/public/indicators.json" ] && grep -q '"disclosure"' "$work/a/public/indicators.json" &&
+    ! grep -q '"suppressed"\|"disclosure"' "$work/a/indicators.json" &&
+    pass "written: public/indicators.json" || fail "public/indicators.json missing or internal file flagged"
+iconv -f WINDOWS-1252 -t UTF-8 samples/attendance.csv >"$work/attendance.utf8.csv"
+if perl "$here/find_identities.pl" "$work/attendance.utf8.csv" ';' samples/outcomes.csv , \
+    -- "$work/a/public" "$work/a/charts" >"$work/identities.out"; then
+    pass "no name or birth date under public/ and charts/"
+else
+    fail "names or birth dates under public/ or charts/"; cat "$work/identities.out"
+fi
+
 # 2. Errors: one line naming the file (and line:column for JSON), non-zero exit.
 expect_error missing_config 1 run --config "$here/cases/no-such-config.json" --output "$work/a"
 expect_error bad_json 1 run --config "$here/cases/bad_json.json" --output "$work/a"
 expect_error missing_input 1 run --config "$here/cases/missing_input.json" --output "$work/a"
 expect_error wrong_type 1 run --config "$here/cases/wrong_type.json" --output "$work/a"
+expect_error missing_column 1 run --config "$here/cases/missing_column.json" --output "$work/a"
 expect_error usage 2 frobnicate
 
 # 3. A failed run leaves the previous outputs exactly as they were.
@@ -63,6 +91,45 @@ fi
 "$bin" validate --config "$here/cases/strict_validate.json" --output "$work/s" 2>"$work/s.err"
 [ $? = 3 ] && grep -q "above validate.max_reject_share" "$work/s.err" &&
     pass "validate exits 3 above the threshold" || fail "validate threshold"
+
+# 5. Dialect fixtures (tests/fixtures/dialects/NAME/README.md: the hand working). Each run's
+#    quality/rejects.csv (and probable_duplicates.csv where expected) byte for byte, and
+#    every figure of expected/figures.txt ("FILE JQ-FILTER VALUE", VALUE the last word).
+check_figures() { # NAME OUTPUT-DIR FIGURES-FILE
+    local name=$1 out=$2 file rest filter want got
+    while read -r file rest; do
+        case $file in '' | '#'*) continue ;; esac
+        want=${rest##* } filter=${rest% *}
+        got=$(jq -c "$filter" "$out/$file" 2>&1)
+        [ "$got" = "$want" ] || { fail "$name: $file $filter is $got, expected $want"; return; }
+    done <"$3"
+    pass "$name: figures"
+}
+for dir in tests/fixtures/dialects/*/; do
+    name=dialect/$(basename "$dir") out=$work/dialect-$(basename "$dir")
+    if ! "$bin" run --config "$dir/config.json" --output "$out" --quiet; then
+        fail "$name: the run failed"; continue
+    fi
+    for f in rejects.csv probable_duplicates.csv; do
+        [ -e "$dir/expected/$f" ] || continue
+        diff -u "$dir/expected/$f" "$out/quality/$f" && pass "$name: $f" || fail "$name: $f differs"
+    done
+    check_figures "$name" "$out" "$dir/expected/figures.txt"
+done
+
+# 6. The benchmark's generator (tests/bench/generate.c) at 20 000 rows: the run's per-year
+#    figures must equal the counts the generator made from its own model, so that speed work
+#    cannot silently change a figure (issue 6; `make bench` does the same at scale).
+if ${CC:-cc} -std=c17 -O2 -o "$work/bench_generate" tests/bench/generate.c &&
+    ${CC:-cc} -std=c17 -O2 -o "$work/bench_check" tests/bench/check.c \
+        $(pkg-config --cflags --libs jansson) &&
+    "$work/bench_generate" 20000 "$work/bench" >/dev/null &&
+    "$bin" run --config "$work/bench/config.json" --output "$work/bench/out" --quiet &&
+    "$work/bench_check" "$work/bench/expected.txt" "$work/bench/out/indicators.json" >/dev/null; then
+    pass "bench generator: figures equal its independent counts"
+else
+    fail "bench generator: figures differ from its independent counts (see above)"
+fi
 
 [ "$failures" = 0 ] && echo "e2e: all passed" || echo "e2e: $failures failed"
 exit $((failures > 0))

@@ -458,6 +458,150 @@ static void test_target(void **state)
     json_decref(doc);
 }
 
+/* ---- the public document --------------------------------------------------------------------- */
+
+enum { S = WITHHELD_SMALL_CELL, C = WITHHELD_COMPLEMENTARY };
+
+/* Withheld values as stages/disclose.c leaves them: zeroed, with their flags. */
+static void withhold_some(struct fixture *fx, uint8_t site_flags[2][2])
+{
+    struct period_figures *p = fx->periods;
+    fx->fig.suppression_threshold = 11;
+    p[0].withheld.by_site = site_flags[0], p[1].withheld.by_site = site_flags[1];
+    site_flags[0][1] = S, fx->by_site[0][1] = 0;
+    p[0].withheld.counts[COUNT_BENEFICIARIES] = S, p[0].counts[COUNT_BENEFICIARIES] = 0;
+    p[0].withheld.by_role[ROLE_PARENT] = C, p[0].by_role[ROLE_PARENT] = 0;
+    p[0].withheld.by_band[1] = S, p[0].by_band[1] = 0;
+    p[0].withheld.dosage = S, p[0].dosage = (struct dosage){0};
+    p[0].withheld.rates[RATE_SHARE_GIRLS] = C, p[0].rates[RATE_SHARE_GIRLS] = (struct rate){0};
+    p[1].withheld.count_changes[COUNT_BENEFICIARIES] = S;
+    p[1].count_changes[COUNT_BENEFICIARIES] = (struct count_change){0};
+    p[1].withheld.rate_changes[RATE_SHARE_GIRLS] = C;
+    p[1].rate_changes[RATE_SHARE_GIRLS] = (struct rate_change){0};
+    fx->quarters[0].withheld = S, fx->quarters[0].cumulative = 0;
+    fx->sites[1].withheld = S, fx->sites[1].reached = 0, fx->sites[1].progress = 0;
+}
+
+static void want_keys(const json_t *obj, const char *const *keys, size_t n)
+{
+    assert_int_equal(json_object_size(obj), n);
+    void *it = json_object_iter((json_t *)obj);
+    for (size_t i = 0; i < n; i++, it = json_object_iter_next((json_t *)obj, it))
+        assert_string_equal(json_object_iter_key(it), keys[i]);
+}
+
+/* The suppressed map: exactly these paths, in this order, with these reasons. */
+static void want_map(const json_t *map, const char *const (*entries)[2], size_t n)
+{
+    assert_int_equal(json_object_size(map), n);
+    void *it = json_object_iter((json_t *)map);
+    for (size_t i = 0; i < n; i++, it = json_object_iter_next((json_t *)map, it)) {
+        assert_string_equal(json_object_iter_key(it), entries[i][0]);
+        assert_string_equal(json_string_value(json_object_iter_value(it)), entries[i][1]);
+    }
+}
+
+/* Same figures, no flag: the internal document has no disclosure key anywhere. */
+static void test_internal_has_no_flags(void **state)
+{
+    struct fixture *fx = *state;
+    json_t *doc = emit_indicators_json(&fx->fig, &fx->ctx);
+    char *text = json_dumps(doc, 0);
+    assert_null(strstr(text, "suppressed"));
+    assert_null(strstr(text, "disclosure"));
+    free(text);
+    json_decref(doc);
+}
+
+/* "disclosure" after confidence_level; withheld counts, split cells, dosage figures and
+ * changes null and listed by path in the period's "suppressed" map; a withheld rate all
+ * null with its reason inside. */
+static void test_public_periods(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const keys[] = {
+        "schema_version", "programme", "run_date", "confidence_level", "disclosure",
+        "inputs",         "periods",   "target",   "charts",           "config"};
+    static const char *const p0[][2] = {{"beneficiaries", "small_cell"},
+                                        {"beneficiaries_by_role.parent", "complementary"},
+                                        {"beneficiaries_by_site.Les Lauriers", "small_cell"},
+                                        {"dosage.sessions_per_beneficiary_median", "small_cell"},
+                                        {"dosage.q1", "small_cell"},
+                                        {"dosage.q3", "small_cell"},
+                                        {"dosage.mean", "small_cell"},
+                                        {"dosage.bands[1].beneficiaries", "small_cell"}};
+    static const char *const p1[][2] = {{"change_from_previous.beneficiaries", "small_cell"},
+                                        {"change_from_previous.share_girls", "complementary"}};
+    uint8_t site_flags[2][2] = {{0}};
+    fx->fig.n_bands = 2;
+    fx->fig.bands[0] = (struct dosage_band){1, 1, "1"};
+    fx->fig.bands[1] = (struct dosage_band){2, 0, "2+"};
+    fx->periods[0].by_band[0] = 5, fx->periods[0].by_band[1] = 3;
+    withhold_some(fx, site_flags);
+    json_t *doc = emit_indicators_json(&fx->fig, &fx->ctx);
+    want_keys(doc, keys, sizeof keys / sizeof keys[0]);
+    want_int(at(doc, "disclosure"), "threshold", 11);
+    json_t *p = json_array_get(at(doc, "periods"), 0);
+    want_null(p, "beneficiaries");
+    want_int(p, "sessions", 10);
+    want_null(at(p, "beneficiaries_by_role"), "parent");
+    want_int(at(p, "beneficiaries_by_role"), "youth", 5);
+    want_null(at(p, "beneficiaries_by_site"), "Les Lauriers");
+    json_t *girls = at(p, "share_girls");
+    static const char *const rate_keys[] = {"numerator", "denominator", "rate",
+                                            "ci_low",    "ci_high",     "suppressed"};
+    want_keys(girls, rate_keys, 6);
+    for (size_t i = 0; i < 5; i++)
+        want_null(girls, rate_keys[i]);
+    want_string(girls, "suppressed", "complementary");
+    assert_null(json_object_get(at(p, "qpv_share"), "suppressed"));
+    json_t *dosage = at(p, "dosage");
+    want_null(dosage, "sessions_per_beneficiary_median");
+    want_int(json_array_get(at(dosage, "bands"), 0), "beneficiaries", 5);
+    want_null(json_array_get(at(dosage, "bands"), 1), "beneficiaries");
+    want_map(at(p, "suppressed"), p0, sizeof p0 / sizeof p0[0]);
+
+    p = json_array_get(at(doc, "periods"), 1);
+    want_map(at(p, "suppressed"), p1, 2);
+    json_t *change = at(at(p, "change_from_previous"), "beneficiaries");
+    want_null(change, "absolute");
+    want_null(change, "relative");
+    want_null(at(at(p, "change_from_previous"), "share_girls"), "test");
+    want_int(at(at(p, "change_from_previous"), "sessions"), "absolute", 2);
+    json_decref(doc);
+
+    /* Nothing withheld in a period: an empty map, still there. */
+    fx->periods[1].withheld = (struct period_withheld){.by_site = site_flags[1]};
+    doc = emit_indicators_json(&fx->fig, &fx->ctx);
+    json_t *empty = at(json_array_get(at(doc, "periods"), 1), "suppressed");
+    assert_true(json_is_object(empty) && json_object_size(empty) == 0);
+    json_decref(doc);
+}
+
+/* A withheld quarter: cumulative null with its reason; the target objects' maps. */
+static void test_public_target(void **state)
+{
+    struct fixture *fx = *state;
+    static const char *const site1[][2] = {{"reached", "small_cell"}, {"progress", "small_cell"}};
+    uint8_t site_flags[2][2] = {{0}};
+    withhold_some(fx, site_flags);
+    json_t *doc = emit_indicators_json(&fx->fig, &fx->ctx);
+    json_t *overall = at(at(doc, "target"), "overall");
+    json_t *q0 = json_array_get(at(overall, "quarters"), 0);
+    json_t *q1 = json_array_get(at(overall, "quarters"), 1);
+    want_null(q0, "cumulative");
+    want_string(q0, "suppressed", "small_cell");
+    want_int(q1, "cumulative", 11);
+    assert_null(json_object_get(q1, "suppressed"));
+    want_int(overall, "reached", 11);
+    assert_int_equal(json_object_size(at(overall, "suppressed")), 0);
+    json_t *s1 = json_array_get(at(at(doc, "target"), "sites"), 1);
+    want_null(s1, "reached");
+    want_null(s1, "progress");
+    want_map(at(s1, "suppressed"), site1, 2);
+    json_decref(doc);
+}
+
 /* ---- files ---------------------------------------------------------------------------------- */
 
 static char *slurp(const char *path, size_t *len)
@@ -526,6 +670,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_target, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_internal_has_no_flags, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_public_periods, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_public_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_file_reproducible, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unwritable_path, setup, teardown),
     };

@@ -8,7 +8,10 @@
  * live only during the callback) and compares with the expected rows and rejects, worked
  * out by hand from the CSV text. Line numbers are physical lines, 1-based, header = line 1;
  * a row's line is its FIRST physical line. Every case also checks that nothing vanished:
- * rows_read == rows delivered + rows_rejected.
+ * rows_read == rows delivered + rows_rejected. The reading cases run again with read blocks
+ * of a few bytes (ingest_source.block_size), so that every row, quote and CRLF straddles a
+ * block boundary somewhere, and ingest_probe must fail exactly as ingest_file on every
+ * failing case.
  *
  * Windows-1252 bytes used: é = E9, en dash – = 96, right single quote ’ = 92; their UTF-8
  * forms are C3 A9, E2 80 93 and E2 80 99. A hex escape is closed with "" "" when the next
@@ -494,23 +497,27 @@ static void check_reject(const char *name, size_t i, const struct got_reject *go
     assert_false(got->has_value); /* ingest never shows a cell: it may identify someone */
 }
 
-static void run_ok_case(const struct tmpdir *d, const struct ok_case *oc)
+/* block_size 0 reads as in production; a small one declares the encoding and delimiter,
+ * since detection looks at the first block only. */
+static void run_ok_case(const struct tmpdir *d, const struct ok_case *oc, size_t block_size)
 {
     char path[256];
     write_file(d, "in.csv", oc->content, strlen(oc->content), path, sizeof path);
     struct ingest_source src = {.path = path,
                                 .file_index = 3,
                                 .kind = oc->kind,
-                                .encoding = oc->encoding,
+                                .encoding = block_size ? oc->want_encoding : oc->encoding,
+                                .delimiter = block_size ? oc->want_delimiter : 0,
                                 .n_columns = oc->n_columns,
-                                .columns = oc->columns};
+                                .columns = oc->columns,
+                                .block_size = block_size};
     struct collector c = {0};
     struct ingest_result res;
     struct impact_error err;
     int status = run_ingest(&src, &c, &res, &err);
     if (status != IMPACT_OK)
-        fail_msg("%s: failed: %s (line %ld column %ld)", oc->name, err.message, err.line,
-                 err.column);
+        fail_msg("%s (block %zu): failed: %s (line %ld column %ld)", oc->name, block_size,
+                 err.message, err.line, err.column);
     if (res.delimiter != oc->want_delimiter || res.encoding != oc->want_encoding)
         fail_msg("%s: delimiter '%c' encoding %s, expected '%c' %s", oc->name, res.delimiter,
                  ingest_encoding_name(res.encoding), oc->want_delimiter,
@@ -520,8 +527,8 @@ static void run_ok_case(const struct tmpdir *d, const struct ok_case *oc)
     size_t n_rows = count_rows(oc->rows, sizeof oc->rows / sizeof oc->rows[0]);
     size_t n_rejects = count_rejects(oc->rejects, sizeof oc->rejects / sizeof oc->rejects[0]);
     if (c.n_rows != n_rows || c.n_rejects != n_rejects)
-        fail_msg("%s: %zu rows and %zu rejects, expected %zu and %zu", oc->name, c.n_rows,
-                 c.n_rejects, n_rows, n_rejects);
+        fail_msg("%s (block %zu): %zu rows and %zu rejects, expected %zu and %zu", oc->name,
+                 block_size, c.n_rows, c.n_rejects, n_rows, n_rejects);
     for (size_t i = 0; i < n_rows; i++) {
         check_row(oc->name, i, &c.rows[i], &oc->rows[i]);
         assert_int_equal(c.rows[i].origin.file, 3);
@@ -536,7 +543,17 @@ static void run_ok_case(const struct tmpdir *d, const struct ok_case *oc)
 static void test_reading_cases(void **state)
 {
     for (size_t i = 0; i < sizeof ok_cases / sizeof ok_cases[0]; i++)
-        run_ok_case(*state, &ok_cases[i]);
+        run_ok_case(*state, &ok_cases[i], 0);
+}
+
+/* The same cases read 4, 5 and 7 bytes at a time: every boundary falls somewhere inside a
+ * quote, a CRLF, a multi-byte character or a line of blanks. */
+static void test_reading_cases_small_blocks(void **state)
+{
+    static const size_t blocks[] = {4, 5, 7};
+    for (size_t b = 0; b < sizeof blocks / sizeof blocks[0]; b++)
+        for (size_t i = 0; i < sizeof ok_cases / sizeof ok_cases[0]; i++)
+            run_ok_case(*state, &ok_cases[i], blocks[b]);
 }
 
 /* raw_field.column is the 1-based column in the file; unknown headers are ignored. */
@@ -555,6 +572,27 @@ static void test_field_columns(void **state)
     assert_int_equal(c.rows[0].columns[FIELD_SESSION_DATE], 3);
     assert_int_equal(c.rows[0].columns[FIELD_SITE], 4);
     assert_null(c.rows[0].cells[FIELD_ACTIVITY]);
+    collector_free(&c);
+}
+
+/* A NUL byte (UTF-16 exports are full of them) would cut a text short wherever it is used
+ * as a C string, so its row is rejected like invalid UTF-8. Found by fuzz_ingest: a NUL in
+ * a last name gave a name key without '|', and the probable-duplicate search crashed. */
+static void test_nul_byte(void **state)
+{
+    static const char text[] = "date,site,id\n2019-03-12,Tar\0ascon,P1\n2019-03-13,Tarascon,P2\n";
+    char path[256];
+    write_file(*state, "nul.csv", text, sizeof text - 1, path, sizeof path);
+    struct ingest_source src = {.path = path, .kind = INPUT_ATTENDANCE};
+    struct collector c = {0};
+    struct ingest_result res;
+    struct impact_error err;
+    assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_OK);
+    assert_int_equal(c.n_rows, 1);
+    assert_int_equal(c.rows[0].origin.line, 3);
+    assert_int_equal(c.n_rejects, 1);
+    check_reject("NUL byte", 0, &c.rejects[0],
+                 &(struct want_reject){2, 2, "site", "NUL byte at byte 4"});
     collector_free(&c);
 }
 
@@ -598,6 +636,12 @@ static const struct fail_case fail_cases[] = {
      .want_line = 1,
      .want_column = 4,
      .want = {"participant_id", "columns 3 and 4"}},
+    /* A quote error after the header failed is not a reject of its own (found by fuzz_ingest:
+     * with the whole line in one read block it was counted, with small blocks not). */
+    {.name = "a parse error after a bad header",
+     .content = "nom\rx\"y\n",
+     .want_line = 1,
+     .want = {"missing required column session_date", "\"nom\""}},
     {.name = "empty file", .content = "", .want = {"empty"}},
     {.name = "blank lines only", .content = "\n\r\n\n", .want = {"empty"}},
 };
@@ -626,6 +670,7 @@ static void run_fail(const struct ingest_source *src, const struct fail_case *fc
     int status = run_ingest(src, &c, &res, &err);
     check_failure(fc->name, src->path, status, &err, fc);
     assert_int_equal(c.n_rows, 0);
+    assert_int_equal(c.n_rejects, 0); /* a file that fails reports its error, not rows */
     collector_free(&c);
 }
 
@@ -650,6 +695,82 @@ static void test_directory_and_missing_file(void **state)
     run_fail(&src, &(struct fail_case){.name = "directory", .want = {"directory"}});
     src.path = missing;
     run_fail(&src, &(struct fail_case){.name = "missing file", .want = {"cannot open"}});
+}
+
+/* ---- the header probe ---- */
+
+/* The probe stops on the same header errors, at the same line and column, as ingest_file. */
+static void test_probe_failing_cases(void **state)
+{
+    for (size_t i = 0; i < sizeof fail_cases / sizeof fail_cases[0]; i++) {
+        const struct fail_case *fc = &fail_cases[i];
+        char path[256];
+        write_file(*state, "bad.csv", fc->content, strlen(fc->content), path, sizeof path);
+        struct ingest_source src = {
+            .path = path, .kind = fc->kind, .n_columns = fc->n_columns, .columns = fc->columns};
+        struct ingest_result res;
+        struct impact_error err = {0};
+        check_failure(fc->name, path, ingest_probe(&src, &res, &err), &err, fc);
+    }
+    const struct tmpdir *d = *state;
+    struct ingest_source dir = {.path = d->path};
+    struct ingest_result res;
+    struct impact_error err = {0};
+    check_failure("probe a directory", d->path, ingest_probe(&dir, &res, &err), &err,
+                  &(struct fail_case){.name = "directory", .want = {"directory"}});
+}
+
+struct probe_case {
+    const char *name;
+    const char *content;
+    size_t block_size;
+    char want_delimiter;
+    enum ingest_encoding want_encoding;
+    int want_header_columns;
+};
+
+/* Rows after the header are never parsed: the fourth case's would be rejected (unterminated
+ * quote, wrong width), yet the probe reads no row and rejects nothing. */
+static const struct probe_case probe_cases[] = {
+    {"header then rows", "date;site;id\n12/03/2019;Tarascon;P1\n", 0, ';', UTF8, 3},
+    {"Windows-1252", CP1252_TEXT, 0, ';', CP1252, 4},
+    {"BOM and tab",
+     "\xEF\xBB\xBF"
+     "date\tsite\tid\n2019-03-12\tT\tP1\n",
+     0, '\t', UTF8, 3},
+    {"bad rows after the header", "date,site,id\n2019-03-12,\"b,P2\n1,2\n", 0, ',', UTF8, 3},
+    {"header only, no newline", "date,site,id", 0, ',', UTF8, 3},
+    /* the header's quoted line break and the CRLFs straddle 4-byte blocks; the config maps
+     * "si te" (a line break folds to a space) */
+    {"quoted header in small blocks", "\"date\",\"si\r\nte\",id\r\n2019-03-12,T,P1\r\n", 4, ',',
+     UTF8, 3},
+};
+
+static void test_probe_reads_the_header_only(void **state)
+{
+    static const struct column_mapping site[] = {{"si te", FIELD_SITE}};
+    for (size_t i = 0; i < sizeof probe_cases / sizeof probe_cases[0]; i++) {
+        const struct probe_case *pc = &probe_cases[i];
+        char path[256];
+        write_file(*state, "probe.csv", pc->content, strlen(pc->content), path, sizeof path);
+        struct ingest_source src = {.path = path,
+                                    .columns = site,
+                                    .n_columns = 1,
+                                    .delimiter = pc->block_size ? pc->want_delimiter : 0,
+                                    .block_size = pc->block_size};
+        struct ingest_result res;
+        struct impact_error err = {0};
+        if (ingest_probe(&src, &res, &err) != IMPACT_OK)
+            fail_msg("%s: failed: %s", pc->name, err.message);
+        if (res.delimiter != pc->want_delimiter || res.encoding != pc->want_encoding ||
+            res.n_header_columns != pc->want_header_columns)
+            fail_msg("%s: delimiter '%c' encoding %s, %d columns", pc->name, res.delimiter,
+                     ingest_encoding_name(res.encoding), res.n_header_columns);
+        assert_int_equal(res.rows_read, 0);
+        assert_int_equal(res.rows_rejected, 0);
+        assert_int_equal(res.bytes, strlen(pc->content));
+        assert_string_equal(res.sha256, "");
+    }
 }
 
 /* ---- SHA-256 ---- */
@@ -780,9 +901,13 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_reading_cases, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_reading_cases_small_blocks, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_field_columns, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_nul_byte, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_failing_cases, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_directory_and_missing_file, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_probe_failing_cases, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_probe_reads_the_header_only, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_sha256, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_large_file, setup_dir, teardown_dir),
         cmocka_unit_test(test_builtin_fields),
