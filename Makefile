@@ -49,7 +49,7 @@ REPLAY_BIN := $(FUZZ_TARGETS:%=$(BUILD)/tests/replay_%)
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all run test check unit e2e replay fuzz fuzz-run deps samples clean format format-check
+.PHONY: all run test check unit e2e valgrind replay fuzz fuzz-run deps samples clean format format-check
 
 all: $(BUILD)/impact
 
@@ -61,6 +61,7 @@ test: deps
 	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory check BUILD=build/san SAN=1
+	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 
 check: unit e2e replay
@@ -70,6 +71,22 @@ unit: $(UNIT_BIN) $(BUILD)/impact
 
 e2e: $(BUILD)/impact
 	@tests/e2e/run.sh $(BUILD)/impact
+
+# Memcheck on whole runs (the plain build): the hand-worked and statistics fixtures, and a
+# run that fails on a missing column. Any error or definite/indirect leak fails the target;
+# fontconfig's lifetime allocations are suppressed (tests/valgrind.supp).
+VALGRIND := valgrind -q --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            --suppressions=tests/valgrind.supp
+valgrind: $(BUILD)/impact
+	@set -e; out=$$(mktemp -d); trap 'rm -rf "$$out"' EXIT; \
+	for c in handworked statistics; do \
+	  echo "== valgrind: tests/fixtures/$$c"; \
+	  $(VALGRIND) $(BUILD)/impact run --config tests/fixtures/$$c/config.json --output $$out/$$c --quiet; \
+	done; \
+	echo "== valgrind: a failing run"; \
+	status=0; $(VALGRIND) $(BUILD)/impact run --config tests/e2e/cases/missing_column.json \
+	  --output $$out/x 2>/dev/null || status=$$?; \
+	test $$status = 1
 
 # The fuzz targets without libFuzzer, over their seeds and every crash they ever found.
 replay: $(REPLAY_BIN)

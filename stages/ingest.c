@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -487,10 +488,25 @@ static const char *convert(struct reader *r, const char *in, size_t *len)
 
 /* ---- feeding libcsv one physical line at a time ---- */
 
+/* libcsv grows its field buffer without bound; a 2 GiB "field" (a binary file, a missing
+ * closing quote in a huge export) must cost a reject, not the machine's memory. */
+enum { MAX_FIELD_BYTES = 1 << 20 };
+
+static void *bounded_realloc(void *ptr, size_t size)
+{
+    return size > MAX_FIELD_BYTES + 4096 ? NULL : realloc(ptr, size);
+}
+
+static void init_parser(struct reader *r)
+{
+    csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
+    csv_set_realloc_func(&r->csv, bounded_realloc);
+}
+
 static void restart_parser(struct reader *r)
 {
     csv_free(&r->csv);
-    csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
+    init_parser(r);
     csv_set_delim(&r->csv, (unsigned char)r->result->delimiter);
 }
 
@@ -548,8 +564,10 @@ static void feed_segment(struct reader *r, const unsigned char *seg, size_t len,
         size_t n = len;
         const char *text = convert(r, (const char *)seg, &n);
         if (csv_parse(&r->csv, text, n, on_field, on_row_end, r) != n) {
-            recover(r, "malformed quoting: a quote inside an unquoted field or text after a "
-                       "closing quote");
+            recover(r, csv_error(&r->csv) == CSV_ENOMEM
+                           ? "a field longer than 1 MiB (is the file really a CSV export?)"
+                           : "malformed quoting: a quote inside an unquoted field or text "
+                             "after a closing quote");
             if (!r->skip_to_eol)
                 return; /* resumed at the line after the row's first line */
             /* The bad row began on this line: skip the rest of this segment only. */
@@ -629,7 +647,7 @@ static void read_file(struct reader *r)
     r->buf = xmalloc(r->block);
     r->sha = EVP_MD_CTX_new();
     EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL);
-    csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI);
+    init_parser(r);
     if (read_block(r, 0)) {
         start_encoding(r);
         csv_set_delim(&r->csv, (unsigned char)r->result->delimiter);

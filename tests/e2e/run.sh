@@ -131,5 +131,70 @@ else
     fail "bench generator: figures differ from its independent counts (see above)"
 fi
 
+# 7. Bad input never crashes: each case a clear message (or a reject) and the right exit.
+# expect_message NAME EXIT TEXT CONFIG: exit status, and TEXT somewhere in stderr.
+expect_message() {
+    local name=$1 want=$2 text=$3 config=$4
+    "$bin" run --config "$config" --output "$work/bad/out-$name" --quiet 2>"$work/bad/$name.err"
+    local got=$?
+    if [ "$got" = "$want" ] && { [ -z "$text" ] || grep -qF -- "$text" "$work/bad/$name.err"; }; then
+        pass "bad input: $name"
+    else
+        fail "bad input: $name (exit $got, expected $want and \"$text\")"; cat "$work/bad/$name.err"
+    fi
+}
+bad_config() { # bad_config NAME EXPORT [EXTRA JSON]: a config reading one attendance export
+    printf '{"inputs": [{"kind": "attendance", "path": "%s"}]%s}\n' "$2" "${3:-}" >"$work/bad/$1.json"
+}
+mkdir -p "$work/bad/dir-input"
+head='session_date,site,participant_id'
+: >"$work/bad/empty.csv"
+echo "$head" >"$work/bad/header_only.csv"
+{ echo "$head"; printf '2018-01-01,A,'; head -c 10000000 /dev/zero | tr '\0' 'a'; printf '\n2018-01-02,A,P2\n'; } >"$work/bad/long_line.csv"
+{ echo "$head"; printf '2018-01-01,A,'; } >"$work/bad/huge_field.csv"
+truncate -s 2G "$work/bad/huge_field.csv" # sparse: 2 GiB of NUL bytes in one field
+printf '\x7fELF\x02\x01\x01\x00\x00\x00\x00\xff\xfe\x00\x89PNG\r\n\x1a\n\x00\x00\x01\x02' >"$work/bad/binary.csv"
+echo "$head" >"$work/bad/ok.csv"; echo "2018-01-01,A,P1" >>"$work/bad/ok.csv"
+bad_config directory dir-input
+bad_config empty empty.csv
+bad_config header_only header_only.csv
+bad_config long_line long_line.csv
+bad_config huge_field huge_field.csv
+bad_config binary binary.csv
+bad_config negative_target ok.csv ', "target": {"total": -5}'
+bad_config deadline_before ok.csv ', "window": {"first": "2018-01-01"}, "target": {"deadline": "2017-12-31"}'
+bad_config unknown_key ok.csv ', "targte": {"total": 10}'
+expect_message directory 1 "is a directory, expected a CSV file" "$work/bad/directory.json"
+expect_message empty 1 "the file is empty: expected a header row" "$work/bad/empty.json"
+expect_message header_only 0 "" "$work/bad/header_only.json"
+expect_message binary 1 "missing required column session_date" "$work/bad/binary.json"
+expect_message negative_target 1 "target.total: expected a whole number of persons" "$work/bad/negative_target.json"
+expect_message deadline_before 1 "target.deadline: expected a date on or after window.first" "$work/bad/deadline_before.json"
+expect_message unknown_key 0 'unknown key "targte" in the top level ignored (did you mean "target"?)' "$work/bad/unknown_key.json"
+for big in long_line huge_field; do
+    expect_message "$big" 0 "" "$work/bad/$big.json"
+    grep -qF "a field longer than 1 MiB" "$work/bad/out-$big/quality/rejects.csv" &&
+        pass "bad input: $big rejected with its reason" || fail "bad input: $big not rejected"
+done
+if [ "$(id -u)" != 0 ]; then
+    cp "$work/bad/ok.csv" "$work/bad/locked.csv"; chmod 000 "$work/bad/locked.csv"
+    bad_config locked locked.csv
+    expect_message locked 1 "cannot open the file: Permission denied" "$work/bad/locked.json"
+else
+    echo "skip bad input: permission denied (running as root, who may read anything)"
+fi
+
+# 8. A write failure mid-run (a file size limit, as a full disk would) leaves the previous
+# outputs exactly as they were. The charts' SVGs are the first files above 64 KiB.
+before=$(snapshot "$work/a")
+(ulimit -f 64; "$bin" run --config config/default.json --output "$work/a" --quiet 2>"$work/fsize.err")
+got=$?
+if [ "$got" = 1 ] && grep -q "cannot write" "$work/fsize.err" &&
+    [ "$before" = "$(snapshot "$work/a")" ] && [ ! -e "$work/a/.impact-staging" ]; then
+    pass "a write failure leaves the previous outputs intact"
+else
+    fail "write failure: exit $got, outputs changed or staging left"; cat "$work/fsize.err"
+fi
+
 [ "$failures" = 0 ] && echo "e2e: all passed" || echo "e2e: $failures failed"
 exit $((failures > 0))
