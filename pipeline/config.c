@@ -407,7 +407,11 @@ static void load_target_roles(struct loader *l, json_t *target)
     struct indicators_options *o = &l->cfg->indicators;
     json_t *roles = get(l, target, "roles", JSON_ARRAY, "target", "an array of roles");
     if (!roles) {
+        /* every participant is a young person or a parent, recorded or not: a blank role
+         * is still someone reached, and counting everyone keeps the target trajectory equal
+         * to the cumulative count (nothing to subtract in the public figures) */
         o->target_roles[ROLE_YOUTH] = o->target_roles[ROLE_PARENT] = true;
+        o->target_roles[ROLE_UNKNOWN] = true;
         return;
     }
     for (size_t i = 0; i < json_array_size(roles); i++) {

@@ -130,8 +130,9 @@ static void test_defaults(void **state)
     assert_true(o->confidence == 0.95);
     assert_int_equal(o->target, 0);
     assert_true(o->deadline == DAY_NONE);
+    /* default: every role, recorded or not (docs/config.md) */
     assert_true(o->target_roles[ROLE_YOUTH] && o->target_roles[ROLE_PARENT]);
-    assert_false(o->target_roles[ROLE_UNKNOWN]);
+    assert_true(o->target_roles[ROLE_UNKNOWN]);
     assert_int_equal(o->n_site_targets, 0);
     assert_int_equal(o->trend_quarters, 4);
     assert_int_equal(cfg.charts.language, NUMFMT_LANG_FR);
