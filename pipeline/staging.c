@@ -38,9 +38,13 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return remove(path);
 }
 
+/* Only ever the staging folder: a mistake in a path must never delete anything else. */
 static void remove_tree(const char *path)
 {
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+    static const char suffix[] = "/.impact-staging";
+    size_t n = strlen(path), k = sizeof suffix - 1;
+    if (n > k && strcmp(path + n - k, suffix) == 0)
+        nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
 void staging_path(const struct staging *s, const char *name, char *out, unsigned long size)
@@ -48,8 +52,29 @@ void staging_path(const struct staging *s, const char *name, char *out, unsigned
     snprintf(out, size, "%s/%s", s->dir, name);
 }
 
+/* Room left after the output folder for the longest path a run writes
+ * ("/.impact-staging/restricted/review_probable_duplicates.csv" and the like), so that no
+ * path below is ever cut short. */
+enum { OUTPUT_NAME_ROOM = 128 };
+
+static int create_subdirs(struct staging *s, struct impact_error *err)
+{
+    for (size_t i = 0; i < sizeof SUBDIRS / sizeof SUBDIRS[0]; i++) {
+        char sub[IMPACT_PATH_MAX + 16];
+        staging_path(s, SUBDIRS[i].name, sub, sizeof sub);
+        if (mkdir(sub, SUBDIRS[i].mode) != 0)
+            return impact_fail(err, STAGE, sub, 0, 0, "cannot create the folder: %s",
+                               strerror(errno));
+    }
+    return IMPACT_OK;
+}
+
 int staging_begin(struct staging *s, const char *out_dir, struct impact_error *err)
 {
+    if (strlen(out_dir) + OUTPUT_NAME_ROOM >= IMPACT_PATH_MAX)
+        return impact_fail(err, STAGE, NULL, 0, 0,
+                           "the output folder's path is too long (at most %d characters)",
+                           IMPACT_PATH_MAX - OUTPUT_NAME_ROOM - 1);
     snprintf(s->out_dir, sizeof s->out_dir, "%s", out_dir);
     snprintf(s->dir, sizeof s->dir, "%s/.impact-staging", out_dir);
     if (make_dirs(out_dir) != 0)
@@ -59,14 +84,10 @@ int staging_begin(struct staging *s, const char *out_dir, struct impact_error *e
     if (mkdir(s->dir, 0777) != 0)
         return impact_fail(err, STAGE, s->dir, 0, 0, "cannot create the staging folder: %s",
                            strerror(errno));
-    for (size_t i = 0; i < sizeof SUBDIRS / sizeof SUBDIRS[0]; i++) {
-        char sub[IMPACT_PATH_MAX + 16];
-        staging_path(s, SUBDIRS[i].name, sub, sizeof sub);
-        if (mkdir(sub, SUBDIRS[i].mode) != 0)
-            return impact_fail(err, STAGE, sub, 0, 0, "cannot create the folder: %s",
-                               strerror(errno));
-    }
-    return IMPACT_OK;
+    int status = create_subdirs(s, err);
+    if (status != IMPACT_OK)
+        remove_tree(s->dir);
+    return status;
 }
 
 /* Renames every file under `from` into the same place under `to`, creating folders. */

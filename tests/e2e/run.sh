@@ -184,6 +184,14 @@ else
     echo "skip bad input: permission denied (running as root, who may read anything)"
 fi
 
+# An output path too long for the run's files is refused before anything is touched.
+mkdir -p "$work/long" && touch "$work/long/keep"
+"$bin" run --config config/default.json --output "$work/long/$(printf 'a%.0s' $(seq 1 1010))" \
+    --quiet 2>"$work/long.err"
+got=$?
+[ "$got" = 1 ] && grep -q "path is too long" "$work/long.err" && [ -e "$work/long/keep" ] &&
+    pass "bad input: an output path too long is refused" || fail "long output path (exit $got)"
+
 # 8. A write failure mid-run (a file size limit, as a full disk would) leaves the previous
 # outputs exactly as they were. The charts' SVGs are the first files above 64 KiB.
 before=$(snapshot "$work/a")
