@@ -15,6 +15,8 @@
 
 static const char STAGE[] = "indicators";
 
+static const double QUARTER_DAYS = 365.2425 / 4.0;
+
 enum { MAX_PERIODS = 4096, MAX_SITES = 1 << 20 };
 
 struct work {
@@ -450,10 +452,12 @@ static void project(struct target_progress *t, day_t deadline, int fit_quarters)
         pr->reason = "fewer than two quarters of data";
         return;
     }
+    /* x in quarters (of 365.2425 / 4 days) from the first point fitted: the band's search
+     * range in stats_linear_crossing (STATS_CROSSING_HORIZON units) is then a century */
     const struct quarter_point *pts = t->quarters + (t->n_quarters - n);
     double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), slope, cross, low, high;
     for (size_t i = 0; i < n; i++) {
-        x[i] = (double)(pts[i].end - pts[0].end);
+        x[i] = (double)(pts[i].end - pts[0].end) / QUARTER_DAYS;
         y[i] = (double)pts[i].cumulative;
     }
     bool crosses = stats_linear_crossing(x, y, n, (double)t->target, &slope, &cross, &pr->has_band,
@@ -462,16 +466,16 @@ static void project(struct target_progress *t, day_t deadline, int fit_quarters)
     free(y);
     if (!crosses)
         return;
-    if (cross > 36525.0) {
+    if (cross > STATS_CROSSING_HORIZON) {
         pr->reason = "trend too flat to reach the target within a century";
         return;
     }
     pr->defined = true;
     pr->quarters_used = (int)n;
-    pr->slope_per_quarter = slope * 365.2425 / 4.0;
-    pr->date = pts[0].end + (day_t)lround(cross);
-    pr->earliest = pr->has_band ? pts[0].end + (day_t)floor(low) : DAY_NONE;
-    pr->latest = pr->has_band && high < 36525.0 ? pts[0].end + (day_t)ceil(high) : DAY_NONE;
+    pr->slope_per_quarter = slope;
+    pr->date = pts[0].end + (day_t)lround(cross * QUARTER_DAYS);
+    pr->earliest = pr->has_band ? pts[0].end + (day_t)floor(low * QUARTER_DAYS) : DAY_NONE;
+    pr->latest = pr->has_band ? pts[0].end + (day_t)ceil(high * QUARTER_DAYS) : DAY_NONE;
     pr->has_band = pr->has_band && pr->latest != DAY_NONE;
     pr->on_track_known = deadline != DAY_NONE;
     pr->on_track = deadline != DAY_NONE && pr->date <= deadline;
