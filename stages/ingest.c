@@ -139,6 +139,7 @@ struct reader {
     unsigned long line; /* physical line of the next byte fed */
     bool line_blank;    /* only blanks fed so far on this line: a row may still start on it */
     bool skip_to_eol;
+    unsigned char line_end; /* the byte that ends a physical line: LF, or CR in old Mac files */
 
     bool in_row;
     unsigned long row_line;
@@ -215,15 +216,27 @@ static int config_field_for(const struct reader *r, const char *folded)
     return -1;
 }
 
+/* The columns recognised, and how many were not. The cells themselves are not quoted: in a
+ * file without a header row the "header" is a person's row, and messages must not carry
+ * names or birth dates. */
 static void list_headers(const struct reader *r, char *out, size_t cap)
 {
-    size_t used = 0;
+    size_t used = 0, unknown = 0;
     out[0] = '\0';
-    for (size_t c = 0; c < r->n_fields && used + 4 < cap; c++) {
-        int n = snprintf(out + used, cap - used, "%s\"%s\"", c ? ", " : "",
-                         r->text + r->field_start[c]);
-        used += n > 0 ? (size_t)n : 0;
+    for (size_t c = 0; c < r->n_fields; c++) {
+        int f = c < MAX_COLUMNS ? r->column_field[c] : -1;
+        if (f < 0) {
+            unknown++;
+            continue;
+        }
+        int n = snprintf(out + used, cap - used, "%scolumn %zu = %s", used ? ", " : "", c + 1,
+                         record_field_names[f]);
+        used += n > 0 && (size_t)n < cap - used ? (size_t)n : 0;
     }
+    if (unknown > 0)
+        snprintf(out + used, cap - used,
+                 "%s%zu column%s not recognised (map them in the config's \"columns\")",
+                 used ? "; " : "", unknown, unknown == 1 ? "" : "s");
 }
 
 static bool has(const struct reader *r, enum field f)
@@ -274,8 +287,8 @@ static void take_header(struct reader *r)
     const char *missing = r->status == IMPACT_OK ? missing_required(r) : NULL;
     if (missing) {
         list_headers(r, found, sizeof found);
-        reader_fail(r, (long)r->row_line, 0, "missing required column %s; headers found: %s",
-                    missing, found);
+        reader_fail(r, (long)r->row_line, 0, "missing required column %s; found: %s", missing,
+                    found);
     }
     r->have_header = true;
     r->result->n_header_columns = r->n_header;
@@ -466,6 +479,10 @@ static void start_encoding(struct reader *r)
     if (!delim)
         delim = sniff_delimiter(r->buf + r->pos, r->buf_len - r->pos);
     r->result->delimiter = delim;
+    /* Old Mac exports end lines with CR alone: split physical lines there instead, or every
+     * row would be on "line 1" and a bad row would cost the rest of the file. */
+    bool has_lf = memchr(r->buf, '\n', r->buf_len) != NULL;
+    r->line_end = !has_lf && memchr(r->buf, '\r', r->buf_len) ? '\r' : '\n';
 }
 
 /* Windows-1252 → UTF-8. The five bytes the code page leaves undefined become U+FFFD. */
@@ -584,7 +601,7 @@ static void feed_block(struct reader *r)
 {
     while (r->pos < r->buf_len && wants_more(r)) {
         const unsigned char *start = r->buf + r->pos;
-        const unsigned char *nl = memchr(start, '\n', r->buf_len - r->pos);
+        const unsigned char *nl = memchr(start, r->line_end, r->buf_len - r->pos);
         size_t len = nl ? (size_t)(nl - start) + 1 : r->buf_len - r->pos;
         r->pos += len;
         feed_segment(r, start, len, nl != NULL);

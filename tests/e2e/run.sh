@@ -186,6 +186,15 @@ else
     echo "skip bad input: permission denied (running as root, who may read anything)"
 fi
 
+# Old Mac exports end lines with CR alone: every row counted, a bad one rejected at its line.
+printf 'session_date,site,participant_id\r2018-01-01,A,P1\r2018-01-02,A,"P2\r2018-01-03,A,P3\r2018-01-04,A,P4\r' \
+    >"$work/bad/cr_only.csv"
+bad_config cr_only cr_only.csv
+expect_message cr_only 0 "" "$work/bad/cr_only.json"
+grep -q '"rows_read": 4' "$work/bad/out-cr_only/quality/report.json" &&
+    grep -q '^"cr_only.csv",3,' "$work/bad/out-cr_only/quality/rejects.csv" &&
+    pass "bad input: CR-only line ends, every row counted" || fail "CR-only line ends"
+
 # An output path too long for the run's files is refused before anything is touched.
 mkdir -p "$work/long" && touch "$work/long/keep"
 "$bin" run --config config/default.json --output "$work/long/$(printf 'a%.0s' $(seq 1 1010))" \
