@@ -9,8 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define IMPACT_VERSION "0.1.0"
-
 void cli_usage(void)
 {
     fputs("usage: impact run --config FILE [--output DIR] [--quiet]\n"

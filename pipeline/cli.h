@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#define IMPACT_VERSION "0.1.0"
+
 enum cli_command { CLI_RUN, CLI_VALIDATE, CLI_HELP, CLI_VERSION };
 
 /* Exit statuses of build/impact. */

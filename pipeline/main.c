@@ -22,7 +22,7 @@ int main(int argc, char **argv)
         return EXIT_OK;
     }
     if (args.command == CLI_VERSION) {
-        puts("impact 0.1.0");
+        puts("impact " IMPACT_VERSION);
         return EXIT_OK;
     }
     status = cli_execute(&args, &err);

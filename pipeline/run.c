@@ -25,7 +25,6 @@
 
 struct run_state {
     const struct config *cfg;
-    enum run_mode mode;
     struct staging staging;
     bool staging_open;
     const char **display_paths; /* by input index, for the quality outputs */
@@ -291,7 +290,7 @@ static void release(struct run_state *s)
 int pipeline_run(const struct config *config, enum run_mode mode, struct run_summary *summary,
                  struct impact_error *err)
 {
-    struct run_state state = {.cfg = config, .mode = mode};
+    struct run_state state = {.cfg = config};
     int wanted = mode == RUN_FULL ? FOR_RUN : FOR_VALIDATE;
     int status = IMPACT_OK;
     *summary = (struct run_summary){0};

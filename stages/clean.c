@@ -300,8 +300,35 @@ static bool clean_date(struct cleaner *c, const struct raw_row *raw, enum field 
 }
 
 /* participant id and/or the name key "LAST|FIRST|YYYY-MM-DD". */
-static bool clean_person(struct cleaner *c, const struct raw_row *raw, struct person_ref *ref,
-                         const struct diag_sink *diag)
+static bool contains(const char *text, size_t len, const char *needle, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++)
+        if (memcmp(text + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* A birth date after the row's own date is wrong. Written with a two-digit year ("01/02/60"
+ * read as 2060), it is taken from the century before; otherwise the row is rejected. */
+static bool settle_birth_date(const struct raw_row *raw, day_t reference, day_t *born,
+                              const struct diag_sink *diag)
+{
+    int y, m, d;
+    char year[8];
+    date_to_ymd(*born, &y, &m, &d);
+    snprintf(year, sizeof year, "%04d", y % 10000);
+    const struct raw_field *f = &raw->fields[FIELD_BIRTH_DATE];
+    bool two_digit_year = f->text && !contains(f->text, f->len, year, 4);
+    if (*born <= reference || (two_digit_year && date_from_ymd(y - 100, m, d, born)))
+        return true;
+    struct reject rej = {raw->origin, f->column, record_field_names[FIELD_BIRTH_DATE], NULL,
+                         "impossible date: birth date after the row's date"};
+    diag_reject(diag, &rej);
+    return false;
+}
+
+static bool clean_person(struct cleaner *c, const struct raw_row *raw, day_t reference,
+                         struct person_ref *ref, const struct diag_sink *diag)
 {
     ref->id = trimmed(c, &raw->fields[FIELD_PARTICIPANT_ID], SCRATCH_ID);
     ref->name_key = NULL;
@@ -311,7 +338,8 @@ static bool clean_person(struct cleaner *c, const struct raw_row *raw, struct pe
     bool has_names = !is_blank(last) && !is_blank(first);
     if (has_names && !is_blank(birth)) {
         day_t born;
-        if (!clean_date(c, raw, FIELD_BIRTH_DATE, false, &born, diag))
+        if (!clean_date(c, raw, FIELD_BIRTH_DATE, false, &born, diag) ||
+            !settle_birth_date(raw, reference, &born, diag))
             return false;
         size_t cap = 4 * (last->len + first->len) + 16;
         xgrow((void **)&c->scratch[SCRATCH_NAME_KEY], &c->scratch_cap[SCRATCH_NAME_KEY], cap, 1);
@@ -383,7 +411,8 @@ bool clean_attendance(struct cleaner *c, const struct raw_row *raw, struct atten
 {
     *out = (struct attendance_row){.origin = raw->origin};
     if (!clean_date(c, raw, FIELD_SESSION_DATE, true, &out->session_date, diag) ||
-        !clean_presence(c, raw, &out->presence, diag) || !clean_person(c, raw, &out->person, diag))
+        !clean_presence(c, raw, &out->presence, diag) ||
+        !clean_person(c, raw, out->session_date, &out->person, diag))
         return false;
     const char *site = trimmed(c, &raw->fields[FIELD_SITE], SCRATCH_SITE);
     const char *activity = trimmed(c, &raw->fields[FIELD_ACTIVITY], SCRATCH_ACTIVITY);
@@ -403,7 +432,7 @@ bool clean_outcome(struct cleaner *c, const struct raw_row *raw, struct outcome_
 {
     *out = (struct outcome_row){.origin = raw->origin, .category = CATEGORY_UNKNOWN};
     if (!clean_date(c, raw, FIELD_OBSERVED_ON, true, &out->observed_on, diag) ||
-        !clean_person(c, raw, &out->person, diag))
+        !clean_person(c, raw, out->observed_on, &out->person, diag))
         return false;
     const struct raw_field *f = &raw->fields[FIELD_SITUATION];
     int category = CATEGORY_UNKNOWN;

@@ -397,7 +397,8 @@ static void derive_projection(struct target_progress *t)
     for (size_t q = t->n_quarters - (size_t)pr->quarters_used; q < t->n_quarters; q++)
         if (t->quarters[q].withheld != WITHHELD_NONE) {
             *pr = (struct projection){.reason = DISCLOSE_PROJECTION_WITHHELD,
-                                      .reached_on = pr->reached_on};
+                                      .reached_on = pr->reached_on,
+                                      .withheld = true};
             return;
         }
 }

@@ -308,8 +308,12 @@ json_t *emit_indicators_json(const struct figures *f, const struct emit_context 
     json_t *rest = json_pack("{s:o, s:o, s:o, s:o, s:o}", "inputs", inputs_json(c), "periods",
                              periods, "target", target_json(f), "charts", charts_json(c->charts),
                              "config", c->config ? json_deep_copy(c->config) : json_null());
-    if (doc && rest)
+    if (doc && rest) {
         json_object_update(doc, rest); /* jansson keeps insertion order: these come last */
+    } else {
+        json_decref(doc); /* never write a document with a part missing */
+        doc = NULL;
+    }
     json_decref(rest);
     return doc;
 }

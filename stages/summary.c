@@ -6,8 +6,6 @@
  */
 #include "stages/summary.h"
 
-#include "stages/disclose.h"
-
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
@@ -295,7 +293,7 @@ static void projection_sentence(const struct figures *f, enum numfmt_lang lang, 
             f->deadline == DAY_NONE ? "."
             : p->on_track           ? tr(lang, ", dans les délais.", ", on time.")
                                     : tr(lang, ", après l'échéance.", ", after the deadline."));
-    } else if (p->reason && strcmp(p->reason, DISCLOSE_PROJECTION_WITHHELD) == 0) {
+    } else if (p->withheld) {
         add(out, cap, " %s",
             tr(lang, "Projection masquée" NBSP ": elle reposerait sur des valeurs masquées.",
                "Projection withheld: it would rest on withheld values."));

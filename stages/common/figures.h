@@ -138,6 +138,7 @@ struct projection {
     bool on_track;       /* date <= deadline, or reached_on <= deadline */
     bool on_track_known; /* false when there is no deadline or no projection */
     day_t reached_on;    /* day the target-th person was first present, or DAY_NONE */
+    bool withheld;       /* public copy: fitted on withheld quarters, so not shown */
 };
 
 struct target_progress {

@@ -494,6 +494,13 @@ static const struct person_case person_cases[] = {
      "impossible"},
     {"unreadable birth date", "", "Le Goff", "Jean-Marie", "inconnue", NULL, NULL, "birth_date",
      "unreadable"},
+    /* the session is on 12/03/2019: "60" read as 2060 would be born after it, so 1960 */
+    {"two-digit year of a parent", "", "Martin", "Rose", "01/02/60", NULL, "MARTIN|ROSE|1960-02-01",
+     NULL, NULL},
+    {"two-digit year of a young person", "", "Martin", "Léo", "01/02/03", NULL,
+     "MARTIN|LEO|2003-02-01", NULL, NULL},
+    {"birth after the session", "", "Martin", "Rose", "01/02/2025", NULL, NULL, "birth_date",
+     "birth date after"},
 };
 
 static void check_person_reject(const struct person_case *pc, const struct diag_log *log)

@@ -340,7 +340,8 @@ static void check_projections(const char *name, struct figures *pub, struct figu
                 fail_msg("%s: projection %d changed", name, owner);
             continue;
         }
-        if (got->defined || !got->reason || strcmp(got->reason, DISCLOSE_PROJECTION_WITHHELD))
+        if (got->defined || !got->withheld || !got->reason ||
+            strcmp(got->reason, DISCLOSE_PROJECTION_WITHHELD))
             fail_msg("%s: projection %d should be withheld", name, owner);
     }
 }

@@ -152,8 +152,8 @@ static void withhold(struct fixture *fx)
     withhold_count(&fx->overall_q[N_QUARTERS - 1].cumulative,
                    &fx->overall_q[N_QUARTERS - 1].withheld, WITHHELD_COMPLEMENTARY);
     withhold_count(&fx->fig.overall.reached, &fx->fig.overall.withheld, WITHHELD_COMPLEMENTARY);
-    fx->fig.overall.projection =
-        (struct projection){.defined = false, .reason = "withheld: fitted on withheld quarters"};
+    fx->fig.overall.projection = (struct projection){
+        .defined = false, .reason = "withheld: fitted on withheld quarters", .withheld = true};
 }
 
 static void test_withheld(void **state)
