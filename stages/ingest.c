@@ -462,27 +462,34 @@ static char sniff_delimiter(const unsigned char *s, size_t len)
     return tab > comma ? '\t' : ',';
 }
 
+/* Encoding, delimiter and line ends are decided on the file's first MiB, read apart from
+ * the read blocks, so that the decision does not depend on the block size. */
 static void start_encoding(struct reader *r)
 {
     static const unsigned char bom[3] = {0xEF, 0xBB, 0xBF};
-    bool has_bom = r->buf_len >= 3 && memcmp(r->buf, bom, 3) == 0;
+    unsigned char *head = xmalloc(BLOCK_SIZE);
+    ssize_t got = pread(r->fd, head, BLOCK_SIZE, 0);
+    size_t n = got > 0 ? (size_t)got : 0;
+    bool has_bom = n >= 3 && memcmp(head, bom, 3) == 0;
     enum ingest_encoding enc = r->src->encoding;
     if (enc == INGEST_ENCODING_AUTO)
-        enc = has_bom ? INGEST_ENCODING_UTF8 : sniff_encoding(r->buf, r->buf_len);
+        enc = has_bom ? INGEST_ENCODING_UTF8 : sniff_encoding(head, n);
     if (has_bom && enc == INGEST_ENCODING_UTF8)
         r->pos = 3;
     r->result->encoding = enc;
     r->to_utf8 = (iconv_t)-1;
     if (enc == INGEST_ENCODING_CP1252)
         r->to_utf8 = iconv_open("UTF-8", "WINDOWS-1252");
+    size_t skip = has_bom ? 3 : 0;
     char delim = r->src->delimiter;
     if (!delim)
-        delim = sniff_delimiter(r->buf + r->pos, r->buf_len - r->pos);
+        delim = sniff_delimiter(head + skip, n - skip);
     r->result->delimiter = delim;
     /* Old Mac exports end lines with CR alone: split physical lines there instead, or every
      * row would be on "line 1" and a bad row would cost the rest of the file. */
-    bool has_lf = memchr(r->buf, '\n', r->buf_len) != NULL;
-    r->line_end = !has_lf && memchr(r->buf, '\r', r->buf_len) ? '\r' : '\n';
+    bool has_lf = memchr(head, '\n', n) != NULL;
+    r->line_end = !has_lf && memchr(head, '\r', n) ? '\r' : '\n';
+    free(head);
 }
 
 /* Windows-1252 → UTF-8. The five bytes the code page leaves undefined become U+FFFD. */

@@ -74,12 +74,6 @@ struct session_memo {
     uint32_t session, site_id;
 };
 
-struct pending_outcome {
-    uint32_t entity;
-    struct outcome_record record;
-    struct row_origin origin;
-};
-
 /* A (person entity, name entity) association, for the probable-duplicate search. */
 struct name_use {
     uint32_t entity, name_entity;
@@ -88,6 +82,7 @@ struct name_use {
 
 struct join {
     struct arena *arena;
+    struct arena *key_arena;    /* session and site keys: freed once ingest is over */
     struct strtab *entity_keys; /* "I\x1f<id>" or "N\x1f<name key>" → entity index */
     struct entity *entities;
     size_t entities_cap;
@@ -110,8 +105,7 @@ struct join {
     size_t big_pair_cap;
     struct file_start *file_starts;
     size_t n_file_starts, file_starts_cap;
-    struct pending_outcome *outcomes;
-    size_t n_outcomes, outcomes_cap;
+    size_t outcomes_cap; /* of dataset.outcomes, whose person is the entity until resolved */
     struct keymap *name_use_index;
     struct name_use *name_uses;
     size_t n_name_uses, name_uses_cap;
@@ -126,10 +120,11 @@ struct join *join_new(size_t n_files)
 {
     struct join *j = xcalloc(1, sizeof *j);
     j->arena = arena_new();
+    j->key_arena = arena_new();
     j->entity_keys = strtab_new(j->arena);
-    j->session_keys = strtab_new(j->arena);
-    j->key_parts = strtab_new(j->arena);
-    j->site_keys = strtab_new(j->arena);
+    j->session_keys = strtab_new(j->key_arena);
+    j->key_parts = strtab_new(j->key_arena);
+    j->site_keys = strtab_new(j->key_arena);
     j->big_index = keymap_new();
     j->name_use_index = keymap_new();
     j->stats.n_files = n_files;
@@ -429,13 +424,11 @@ void join_add_attendance(struct join *j, const struct attendance_row *row,
 void join_add_outcome(struct join *j, const struct outcome_row *row, const struct diag_sink *diag)
 {
     uint32_t e = resolve_row_person(j, &row->person, row->origin, diag);
-    xgrow((void **)&j->outcomes, &j->outcomes_cap, j->n_outcomes, sizeof *j->outcomes);
-    j->outcomes[j->n_outcomes++] = (struct pending_outcome){
-        .entity = e,
-        .record = {DATASET_NO_PERSON, row->observed_on, (uint8_t)row->category,
-                   (uint64_t)row->origin.file << 32 | row->origin.line},
-        .origin = row->origin,
-    };
+    struct dataset *d = &j->dataset;
+    xgrow((void **)&d->outcomes, &j->outcomes_cap, d->n_outcomes, sizeof *d->outcomes);
+    d->outcomes[d->n_outcomes++] =
+        (struct outcome_record){e, row->observed_on, (uint8_t)row->category,
+                                (uint64_t)row->origin.file << 32 | row->origin.line};
     j->stats.rows_accepted[row->origin.file]++;
 }
 
@@ -541,39 +534,98 @@ static void resolve_pairs(struct join *j)
     keymap_free(index);
 }
 
+/* Outcomes re-keyed in place from entity to person; `order` is the row's (file, line). */
 static void resolve_outcomes(struct join *j, const struct diag_sink *diag)
 {
     struct dataset *d = &j->dataset;
-    d->outcomes = xcalloc(j->n_outcomes, sizeof *d->outcomes);
-    d->n_outcomes = j->n_outcomes;
-    for (size_t i = 0; i < j->n_outcomes; i++) {
-        d->outcomes[i] = j->outcomes[i].record;
-        d->outcomes[i].person = j->entities[j->outcomes[i].entity].person;
-        if (d->outcomes[i].person == DATASET_NO_PERSON) {
+    if (!d->outcomes)
+        d->outcomes = xcalloc(1, sizeof *d->outcomes);
+    for (size_t i = 0; i < d->n_outcomes; i++) {
+        struct outcome_record *o = &d->outcomes[i];
+        o->person = j->entities[o->person].person;
+        if (o->person == DATASET_NO_PERSON) {
             j->stats.outcomes_unmatched++;
-            diag_warn(diag, WARN_OUTCOME_UNMATCHED, j->outcomes[i].origin, NULL);
+            diag_warn(diag, WARN_OUTCOME_UNMATCHED,
+                      (struct row_origin){(uint16_t)(o->order >> 32), (uint32_t)o->order}, NULL);
         }
     }
 }
 
 /* ---- probable duplicates ---- */
 
+/* What the sort compares is kept in the entry as numbers (the birth date, the key's first
+ * bytes), so that sorting a million names mostly compares numbers instead of reaching for
+ * strings spread over memory; and an entry is 32 bytes, which glibc sorts in place rather
+ * than through pointers. Both were most of the probable-duplicate search at 10 M rows. */
 struct named_person {
-    uint32_t person;
-    uint32_t birth_at; /* offset of the key's "|YYYY-MM-DD" end, found once, not per comparison */
+    uint64_t key_head; /* the key's first 8 bytes (see text_head) */
     const char *key;   /* "LAST|FIRST|YYYY-MM-DD" */
-    struct row_origin origin;
+    uint32_t person;
+    uint32_t birth;    /* YYYYMMDD of the key's "|YYYY-MM-DD" end, NO_BIRTH if not that shape */
+    uint32_t birth_at; /* offset of that end in the key */
+    uint32_t source;   /* an entity, or FROM_NAME_USE | a name use: where the origin is */
 };
+
+_Static_assert(sizeof(struct named_person) == 32, "32 bytes: sorted in place (see above)");
+
+#define NO_BIRTH      UINT32_MAX
+#define FROM_NAME_USE 0x80000000u
 
 static const char *birth_of(const struct named_person *p)
 {
     return p->key + p->birth_at;
 }
 
+static struct row_origin origin_of(const struct join *j, const struct named_person *p)
+{
+    if (p->source & FROM_NAME_USE)
+        return j->name_uses[p->source & ~FROM_NAME_USE].origin;
+    const struct entity *ent = &j->entities[p->source];
+    return (struct row_origin){ent->first_file, ent->first_line};
+}
+
+/* Up to 8 bytes of the text, NUL-padded, big-endian: heads compare as strcmp compares the
+ * texts (unsigned bytes, a shorter text first), as far as those 8 bytes go. */
+static uint64_t text_head(const char *text)
+{
+    uint64_t head = 0;
+    for (size_t i = 0, ended = 0; i < 8; i++) {
+        ended = ended || text[i] == '\0';
+        head = head << 8 | (ended ? 0u : (unsigned char)text[i]);
+    }
+    return head;
+}
+
+/* "|YYYY-MM-DD" as the number YYYYMMDD, which orders as the text does; dates in keys are
+ * always written so (clean.c, date_format_iso). */
+static uint32_t birth_number(const char *birth)
+{
+    static const char shape[] = "|dddd-dd-dd";
+    uint32_t n = 0;
+    for (size_t i = 0; i < sizeof shape - 1; i++) {
+        bool digit = birth[i] >= '0' && birth[i] <= '9';
+        if (shape[i] == 'd' ? !digit : birth[i] != shape[i])
+            return NO_BIRTH;
+        if (digit)
+            n = n * 10 + (uint32_t)(birth[i] - '0');
+    }
+    return birth[sizeof shape - 1] == '\0' ? n : NO_BIRTH;
+}
+
+/* strcmp of the birth ends, through the numbers when both have one. */
+static int compare_births(const struct named_person *x, const struct named_person *y)
+{
+    if (x->birth != NO_BIRTH && y->birth != NO_BIRTH)
+        return (x->birth > y->birth) - (x->birth < y->birth);
+    return strcmp(birth_of(x), birth_of(y));
+}
+
 static int by_birth_then_key(const void *a, const void *b)
 {
     const struct named_person *x = a, *y = b;
-    int c = strcmp(birth_of(x), birth_of(y));
+    int c = compare_births(x, y);
+    if (c == 0)
+        c = (x->key_head > y->key_head) - (x->key_head < y->key_head);
     if (c == 0)
         c = strcmp(x->key, y->key);
     if (c == 0)
@@ -589,19 +641,23 @@ static size_t collect_named(struct join *j, struct named_person **out)
     for (size_t e = 0; e < n_entities; e++) {
         const struct entity *ent = &j->entities[e];
         if (!ent->is_id && ent->person != DATASET_NO_PERSON)
-            list[n++] =
-                (struct named_person){ent->person, 0, strtab_get(j->entity_keys, (uint32_t)e) + 2,
-                                      (struct row_origin){ent->first_file, ent->first_line}};
+            list[n++] = (struct named_person){.person = ent->person,
+                                              .key = strtab_get(j->entity_keys, (uint32_t)e) + 2,
+                                              .source = (uint32_t)e};
     }
     for (size_t i = 0; i < j->n_name_uses; i++) {
         const struct name_use *u = &j->name_uses[i];
         const struct entity *id = &j->entities[u->entity], *name = &j->entities[u->name_entity];
         if (id->person != DATASET_NO_PERSON && id->person != name->person)
-            list[n++] = (struct named_person){
-                id->person, 0, strtab_get(j->entity_keys, u->name_entity) + 2, u->origin};
+            list[n++] = (struct named_person){.person = id->person,
+                                              .key = strtab_get(j->entity_keys, u->name_entity) + 2,
+                                              .source = FROM_NAME_USE | (uint32_t)i};
     }
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         list[i].birth_at = (uint32_t)(strrchr(list[i].key, '|') - list[i].key);
+        list[i].birth = birth_number(birth_of(&list[i]));
+        list[i].key_head = text_head(list[i].key);
+    }
     qsort(list, n, sizeof *list, by_birth_then_key);
     *out = list;
     return n;
@@ -610,7 +666,8 @@ static size_t collect_named(struct join *j, struct named_person **out)
 /* The letters of the "LAST|FIRST" part of a key, counted by the low five bits of each byte
  * (which merges a few, and so only loosens the bound below). */
 struct name_counts {
-    uint8_t len; /* at most 255: consider_pair compares the first 255 bytes */
+    uint32_t present; /* bit b: count[b] > 0 */
+    uint8_t len;      /* at most 255: consider_pair compares the first 255 bytes */
     uint8_t count[32];
 };
 
@@ -622,6 +679,16 @@ static void count_name(const struct named_person *p, struct name_counts *c)
     c->len = (uint8_t)len;
     for (size_t i = 0; i < len; i++)
         c->count[(unsigned char)p->key[i] & 31]++;
+    for (unsigned b = 0; b < 32; b++)
+        c->present |= (uint32_t)(c->count[b] > 0) << b;
+}
+
+/* More than two bits set: clearing the lowest set bit twice leaves some. */
+static bool more_than_two_bits(uint32_t x)
+{
+    x &= x - 1;
+    x &= x - 1;
+    return x != 0;
 }
 
 /* True when the edit distance is surely above 2, so the pair cannot be listed: each edit
@@ -631,6 +698,11 @@ static void count_name(const struct named_person *p, struct name_counts *c)
 static bool surely_too_far(const struct name_counts *a, const struct name_counts *b)
 {
     if (a->len > b->len + 2 || b->len > a->len + 2)
+        return true;
+    /* Quicker, weaker first: each letter bucket one name has and the other lacks is at
+     * least one byte out (or in). Most pairs of names stop here. */
+    if (more_than_two_bits(a->present & ~b->present) ||
+        more_than_two_bits(b->present & ~a->present))
         return true;
     int out = 0, in = 0;
     for (int i = 0; i < 32; i++) {
@@ -662,7 +734,56 @@ static void consider_pair(struct join *j, const struct named_person *x,
     xgrow((void **)&s->probable_duplicates, cap, s->n_probable_duplicates,
           sizeof *s->probable_duplicates);
     s->probable_duplicates[s->n_probable_duplicates++] = (struct probable_duplicate){
-        a->person, b->person, distance, a->origin, b->origin, a->key, b->key};
+        a->person, b->person, distance, origin_of(j, a), origin_of(j, b), a->key, b->key};
+}
+
+/* One birth date's group by name length: members[bucket[l] .. bucket[l + 1]) are the
+ * group's indices whose name is l bytes long, in list order. Only lengths within two of a
+ * name's can be within two edits, so each name meets about a quarter of its group, not all
+ * of it: the group is compared pair by pair, and at 10 M rows that was seconds. */
+struct group_index {
+    size_t bucket[257], cursor[256]; /* cursor[l]: first member of bucket l not yet passed */
+    size_t *members, *candidates;
+    size_t cap;
+};
+
+static void index_group(struct group_index *g, const struct name_counts *counts, size_t n)
+{
+    size_t fill[256];
+    xgrow((void **)&g->members, &g->cap, n, sizeof *g->members);
+    g->candidates = xrealloc(g->candidates, g->cap * sizeof *g->candidates);
+    memset(g->bucket, 0, sizeof g->bucket);
+    for (size_t i = 0; i < n; i++)
+        g->bucket[counts[i].len + 1]++;
+    for (size_t l = 1; l <= 256; l++)
+        g->bucket[l] += g->bucket[l - 1];
+    memcpy(g->cursor, g->bucket, sizeof g->cursor);
+    memcpy(fill, g->bucket, sizeof fill);
+    for (size_t i = 0; i < n; i++)
+        g->members[fill[counts[i].len]++] = i;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The members after x that may be within two edits of it, in list order: the order in
+ * which comparing every pair would have found them. */
+static size_t candidates_after(struct group_index *g, const struct name_counts *counts, size_t x)
+{
+    size_t n = 0, len = counts[x].len;
+    for (size_t l = len > 2 ? len - 2 : 0; l <= len + 2 && l < 256; l++) {
+        size_t *c = &g->cursor[l];
+        while (*c < g->bucket[l + 1] && g->members[*c] <= x)
+            (*c)++;
+        for (size_t k = *c; k < g->bucket[l + 1]; k++)
+            if (!surely_too_far(&counts[x], &counts[g->members[k]]))
+                g->candidates[n++] = g->members[k];
+    }
+    qsort(g->candidates, n, sizeof *g->candidates, by_index);
+    return n;
 }
 
 static void find_probable_duplicates(struct join *j)
@@ -670,21 +791,26 @@ static void find_probable_duplicates(struct join *j)
     struct named_person *list;
     size_t n = collect_named(j, &list), cap = 0, counts_cap = 0;
     struct name_counts *counts = NULL; /* of the current birth date's group */
+    struct group_index g = {0};
     struct keymap *listed = keymap_new();
     for (size_t start = 0; start < n;) {
         size_t end = start + 1;
-        while (end < n && strcmp(birth_of(&list[end]), birth_of(&list[start])) == 0)
+        while (end < n && compare_births(&list[end], &list[start]) == 0)
             end++;
         xgrow((void **)&counts, &counts_cap, end - start, sizeof *counts);
         for (size_t x = start; x < end; x++)
             count_name(&list[x], &counts[x - start]);
-        for (size_t x = start; x < end; x++)
-            for (size_t y = x + 1; y < end; y++)
-                if (!surely_too_far(&counts[x - start], &counts[y - start]))
-                    consider_pair(j, &list[x], &list[y], &cap, listed);
+        index_group(&g, counts, end - start);
+        for (size_t x = 0; x < end - start; x++) {
+            size_t n_candidates = candidates_after(&g, counts, x);
+            for (size_t k = 0; k < n_candidates; k++)
+                consider_pair(j, &list[start + x], &list[start + g.candidates[k]], &cap, listed);
+        }
         start = end;
     }
     keymap_free(listed);
+    free(g.members);
+    free(g.candidates);
     free(counts);
     free(list);
 }
@@ -696,7 +822,9 @@ static void drop_ingest_tables(struct join *j)
     strtab_free(j->session_keys);
     strtab_free(j->key_parts);
     strtab_free(j->site_keys);
+    arena_free(j->key_arena);
     j->session_keys = j->key_parts = j->site_keys = NULL;
+    j->key_arena = NULL;
     free(j->memo.id_buf);
     free(j->memo.site);
     free(j->memo.activity);
@@ -752,8 +880,7 @@ const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
     resolve_pairs(j);
     drop_pair_tables(j);
     resolve_outcomes(j, diag);
-    free(j->outcomes); /* the pending ones: resolved into the dataset's */
-    j->outcomes = NULL;
+    strtab_freeze(j->entity_keys); /* no more lookups: room for the duplicate search */
     find_probable_duplicates(j);
     drop_entities(j);
     return d;
@@ -774,7 +901,6 @@ void join_free(struct join *j)
     keymap_free(j->name_use_index);
     free(j->entities);
     free(j->name_uses);
-    free(j->outcomes);
     free(j->sessions);
     free(j->site_names);
     free(j->key_buf);

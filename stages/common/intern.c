@@ -124,6 +124,13 @@ uint32_t strtab_count(const struct strtab *tab)
     return (uint32_t)tab->count;
 }
 
+void strtab_freeze(struct strtab *tab)
+{
+    free(tab->slots);
+    tab->slots = NULL;
+    tab->slot_count = 0;
+}
+
 void strtab_free(struct strtab *tab)
 {
     if (!tab)

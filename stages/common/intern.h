@@ -28,6 +28,9 @@ uint32_t strtab_intern(struct strtab *tab, const char *text, size_t len, bool *a
 uint32_t strtab_find(const struct strtab *tab, const char *text, size_t len);
 const char *strtab_get(const struct strtab *tab, uint32_t id);
 uint32_t strtab_count(const struct strtab *tab);
+/* Frees the lookup index of a table that will only be read by id from now on: afterwards
+ * only strtab_get, strtab_count and strtab_free may be called. */
+void strtab_freeze(struct strtab *tab);
 void strtab_free(struct strtab *tab);
 
 struct keymap;

@@ -17,7 +17,7 @@ all_bytes=$((att_bytes + $(wc -c <"$out")))
 : >"$record"
 
 echo "== $att_rows attendance rows ($att_bytes bytes) + outcomes, $(nproc) cores"
-# wc -l first: it also brings the files into the page cache, so every run reads from memory.
+# Read both files once first, so that every timed run reads from the page cache alike.
 cat "$att" "$out" >/dev/null
 "$tools/measure" "wc -l" "$att_rows" "$att_bytes" "$record" -- wc -l "$att"
 "$tools/measure" "libcsv floor" "$att_rows" "$att_bytes" "$record" -- "$tools/csv_count" "$att"

@@ -5,8 +5,9 @@
  * drives must not silently change any figure. So this program invents a national roll-out
  * (hundreds of QPV sites, 2017-2019, people coming back session after session, ~10 % of
  * seats absent or excused) and writes, into DIR:
- *   attendance.csv  ROWS rows, canonical English headers, UTF-8, ',' and LF; ids and names
- *                   on every row;
+ *   attendance.csv  ROWS rows (a handful fewer when a small site cannot seat a session with
+ *                   distinct people; expected.txt has the count), canonical English headers,
+ *                   UTF-8, ',' and LF; ids and names on every row;
  *   outcomes.csv    ROWS/10 follow-up rows (participant_id, names, birth date, date,
  *                   situation), 2 % of them about people who never attended;
  *   config.json     the config that reads them (paths relative to DIR);

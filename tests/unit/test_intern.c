@@ -144,6 +144,18 @@ static void test_strtab_copies(void **state)
     assert_int_equal(strtab_find(t->tab, "QP013055", 8), id);
 }
 
+/* A frozen table (no lookup index) still gives every string and the count by id. */
+static void test_strtab_freeze(void **state)
+{
+    struct tables *t = *state;
+    uint32_t a = intern_str(t->tab, "LEGOFF|JEANMARIE|2001-04-12", NULL);
+    uint32_t b = intern_str(t->tab, "Tarascon", NULL);
+    strtab_freeze(t->tab);
+    assert_int_equal(strtab_count(t->tab), 2);
+    assert_string_equal(strtab_get(t->tab, a), "LEGOFF|JEANMARIE|2001-04-12");
+    assert_string_equal(strtab_get(t->tab, b), "Tarascon");
+}
+
 /* Enough strings to rehash many times (64 slots at first): ids stay dense and in order,
  * every string is found again, and stored pointers do not move. */
 static void test_strtab_many_strings(void **state)
@@ -329,6 +341,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_strtab_prefixes_and_lengths, setup_tables,
                                         teardown_tables),
         cmocka_unit_test_setup_teardown(test_strtab_copies, setup_tables, teardown_tables),
+        cmocka_unit_test_setup_teardown(test_strtab_freeze, setup_tables, teardown_tables),
         cmocka_unit_test_setup_teardown(test_strtab_many_strings, setup_tables, teardown_tables),
         cmocka_unit_test(test_keymap_basics),
         cmocka_unit_test(test_keymap_many_keys),

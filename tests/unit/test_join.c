@@ -19,6 +19,7 @@
 #include "stages/join.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
 
 /* ---- rows ---- */
@@ -441,13 +442,40 @@ static void test_probable_duplicates(void **state)
     join_free(r.join);
 }
 
+/* A session larger than the join's short per-session list (join.c CHAIN_MAX): a forum
+ * where 150 people sign in (odd ones marked absent), then each signs in again in file 1 in
+ * another order. One attendance each, present (the second rows say so), and the 150 second
+ * rows are duplicates of file 1. */
+static void test_big_session(void **state)
+{
+    (void)state;
+    enum { PEOPLE = 150 };
+    static char ids[PEOPLE][16];
+    static struct att atts[2 * PEOPLE + 1];
+    for (int i = 0; i < PEOPLE; i++) {
+        snprintf(ids[i], sizeof ids[i], "P%d", i);
+        atts[i] = (struct att){0, (uint32_t)i + 2, .id = ids[i], .presence = i % 2 ? 'A' : 0};
+        atts[PEOPLE + i] = (struct att){1, (uint32_t)i + 2, .id = ids[i * 7 % PEOPLE]};
+    }
+    struct run r;
+    run_join(&r, atts, NULL);
+    assert_int_equal(r.d->n_sessions, 1);
+    assert_int_equal(r.d->n_attendances, PEOPLE);
+    assert_int_equal(count_present(r.d), PEOPLE);
+    assert_int_equal(r.s->rows_accepted[0], PEOPLE);
+    assert_int_equal(r.s->rows_duplicate[1], PEOPLE);
+    for (int i = 0; i < PEOPLE; i++)
+        assert_int_equal(r.d->attendances[i].person, i); /* first-seen order */
+    join_free(r.join);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_scenarios),           cmocka_unit_test(test_linked_rows_share_person),
         cmocka_unit_test(test_site_first_spelling), cmocka_unit_test(test_role_sex_first_known),
         cmocka_unit_test(test_outcome_persons),     cmocka_unit_test(test_outcome_order),
-        cmocka_unit_test(test_probable_duplicates),
+        cmocka_unit_test(test_probable_duplicates), cmocka_unit_test(test_big_session),
     };
     return cmocka_run_group_tests_name("join", tests, NULL, NULL);
 }
