@@ -147,10 +147,10 @@ samples: $(BUILD)/gen_samples
 	$(BUILD)/gen_samples samples
 
 format:
-	clang-format -i $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c samples/*.c)
+	clang-format -i $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.c)
 
 format-check:
-	@clang-format --dry-run -Werror $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c samples/*.c)
+	@clang-format --dry-run -Werror $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.c)
 
 clean:
 	rm -rf build
