@@ -174,24 +174,26 @@ static uint32_t intern_entity(struct join *j, char tag, const char *text, struct
     return e;
 }
 
-/* Records each (id, name key) association once. Most ids come with one name key, kept in
- * the id entity's link, so only an id's further name keys need the hash table. */
-static void note_name_use(struct join *j, uint32_t id_entity, uint32_t name_entity,
+/* Records each (id, name key) association once; true when it is new. Most ids come with
+ * one name key, kept in the id entity's link, so only an id's further name keys need the
+ * hash table. */
+static bool note_name_use(struct join *j, uint32_t id_entity, uint32_t name_entity,
                           struct row_origin origin)
 {
     struct entity *id = &j->entities[id_entity];
     if (id->link == name_entity)
-        return;
+        return false;
     if (id->link == INTERN_NONE) {
         id->link = name_entity;
     } else {
         bool added;
         keymap_intern(j->name_use_index, (uint64_t)id_entity << 32 | name_entity, &added);
         if (!added)
-            return;
+            return false;
     }
     xgrow((void **)&j->name_uses, &j->name_uses_cap, j->n_name_uses, sizeof *j->name_uses);
     j->name_uses[j->n_name_uses++] = (struct name_use){id_entity, name_entity, origin};
+    return true;
 }
 
 /* The entity a row is about; links its name key to its id when it carries both. */
@@ -204,13 +206,13 @@ static uint32_t resolve_row_person(struct join *j, const struct person_ref *ref,
     uint32_t id = intern_entity(j, 'I', ref->id, origin);
     if (name == INTERN_NONE)
         return id;
-    note_name_use(j, id, name, origin);
+    bool new_use = note_name_use(j, id, name, origin);
     struct entity *n = &j->entities[name];
     if (n->link == INTERN_NONE) {
         n->link = id;
         j->stats.identity_links++;
     } else if (n->link != id) {
-        j->stats.name_key_conflicts++;
+        j->stats.name_key_conflicts += new_use; /* one per extra id, not per row */
         diag_warn(diag, WARN_NAME_KEY_TWO_IDS, origin, NULL);
     }
     return id;

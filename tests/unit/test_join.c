@@ -202,6 +202,21 @@ static const struct scenario scenarios[] = {
      .links = 1,
      .conflicts = 1,
      .warnings = {[WARN_NAME_KEY_TWO_IDS] = 1}},
+    /* The same second id seen with the name key on three rows: one conflict (one extra id),
+     * a warning per row. */
+    {.name = "one name key with two ids, the second on three rows",
+     .atts = {{0, 2, .id = "P1", .key = K_LEGOFF, .date = "2019-03-01"},
+              {0, 3, .id = "P2", .key = K_LEGOFF, .date = "2019-03-02"},
+              {0, 4, .id = "P2", .key = K_LEGOFF, .date = "2019-03-03"},
+              {0, 5, .id = "P2", .key = K_LEGOFF, .date = "2019-03-04"}},
+     .persons = 2,
+     .sessions = 4,
+     .attendances = 4,
+     .present = 4,
+     .accepted = {4, 0},
+     .links = 1,
+     .conflicts = 1,
+     .warnings = {[WARN_NAME_KEY_TWO_IDS] = 3}},
     /* The names-only row (file 0) and the id row (file 1) are the same person at the same
      * session once linked: the later row, in file 1, becomes the duplicate. */
     {.name = "duplicate made by linking, names-only row first",
