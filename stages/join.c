@@ -253,16 +253,14 @@ static void merge_first_known(struct attribute *have, uint8_t incoming, uint64_t
 
 static uint32_t intern_site(struct join *j, const char *site)
 {
-    size_t cap = 4 * strlen(site) + 1;
-    char *folded = xmalloc(cap);
-    size_t len = fold_label(site, strlen(site), folded, cap);
+    char folded[512]; /* cut at 511 bytes, as the session key's site is */
+    size_t len = fold_label(site, strlen(site), folded, sizeof folded);
     bool added;
     uint32_t s = strtab_intern(j->site_keys, folded, len, &added);
     if (added) {
         xgrow((void **)&j->site_names, &j->site_names_cap, s, sizeof *j->site_names);
         j->site_names[s] = arena_strdup(j->arena, site);
     }
-    free(folded);
     return s;
 }
 
