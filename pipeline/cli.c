@@ -5,20 +5,29 @@
 #include "pipeline/run.h"
 #include "stages/common/numfmt.h"
 
+#include "stages/common/arena.h"
+
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 void cli_usage(void)
 {
-    fputs("usage: impact run --config FILE [--output DIR] [--quiet]\n"
-          "       impact validate --config FILE [--output DIR] [--quiet]\n"
+    fputs("usage: impact run --config FILE [--output DIR] [--quiet] [--timings]\n"
+          "       impact validate --config FILE [--output DIR] [--quiet] [--timings]\n"
           "       impact --help | --version\n"
           "\n"
           "  run       read the exports named in the config, compute the indicators, write\n"
           "            indicators.json, charts/ and quality/ into the output folder\n"
           "  validate  read and clean the exports only and write quality/; exits with 3\n"
-          "            when more rows are rejected than validate.max_reject_share allows\n",
+          "            when more rows are rejected than validate.max_reject_share allows\n"
+          "\n"
+          "  --output DIR  write into DIR instead of the config's output_dir\n"
+          "  --quiet       print nothing but errors and warnings (no progress, no summary)\n"
+          "  --timings     print each step's wall time after the run\n",
           stdout);
 }
 
@@ -46,6 +55,8 @@ int cli_parse(int argc, char **argv, struct cli_args *args, struct impact_error 
             args->output_dir = argv[++i];
         else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
             args->quiet = true;
+        else if (!strcmp(argv[i], "--timings"))
+            args->timings = true;
         else
             return impact_fail(err, "usage", NULL, 0, 0, "unexpected argument \"%s\"", argv[i]);
     }
@@ -127,6 +138,77 @@ static int check_threshold(const struct config *cfg, const struct run_summary *s
     return EXIT_THRESHOLD;
 }
 
+/* ---- while the run works ---- */
+
+enum { MAX_TIMED_STEPS = 32 };
+
+struct watch {
+    bool progress;  /* stderr is a terminal and not --quiet */
+    bool line_open; /* a progress line is on screen, not yet erased */
+    double started, last_shown;
+    const char *path;
+    /* --timings: kept and printed after the run, not between progress lines */
+    const char *step[MAX_TIMED_STEPS];
+    double seconds[MAX_TIMED_STEPS];
+    int n_steps;
+};
+
+static double monotonic_seconds(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void end_progress_line(struct watch *w)
+{
+    if (w->line_open)
+        fputs("\r\033[K", stderr); /* erase it: the summary follows */
+    w->line_open = false;
+}
+
+/* One line rewritten in place, at most four times a second. */
+static void on_reading(void *ctx, const char *path, unsigned long long done,
+                       unsigned long long total, unsigned long rows)
+{
+    struct watch *w = ctx;
+    double now = monotonic_seconds();
+    if (!w->progress)
+        return;
+    if (w->path != path) {
+        w->path = path;
+        w->started = now;
+    }
+    if (now - w->last_shown < 0.25)
+        return;
+    w->last_shown = now;
+    double elapsed = now - w->started;
+    fprintf(stderr, "\r\033[Kreading %s: %3.0f %% (%lu rows, %.0f rows/s)", path,
+            total ? 100.0 * (double)done / (double)total : 100.0, rows,
+            elapsed > 0 ? (double)rows / elapsed : 0.0);
+    w->line_open = true;
+}
+
+static void on_step_done(void *ctx, const char *step, double seconds)
+{
+    struct watch *w = ctx;
+    end_progress_line(w);
+    if (w->n_steps < MAX_TIMED_STEPS) {
+        w->step[w->n_steps] = step;
+        w->seconds[w->n_steps++] = seconds;
+    }
+}
+
+static void print_timings(const struct watch *w)
+{
+    double total = 0;
+    for (int i = 0; i < w->n_steps; i++) {
+        fprintf(stderr, "impact: %-24s %8.2f s\n", w->step[i], w->seconds[i]);
+        total += w->seconds[i];
+    }
+    fprintf(stderr, "impact: %-24s %8.2f s\n", "all steps", total);
+}
+
 int cli_execute(const struct cli_args *args, struct impact_error *err)
 {
     struct config cfg;
@@ -142,7 +224,15 @@ int cli_execute(const struct cli_args *args, struct impact_error *err)
     for (size_t i = 0; i < cfg.n_warnings; i++)
         fprintf(stderr, "impact: warning: %s\n", cfg.warnings[i]);
     enum run_mode mode = args->command == CLI_RUN ? RUN_FULL : RUN_VALIDATE;
-    if (pipeline_run(&cfg, mode, &summary, err) != IMPACT_OK) {
+    struct watch *watch = xcalloc(1, sizeof *watch);
+    watch->progress = !args->quiet && isatty(STDERR_FILENO);
+    struct run_observer observer = {watch, on_step_done, on_reading};
+    int status = pipeline_run(&cfg, mode, &observer, &summary, err);
+    end_progress_line(watch);
+    if (args->timings)
+        print_timings(watch);
+    free(watch);
+    if (status != IMPACT_OK) {
         exit_status = EXIT_ERROR;
     } else {
         if (!args->quiet)

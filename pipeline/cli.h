@@ -1,4 +1,5 @@
-/* cli.h — the command line: `impact run|validate --config FILE [--output DIR] [--quiet]`.
+/* cli.h — the command line: `impact run|validate --config FILE [--output DIR] [--quiet]
+ * [--timings]`.
  * The driver's only printing happens here and in main.c (errors, warnings, the summary). */
 #ifndef IMPACT_CLI_H
 #define IMPACT_CLI_H
@@ -23,7 +24,8 @@ struct cli_args {
     enum cli_command command;
     const char *config_path;
     const char *output_dir; /* overrides the config's output_dir when set */
-    bool quiet;
+    bool quiet;             /* no summary, no progress line */
+    bool timings;           /* each step's wall time on stderr after the run */
 };
 
 int cli_parse(int argc, char **argv, struct cli_args *args, struct impact_error *err);

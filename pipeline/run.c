@@ -20,11 +20,13 @@
 
 #include <limits.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct run_state {
     const struct config *cfg;
+    const struct run_observer *observer;
     struct staging staging;
     bool staging_open;
     const char **display_paths; /* by input index, for the quality outputs */
@@ -43,7 +45,17 @@ struct run_state {
 struct row_context {
     struct run_state *run;
     enum input_kind kind;
+    const char *display_path;
 };
+
+static void on_progress(void *ctx, unsigned long long done, unsigned long long total,
+                        unsigned long rows)
+{
+    struct row_context *rc = ctx;
+    const struct run_observer *o = rc->run->observer;
+    if (o && o->reading)
+        o->reading(o->ctx, rc->display_path, done, total, rows);
+}
 
 static void on_raw_row(void *ctx, const struct raw_row *raw)
 {
@@ -119,9 +131,12 @@ static int step_read_inputs(struct run_state *s, struct impact_error *err)
     int status = IMPACT_OK;
     for (size_t i = 0; i < s->cfg->n_inputs && status == IMPACT_OK; i++) {
         const struct config_input *in = &s->cfg->inputs[i];
-        struct row_context rc = {s, in->source.kind};
+        struct row_context rc = {s, in->source.kind, in->display_path};
+        struct ingest_source source = in->source;
         struct ingest_result result;
-        status = ingest_file(&in->source, on_raw_row, &rc, &s->diag, &result, err);
+        source.progress = on_progress;
+        source.progress_ctx = &rc;
+        status = ingest_file(&source, on_raw_row, &rc, &s->diag, &result, err);
         struct input_summary *sum = &s->inputs[i];
         sum->path = in->display_path;
         sum->kind = in->source.kind == INPUT_ATTENDANCE ? "attendance" : "outcome";
@@ -287,16 +302,33 @@ static void release(struct run_state *s)
     free(s->inputs);
 }
 
-int pipeline_run(const struct config *config, enum run_mode mode, struct run_summary *summary,
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int run_step(struct run_state *s, const struct step *step, struct impact_error *err)
+{
+    double start = seconds_now();
+    int status = step->run(s, err);
+    if (s->observer && s->observer->step_done)
+        s->observer->step_done(s->observer->ctx, step->name, seconds_now() - start);
+    return status;
+}
+
+int pipeline_run(const struct config *config, enum run_mode mode,
+                 const struct run_observer *observer, struct run_summary *summary,
                  struct impact_error *err)
 {
-    struct run_state state = {.cfg = config};
+    struct run_state state = {.cfg = config, .observer = observer};
     int wanted = mode == RUN_FULL ? FOR_RUN : FOR_VALIDATE;
     int status = IMPACT_OK;
     *summary = (struct run_summary){0};
     for (size_t i = 0; i < sizeof steps / sizeof steps[0] && status == IMPACT_OK; i++)
         if (steps[i].modes & wanted)
-            status = steps[i].run(&state, err);
+            status = run_step(&state, &steps[i], err);
     if (status == IMPACT_OK)
         summarise(&state, summary);
     release(&state);

@@ -26,7 +26,20 @@ struct run_summary {
     int n_charts;
 };
 
-int pipeline_run(const struct config *config, enum run_mode mode, struct run_summary *summary,
+/* What a run tells the driver while it works; the driver decides what to print. Either
+ * callback may be NULL, and `observer` itself may be NULL. Both are called from the thread
+ * that called pipeline_run. */
+struct run_observer {
+    void *ctx;
+    /* After each step of the table that ran, with its wall time in seconds. */
+    void (*step_done)(void *ctx, const char *step, double seconds);
+    /* While an input is read, about once per MiB: bytes read of `total`, rows so far. */
+    void (*reading)(void *ctx, const char *path, unsigned long long done, unsigned long long total,
+                    unsigned long rows);
+};
+
+int pipeline_run(const struct config *config, enum run_mode mode,
+                 const struct run_observer *observer, struct run_summary *summary,
                  struct impact_error *err);
 void run_summary_free(struct run_summary *summary);
 

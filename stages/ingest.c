@@ -630,8 +630,12 @@ static void read_all(struct reader *r)
     bool again = true;
     while (again && wants_more(r)) {
         feed_block(r);
-        while (wants_more(r) && read_block(r, r->buf_offset + r->buf_len) && r->buf_len > 0)
+        while (wants_more(r) && read_block(r, r->buf_offset + r->buf_len) && r->buf_len > 0) {
+            if (r->src->progress)
+                r->src->progress(r->src->progress_ctx, r->buf_offset, r->result->bytes,
+                                 r->result->rows_read);
             feed_block(r);
+        }
         if (wants_more(r))
             finish_file(r, &again);
     }

@@ -44,6 +44,11 @@ struct ingest_source {
                           few bytes (4 at least) so that rows straddle block boundaries; the
                           encoding and delimiter are then best declared, as detection looks
                           at the first block only. */
+    /* Optional: called from the caller's thread about once per block with the bytes read
+     * so far, the file's size and the rows handed to on_row or rejected so far. */
+    void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
+                     unsigned long rows);
+    void *progress_ctx;
 };
 
 typedef void (*ingest_row_fn)(void *ctx, const struct raw_row *row);

@@ -58,7 +58,7 @@ static int setup(void **state)
         config_load("tests/fixtures/statistics/config.json", &cfg, &err) != IMPACT_OK)
         return -1;
     cfg.output_dir = dir;
-    int status = pipeline_run(&cfg, RUN_FULL, &summary, &err);
+    int status = pipeline_run(&cfg, RUN_FULL, NULL, &summary, &err);
     if (status != IMPACT_OK)
         fprintf(stderr, "pipeline_run: %s\n", err.message);
     run_summary_free(&summary);
