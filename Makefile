@@ -37,8 +37,8 @@ FUZZ_SECONDS ?= 300
 FUZZ_TARGETS := ingest config
 # Recursive (=) so pkg-config runs when a recipe needs the flags, after `make deps`.
 CPPFLAGS = -I. -D_POSIX_C_SOURCE=200809L -D_XOPEN_SOURCE=700 -D_DEFAULT_SOURCE $(shell pkg-config --cflags $(PKGS))
-CFLAGS = $(WARN) $(OPT) -MMD -MP
-LDFLAGS = $(SAN_LDFLAGS)
+CFLAGS = $(WARN) $(OPT) -pthread -MMD -MP
+LDFLAGS = $(SAN_LDFLAGS) -pthread
 LDLIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 
 LIB_SRC := $(wildcard stages/common/*.c stages/*.c) $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))

@@ -16,7 +16,9 @@
 #include <fcntl.h>
 #include <iconv.h>
 #include <openssl/evp.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,6 +115,42 @@ const char *ingest_encoding_name(enum ingest_encoding encoding)
     return names[encoding];
 }
 
+/* ---- batches: what the parsing thread hands to the caller's thread ---- */
+
+/* A batch is handed over once it holds this much text or this many events (about half a
+ * MiB of rows); QUEUE_BATCHES bound the memory in flight. */
+enum { BATCH_TEXT = 1 << 19, BATCH_EVENTS = 4096, QUEUE_BATCHES = 4 };
+#define NO_REJECT ((size_t)-1)
+
+/* A row, or a reject, in file order. Texts are offsets into the batch's text, which moves
+ * while the batch fills. A row's fields are at the file's mapped columns. */
+struct event {
+    uint32_t line;
+    int reject_column;           /* 1-based column of a reject, 0 for the whole row */
+    const char *reject_field;    /* canonical name of that column's field, or NULL */
+    size_t reason;               /* offset of a reject's reason; NO_REJECT for a row */
+    uint32_t start[FIELD_COUNT]; /* offsets of the mapped fields' texts */
+    uint32_t len[FIELD_COUNT];
+};
+
+struct batch {
+    char *text; /* the rows' field texts, each NUL-terminated, and the rejects' reasons */
+    size_t text_len, text_cap;
+    struct event *events;
+    size_t n_events, events_cap;
+    unsigned long long bytes_done; /* bytes of the file parsed when the batch was handed over */
+};
+
+/* Batches go round a ring: the parser fills slot `filled % QUEUE_BATCHES` once the caller
+ * has given it back; the caller delivers them in the same order. */
+struct handoff {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    struct batch slots[QUEUE_BATCHES];
+    size_t filled, delivered; /* batches handed over, and given back */
+    bool finished;            /* the parser has handed over its last batch */
+};
+
 /* ---- reader state ---- */
 
 struct reader {
@@ -129,9 +167,7 @@ struct reader {
     unsigned char *buf;
     size_t block, buf_len, pos;    /* block: bytes per read */
     unsigned long long buf_offset; /* file offset of buf[0] */
-    EVP_MD_CTX *sha;
-    unsigned long long hashed_upto;
-    iconv_t to_utf8; /* (iconv_t)-1 unless converting from Windows-1252 */
+    iconv_t to_utf8;               /* (iconv_t)-1 unless converting from Windows-1252 */
     char *conv;
     size_t conv_cap;
     struct csv_parser csv;
@@ -144,9 +180,12 @@ struct reader {
     bool in_row;
     unsigned long row_line;
     unsigned long long row_next_line_offset; /* 0 until the row's first line has ended */
-    char *text; /* the current row's field texts, each NUL-terminated */
-    size_t text_len, text_cap;
-    size_t *field_start;
+    struct handoff *handoff; /* NULL: batches are delivered by the parsing thread itself */
+    struct batch *batch;     /* being filled; the current row's texts start at row_text */
+    struct batch inline_batch;
+    size_t row_text;
+    unsigned long rows_delivered; /* caller's side: events delivered, for the progress */
+    size_t *field_start;          /* offsets in the batch's text */
     size_t *field_len;
     size_t n_fields, fields_cap;
     bool row_bad;
@@ -177,29 +216,54 @@ static bool wants_more(const struct reader *r)
     return r->status == IMPACT_OK && !(r->header_only && r->have_header);
 }
 
+static void hand_over(struct reader *r);
+
+/* The current row's field texts are dropped unless a row event took them. */
 static void reset_row(struct reader *r)
 {
     r->in_row = false;
-    r->text_len = 0;
+    r->batch->text_len = r->row_text;
     r->n_fields = 0;
     r->row_bad = false;
     r->row_next_line_offset = 0;
+    if (r->batch->text_len >= BATCH_TEXT || r->batch->n_events >= BATCH_EVENTS)
+        hand_over(r);
+}
+
+static const char *row_text(const struct reader *r, size_t column)
+{
+    return r->batch->text + r->field_start[column];
+}
+
+static struct event *new_event(struct reader *r)
+{
+    struct batch *b = r->batch;
+    xgrow((void **)&b->events, &b->events_cap, b->n_events + 1, sizeof *b->events);
+    struct event *e = &b->events[b->n_events++];
+    e->line = (uint32_t)r->row_line;
+    e->reject_column = 0;
+    e->reject_field = NULL;
+    e->reason = NO_REJECT;
+    return e;
 }
 
 static void reject_row(struct reader *r, int column, const char *reason)
 {
-    struct reject rej = {
-        .origin = {r->src->file_index, (uint32_t)r->row_line},
-        .column = column,
-        .field = NULL,
-        .value = NULL,
-        .reason = reason,
-    };
+    struct batch *b = r->batch;
+    struct event *e = new_event(r);
+    size_t n = strlen(reason) + 1;
+    e->reject_column = column;
+    e->reject_field = NULL;
     if (column > 0 && column <= r->n_header && r->column_field[column - 1] >= 0)
-        rej.field = record_field_names[r->column_field[column - 1]];
+        e->reject_field = record_field_names[r->column_field[column - 1]];
+    b->text_len = r->row_text; /* the row's texts go; its reason stays */
+    xgrow((void **)&b->text, &b->text_cap, b->text_len + n, 1);
+    memcpy(b->text + b->text_len, reason, n);
+    e->reason = b->text_len;
+    b->text_len += n;
+    r->row_text = b->text_len;
     r->result->rows_read++;
     r->result->rows_rejected++;
-    diag_reject(r->diag, &rej);
 }
 
 /* ---- header ---- */
@@ -270,7 +334,7 @@ static void take_header(struct reader *r)
         return;
     }
     for (size_t c = 0; c < r->n_fields && r->status == IMPACT_OK; c++) {
-        const char *h = r->text + r->field_start[c];
+        const char *h = row_text(r, c);
         fold_label(h, strlen(h), folded, sizeof folded);
         int f = config_field_for(r, folded);
         if (f < 0)
@@ -300,7 +364,7 @@ static bool row_is_empty(const struct reader *r)
 {
     for (size_t c = 0; c < r->n_fields; c++)
         for (size_t i = 0; i < r->field_len[c]; i++)
-            if (!strchr(" \t", r->text[r->field_start[c] + i]))
+            if (!strchr(" \t", row_text(r, c)[i]))
                 return false;
     return true;
 }
@@ -331,22 +395,29 @@ static void emit_row(struct reader *r)
     } else if (r->row_bad) {
         reject_row(r, r->bad_column, r->bad_reason);
     } else {
-        struct raw_row row = {.origin = {r->src->file_index, (uint32_t)r->row_line}};
+        struct event *e = new_event(r);
         for (int f = 0; f < FIELD_COUNT; f++) {
             int c = r->field_column[f];
-            if (c >= 0)
-                row.fields[f] =
-                    (struct raw_field){r->text + r->field_start[c], r->field_len[c], c + 1};
+            e->start[f] = c >= 0 ? (uint32_t)r->field_start[c] : 0;
+            e->len[f] = c >= 0 ? (uint32_t)r->field_len[c] : 0;
         }
+        r->row_text = r->batch->text_len; /* the event keeps the row's texts */
         r->result->rows_read++;
-        r->on_row(r->ctx, &row);
     }
 }
 
 /* A field the later stages cannot take: invalid UTF-8, or a NUL byte, which would cut the
- * text short wherever it is used as a C string (UTF-16 exports are full of them). */
+ * text short wherever it is used as a C string (UTF-16 exports are full of them). Most
+ * fields are short ASCII: one loop over the bytes clears them without a call. */
 static bool field_is_bad(const char *field, size_t len, char *reason, size_t cap)
 {
+    unsigned char high = 0, zero = 0;
+    for (size_t i = 0; i < len; i++) {
+        high |= (unsigned char)field[i];
+        zero |= field[i] == '\0';
+    }
+    if (!(high & 0x80) && !zero)
+        return false;
     size_t bad;
     const char *nul = memchr(field, '\0', len);
     if (!utf8_valid(field, len, &bad)) {
@@ -366,18 +437,20 @@ static bool field_is_bad(const char *field, size_t len, char *reason, size_t cap
 static void on_field(void *data, size_t len, void *userdata)
 {
     struct reader *r = userdata;
+    struct batch *b = r->batch;
     const char *field = data ? data : "";
-    xgrow((void **)&r->text, &r->text_cap, r->text_len + len + 1, 1);
+    if (b->text_len + len + 1 > b->text_cap)
+        xgrow((void **)&b->text, &b->text_cap, b->text_len + len + 1, 1);
     if (r->n_fields == r->fields_cap) {
         r->fields_cap = r->fields_cap ? 2 * r->fields_cap : 32;
         r->field_start = xrealloc(r->field_start, r->fields_cap * sizeof(size_t));
         r->field_len = xrealloc(r->field_len, r->fields_cap * sizeof(size_t));
     }
-    memcpy(r->text + r->text_len, field, len);
-    r->text[r->text_len + len] = '\0';
-    r->field_start[r->n_fields] = r->text_len;
+    memcpy(b->text + b->text_len, field, len);
+    b->text[b->text_len + len] = '\0';
+    r->field_start[r->n_fields] = b->text_len;
     r->field_len[r->n_fields] = len;
-    r->text_len += len + 1;
+    b->text_len += len + 1;
     r->n_fields++;
     if (!r->row_bad && field_is_bad(field, len, r->bad_reason, sizeof r->bad_reason)) {
         r->row_bad = true;
@@ -414,12 +487,6 @@ static bool read_block(struct reader *r, unsigned long long offset)
     r->buf_len = (size_t)n;
     r->buf_offset = offset;
     r->pos = 0;
-    unsigned long long end = offset + (unsigned long long)n;
-    if (end > r->hashed_upto) {
-        size_t skip = (size_t)(r->hashed_upto - offset);
-        EVP_DigestUpdate(r->sha, r->buf + skip, (size_t)n - skip);
-        r->hashed_upto = end;
-    }
     return true;
 }
 
@@ -630,12 +697,8 @@ static void read_all(struct reader *r)
     bool again = true;
     while (again && wants_more(r)) {
         feed_block(r);
-        while (wants_more(r) && read_block(r, r->buf_offset + r->buf_len) && r->buf_len > 0) {
-            if (r->src->progress)
-                r->src->progress(r->src->progress_ctx, r->buf_offset, r->result->bytes,
-                                 r->result->rows_read);
+        while (wants_more(r) && read_block(r, r->buf_offset + r->buf_len) && r->buf_len > 0)
             feed_block(r);
-        }
         if (wants_more(r))
             finish_file(r, &again);
     }
@@ -659,32 +722,192 @@ static int open_input(struct reader *r)
     return IMPACT_OK;
 }
 
-static void sha_hex(struct reader *r)
+/* ---- handing batches over ---- */
+
+/* On the caller's thread: each event of the batch, in file order, to on_row or the sink. */
+static void deliver(struct reader *r, const struct batch *b)
 {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(r->sha, digest, &n);
-    for (unsigned int i = 0; i < n && i < 32; i++)
-        snprintf(r->result->sha256 + 2 * i, 3, "%02x", digest[i]);
+    for (size_t i = 0; i < b->n_events; i++) {
+        const struct event *e = &b->events[i];
+        struct row_origin origin = {r->src->file_index, e->line};
+        if (e->reason != NO_REJECT) {
+            struct reject rej = {origin, e->reject_column, e->reject_field, NULL,
+                                 b->text + e->reason};
+            diag_reject(r->diag, &rej);
+            continue;
+        }
+        struct raw_row row = {.origin = origin};
+        for (int f = 0; f < FIELD_COUNT; f++) {
+            int c = r->field_column[f];
+            if (c >= 0)
+                row.fields[f] = (struct raw_field){b->text + e->start[f], e->len[f], c + 1};
+        }
+        if (r->on_row) /* a probe has none, and stops at the header */
+            r->on_row(r->ctx, &row);
+    }
+    r->rows_delivered += b->n_events;
+    if (r->src->progress)
+        r->src->progress(r->src->progress_ctx, b->bytes_done, r->result->bytes, r->rows_delivered);
 }
 
-static void read_file(struct reader *r)
+static void empty_batch(struct batch *b)
+{
+    b->text_len = 0;
+    b->n_events = 0;
+}
+
+/* On the parsing thread: the batch goes to the caller, and the next free one is taken. */
+static void hand_over(struct reader *r)
+{
+    struct handoff *h = r->handoff;
+    r->batch->bytes_done = r->buf_offset + r->pos;
+    if (!h) {
+        deliver(r, r->batch);
+    } else {
+        pthread_mutex_lock(&h->lock);
+        h->filled++;
+        pthread_cond_broadcast(&h->changed);
+        while (h->filled - h->delivered >= QUEUE_BATCHES)
+            pthread_cond_wait(&h->changed, &h->lock);
+        r->batch = &h->slots[h->filled % QUEUE_BATCHES];
+        pthread_mutex_unlock(&h->lock);
+    }
+    empty_batch(r->batch);
+    r->row_text = 0;
+}
+
+static void hand_over_last(struct reader *r)
+{
+    struct handoff *h = r->handoff;
+    r->batch->bytes_done = r->result->bytes;
+    if (!h) {
+        deliver(r, r->batch);
+        return;
+    }
+    pthread_mutex_lock(&h->lock);
+    h->filled++;
+    h->finished = true;
+    pthread_cond_broadcast(&h->changed);
+    pthread_mutex_unlock(&h->lock);
+}
+
+/* On the caller's thread, until the parser has handed over its last batch. */
+static void deliver_all(struct reader *r)
+{
+    struct handoff *h = r->handoff;
+    for (;;) {
+        pthread_mutex_lock(&h->lock);
+        while (h->delivered == h->filled && !h->finished)
+            pthread_cond_wait(&h->changed, &h->lock);
+        bool more = h->delivered < h->filled;
+        pthread_mutex_unlock(&h->lock);
+        if (!more)
+            break;
+        deliver(r, &h->slots[h->delivered % QUEUE_BATCHES]);
+        pthread_mutex_lock(&h->lock);
+        h->delivered++;
+        pthread_cond_broadcast(&h->changed);
+        pthread_mutex_unlock(&h->lock);
+    }
+}
+
+/* ---- the SHA-256 of the file, on a thread of its own ---- */
+
+/* Hashing costs about half as much as parsing: it reads the file a second time (from the
+ * page cache, with pread, which leaves the parser's file offset alone) on the other core. */
+struct hasher {
+    int fd;
+    atomic_bool stop; /* the file failed: its hash is not wanted */
+    int error;        /* errno of a failed read, or 0 */
+    char hex[65];
+};
+
+static void *hash_file(void *arg)
+{
+    struct hasher *h = arg;
+    unsigned char *buf = xmalloc(BLOCK_SIZE), digest[EVP_MAX_MD_SIZE];
+    unsigned int n_digest = 0;
+    EVP_MD_CTX *sha = EVP_MD_CTX_new();
+    EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
+    off_t offset = 0;
+    ssize_t n = 0;
+    while (!atomic_load(&h->stop)) {
+        n = pread(h->fd, buf, BLOCK_SIZE, offset);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        EVP_DigestUpdate(sha, buf, (size_t)n);
+        offset += n;
+    }
+    h->error = n < 0 ? errno : 0;
+    EVP_DigestFinal_ex(sha, digest, &n_digest);
+    for (unsigned int i = 0; i < n_digest && i < 32; i++)
+        snprintf(h->hex + 2 * i, 3, "%02x", digest[i]);
+    EVP_MD_CTX_free(sha);
+    free(buf);
+    return NULL;
+}
+
+/* ---- the whole file ---- */
+
+static void parse_file(struct reader *r)
 {
     size_t asked = r->src->block_size;
     r->block = asked == 0 ? BLOCK_SIZE : asked < MIN_BLOCK_SIZE ? MIN_BLOCK_SIZE : asked;
     r->buf = xmalloc(r->block);
-    r->sha = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(r->sha, EVP_sha256(), NULL);
     init_parser(r);
     if (read_block(r, 0)) {
         start_encoding(r);
         csv_set_delim(&r->csv, (unsigned char)r->result->delimiter);
         read_all(r);
     }
-    if (!r->header_only) /* a probe hashed only the start of the file */
-        sha_hex(r);
     csv_free(&r->csv);
-    EVP_MD_CTX_free(r->sha);
+    hand_over_last(r);
+}
+
+static void *parse_thread(void *arg)
+{
+    parse_file(arg);
+    return NULL;
+}
+
+/* Three threads: this one cleans and joins (on_row), one parses, one hashes. Events reach
+ * on_row and the sink in file order whatever the threads' timing, so every output is the
+ * same as a single thread's. A thread that cannot start is done here instead. */
+static void read_in_threads(struct reader *r)
+{
+    struct handoff *h = xcalloc(1, sizeof *h);
+    struct hasher sha = {.fd = r->fd};
+    pthread_t parser, hasher;
+    pthread_mutex_init(&h->lock, NULL);
+    pthread_cond_init(&h->changed, NULL);
+    r->handoff = h;
+    r->batch = &h->slots[0];
+    bool hashing = pthread_create(&hasher, NULL, hash_file, &sha) == 0;
+    if (pthread_create(&parser, NULL, parse_thread, r) == 0) {
+        deliver_all(r);
+        pthread_join(parser, NULL);
+    } else {
+        r->handoff = NULL;
+        parse_file(r);
+    }
+    if (r->status != IMPACT_OK)
+        atomic_store(&sha.stop, true);
+    if (hashing)
+        pthread_join(hasher, NULL);
+    else
+        hash_file(&sha);
+    if (sha.error)
+        reader_fail(r, 0, 0, "cannot read: %s", strerror(sha.error));
+    memcpy(r->result->sha256, sha.hex, sizeof sha.hex);
+    for (int i = 0; i < QUEUE_BATCHES; i++) {
+        free(h->slots[i].text);
+        free(h->slots[i].events);
+    }
+    pthread_cond_destroy(&h->changed);
+    pthread_mutex_destroy(&h->lock);
+    free(h);
 }
 
 static int ingest_run(const struct ingest_source *source, bool header_only, ingest_row_fn on_row,
@@ -703,10 +926,13 @@ static int ingest_run(const struct ingest_source *source, bool header_only, inge
                          .line = 1,
                          .line_blank = true,
                          .to_utf8 = (iconv_t)-1};
+    r->batch = &r->inline_batch;
     memset(result, 0, sizeof *result);
     r->status = open_input(r);
-    if (r->status == IMPACT_OK)
-        read_file(r);
+    if (r->status == IMPACT_OK && header_only)
+        parse_file(r); /* a probe reads the first rows only, and hashes nothing */
+    else if (r->status == IMPACT_OK)
+        read_in_threads(r);
     if (r->to_utf8 != (iconv_t)-1)
         iconv_close(r->to_utf8);
     if (r->fd >= 0)
@@ -714,7 +940,8 @@ static int ingest_run(const struct ingest_source *source, bool header_only, inge
     int status = r->status;
     free(r->buf);
     free(r->conv);
-    free(r->text);
+    free(r->inline_batch.text);
+    free(r->inline_batch.events);
     free(r->field_start);
     free(r->field_len);
     free(r);
