@@ -2238,6 +2238,19 @@ struct size {
     int width, height;
 };
 
+/* Text is drawn the same way on every surface. Without this, a PNG's glyphs depended on
+ * whether the same font had first been used by an SVG surface (which turns hinting off),
+ * that is on the order the files were drawn in. */
+static void set_font_options(cairo_t *cr)
+{
+    cairo_font_options_t *options = cairo_font_options_create();
+    cairo_font_options_set_antialias(options, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options(cr, options);
+    cairo_font_options_destroy(options);
+}
+
 static int render_file(const struct chart_def *def, const struct chart_ctx *ctx,
                        const struct size *size, const struct backend *backend,
                        const struct chart_info *info, struct impact_error *err)
@@ -2254,6 +2267,7 @@ static int render_file(const struct chart_def *def, const struct chart_ctx *ctx,
         return surface_fail(status, path, err);
     }
     cairo_t *cr = cairo_create(surface);
+    set_font_options(cr);
     def->draw(cr, ctx);
     status = cairo_status(cr);
     cairo_destroy(cr);
