@@ -183,9 +183,11 @@ static void on_reading(void *ctx, const char *path, unsigned long long done,
         return;
     w->last_shown = now;
     double elapsed = now - w->started;
-    fprintf(stderr, "\r\033[Kreading %s: %3.0f %% (%lu rows, %.0f rows/s)", path,
-            total ? 100.0 * (double)done / (double)total : 100.0, rows,
-            elapsed > 0 ? (double)rows / elapsed : 0.0);
+    fprintf(stderr, "\r\033[Kreading %s: %3.0f %% (%lu rows", path,
+            total ? 100.0 * (double)done / (double)total : 100.0, rows);
+    if (elapsed >= 0.5) /* a rate over less is noise */
+        fprintf(stderr, ", %.0f rows/s", (double)rows / elapsed);
+    fputc(')', stderr);
     w->line_open = true;
 }
 

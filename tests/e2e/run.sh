@@ -215,5 +215,25 @@ else
     fail "write failure: exit $got, outputs changed or staging left"; cat "$work/fsize.err"
 fi
 
+# 9. Progress and timings on stderr. On a terminal (a pseudo-terminal from `script`), a
+# progress line is drawn and erased before the summary; --quiet or a stderr that is not a
+# terminal has none (the golden stderr cases above are the second kind). --timings lists
+# every step of the run.
+if command -v script >/dev/null; then
+    script -qec "$bin run --config config/default.json --output $work/tty" /dev/null \
+        >"$work/tty.out" 2>&1
+    grep -q 'reading .*samples/attendance.csv: .*% ([0-9]* rows' "$work/tty.out" &&
+        pass "progress: shown on a terminal" || fail "progress: no progress line on a terminal"
+    script -qec "$bin run --config config/default.json --output $work/tty --quiet" /dev/null \
+        >"$work/tty-quiet.out" 2>&1
+    [ ! -s "$work/tty-quiet.out" ] && pass "progress: --quiet prints nothing on a terminal" ||
+        fail "progress: --quiet printed something"
+fi
+"$bin" run --config config/default.json --output "$work/timed" --quiet --timings 2>"$work/timed.err"
+grep -q '^impact: ingest and clean  *[0-9.]* s$' "$work/timed.err" &&
+    grep -q '^impact: publish outputs  *[0-9.]* s$' "$work/timed.err" &&
+    ! grep -q reading "$work/timed.err" && pass "timings: every step's wall time" ||
+    fail "timings: steps missing"
+
 [ "$failures" = 0 ] && echo "e2e: all passed" || echo "e2e: $failures failed"
 exit $((failures > 0))
