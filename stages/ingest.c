@@ -407,17 +407,9 @@ static void emit_row(struct reader *r)
 }
 
 /* A field the later stages cannot take: invalid UTF-8, or a NUL byte, which would cut the
- * text short wherever it is used as a C string (UTF-16 exports are full of them). Most
- * fields are short ASCII: one loop over the bytes clears them without a call. */
+ * text short wherever it is used as a C string (UTF-16 exports are full of them). */
 static bool field_is_bad(const char *field, size_t len, char *reason, size_t cap)
 {
-    unsigned char high = 0, zero = 0;
-    for (size_t i = 0; i < len; i++) {
-        high |= (unsigned char)field[i];
-        zero |= field[i] == '\0';
-    }
-    if (!(high & 0x80) && !zero)
-        return false;
     size_t bad;
     const char *nul = memchr(field, '\0', len);
     if (!utf8_valid(field, len, &bad)) {
@@ -446,13 +438,22 @@ static void on_field(void *data, size_t len, void *userdata)
         r->field_start = xrealloc(r->field_start, r->fields_cap * sizeof(size_t));
         r->field_len = xrealloc(r->field_len, r->fields_cap * sizeof(size_t));
     }
-    memcpy(b->text + b->text_len, field, len);
-    b->text[b->text_len + len] = '\0';
+    /* Most fields are a few ASCII bytes: one loop copies them and sees whether any byte
+     * needs the checks of field_is_bad (a high bit, or zero), without a call per field. */
+    char *copy = b->text + b->text_len;
+    unsigned char high = 0, zero = 0;
+    for (size_t i = 0; i < len; i++) {
+        copy[i] = field[i];
+        high |= (unsigned char)field[i];
+        zero |= field[i] == '\0';
+    }
+    copy[len] = '\0';
     r->field_start[r->n_fields] = b->text_len;
     r->field_len[r->n_fields] = len;
     b->text_len += len + 1;
     r->n_fields++;
-    if (!r->row_bad && field_is_bad(field, len, r->bad_reason, sizeof r->bad_reason)) {
+    if (!r->row_bad && ((high & 0x80) || zero) &&
+        field_is_bad(field, len, r->bad_reason, sizeof r->bad_reason)) {
         r->row_bad = true;
         r->bad_column = (int)r->n_fields;
     }
