@@ -1,11 +1,18 @@
 /* indicators.c — counting the dataset into per-period figures, rates, changes and target
  * progress. Each step is one function over the dataset; see docs/indicators.md for the
- * definitions they implement. */
+ * definitions they implement.
+ *
+ * Cost (docs/performance.md): everything about a person is counted in one pass over the
+ * persons, each with its present attendances sorted by day and its observations at hand.
+ * Periods then come in order, so a (person, period) is a run of neighbours and a (person,
+ * site, period) a per-site stamp: no hash table, no loop over periods × persons. The
+ * attendances are grouped by person in two cache-friendly steps instead of one scattered
+ * one: by block of persons as they are read, then by person within a block, which fits
+ * in the L2 cache. */
 #include "stages/indicators.h"
 
 #include "stages/common/arena.h"
 #include "stages/common/fold.h"
-#include "stages/common/intern.h"
 #include "stages/common/stats.h"
 
 #include <math.h>
@@ -17,26 +24,89 @@ static const char STAGE[] = "indicators";
 
 static const double QUARTER_DAYS = 365.2425 / 4.0;
 
-enum { MAX_PERIODS = 4096, MAX_SITES = 1 << 20 };
+/* BLOCK_BITS: a block holds 1 << BLOCK_BITS persons, whose attendances (about 256 KB at
+ * eight each) sort within L2; SITE_BITS: a site id (below MAX_SITES) in a slot; SMALL_SORT:
+ * below it insertion sort beats the general sorts; RADIX_BITS: digit of the days' radix
+ * sort, a pass covering five years of days; PERIOD_CACHE: days whose period is remembered,
+ * eleven years of them. */
+enum {
+    MAX_PERIODS = 4096,
+    SITE_BITS = 20,
+    MAX_SITES = 1 << SITE_BITS,
+    BLOCK_BITS = 12,
+    BLOCK = 1 << BLOCK_BITS,
+    SMALL_SORT = 32,
+    RADIX_BITS = 11,
+    PERIOD_CACHE = 4096
+};
+
+/* Where an outcome entry keeps the person's place in its block (above its index). */
+static const unsigned OUTCOME_TAG_SHIFT = 32;
+
+/* Beneficiaries of a period by their number of present sessions in it: counts[s] of them
+ * had s. Dosage needs the values only in order, and they are small whole numbers. */
+struct histogram {
+    uint32_t *counts;
+    size_t cap;
+};
+
+/* A target-role person's first present day at a site. */
+struct site_first {
+    uint32_t site;
+    day_t day;
+};
+
+/* Outcome counts per period, and per period × dosage band (flattened). */
+struct outcome_tally {
+    long *employed, *positive, *known;
+    long *band_employed, *band_known; /* [period * FIGURES_MAX_BANDS + band] */
+};
 
 struct work {
     const struct dataset *data;
     const struct indicators_options *opt;
     struct figures *fig;
     int base_year;
-    day_t *first_present; /* per person; DAY_NONE when never present */
-    /* Present-session days per person (CSR: days[offsets[p] .. offsets[p + 1]) sorted). */
-    uint32_t *presence_offsets;
-    day_t *presence_days;
-    /* Per (person, period) with a presence: present sessions in the period. */
-    struct keymap *person_period;
-    struct person_period *person_periods;
-    size_t person_periods_cap;
+    day_t *first_present;              /* per person; DAY_NONE when never present */
+    day_t present_first, present_last; /* over all present attendances; DAY_NONE when none */
+    struct histogram *dosage;          /* per period */
+    struct outcome_tally tally;
+    struct site_first *site_firsts;
+    size_t n_site_firsts, site_firsts_cap;
 };
 
-struct person_period {
-    int period;
-    long sessions;
+/* Entries grouped by block of persons: block b's are entries[start[b] .. start[b + 1]),
+ * each tagged with its person's place in the block. */
+struct blocks {
+    size_t n_blocks;
+    size_t *start;
+    uint64_t *entries;
+};
+
+/* period_of for the days of many attendances: a direct-mapped cache that fits in L1. */
+struct period_cache {
+    day_t day[PERIOD_CACHE];
+    int16_t period[PERIOD_CACHE];
+};
+
+/* Per period, one person's latest observation so far: stamp[p] is the person's (+ 1) when
+ * latest[p] is theirs; touched lists the periods they set. */
+struct latest_pick {
+    uint32_t *latest;
+    size_t *stamp;
+    int *touched;
+    size_t n_touched;
+};
+
+/* Scratch of the pass over persons: where each person of the block starts in its block's
+ * attendances and outcomes; per site, the stamp of the last (person, period) run counted
+ * there and the last target-role person (+ 1) seen there. */
+struct person_pass {
+    uint32_t presence_at[BLOCK + 1], outcomes_at[BLOCK + 1], next[BLOCK];
+    size_t *site_group, *site_person;
+    size_t group;
+    struct period_cache periods;
+    struct latest_pick pick;
 };
 
 /* ---- periods ---- */
@@ -109,12 +179,212 @@ static int build_periods(struct work *w, struct impact_error *err)
     return IMPACT_OK;
 }
 
+/* ---- sorting ---- */
+
+static void insertion_sort_days(day_t *days, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        day_t v = days[i];
+        size_t j = i;
+        for (; j > 0 && days[j - 1] > v; j--)
+            days[j] = days[j - 1];
+        days[j] = v;
+    }
+}
+
+static unsigned radix_digit(day_t day, day_t lo, unsigned shift)
+{
+    return ((uint32_t)((int64_t)day - lo) >> shift) & ((1u << RADIX_BITS) - 1);
+}
+
+/* One stable counting pass on the digit at `shift` of each day's offset from `lo`. */
+static void radix_pass(const day_t *from, day_t *to, size_t n, day_t lo, unsigned shift)
+{
+    size_t start[1 << RADIX_BITS] = {0};
+    for (size_t i = 0; i < n; i++)
+        start[radix_digit(from[i], lo, shift)]++;
+    size_t sum = 0;
+    for (size_t b = 0; b < (size_t)1 << RADIX_BITS; b++) {
+        size_t count = start[b];
+        start[b] = sum;
+        sum += count;
+    }
+    for (size_t i = 0; i < n; i++)
+        to[start[radix_digit(from[i], lo, shift)]++] = from[i];
+}
+
+/* Sorts days ascending; `tmp` holds n days. Many days span few years, so an LSD radix sort
+ * on the offset from the earliest takes one pass where qsort took n log n comparisons. */
+static void sort_days(day_t *days, size_t n, day_t *tmp)
+{
+    if (n <= SMALL_SORT) {
+        insertion_sort_days(days, n);
+    } else {
+        day_t lo = days[0], hi = days[0];
+        for (size_t i = 1; i < n; i++) {
+            lo = days[i] < lo ? days[i] : lo;
+            hi = days[i] > hi ? days[i] : hi;
+        }
+        uint32_t range = (uint32_t)((int64_t)hi - lo);
+        day_t *from = days, *to = tmp;
+        for (unsigned shift = 0; shift < 32 && range >> shift != 0; shift += RADIX_BITS) {
+            radix_pass(from, to, n, lo, shift);
+            day_t *t = from;
+            from = to;
+            to = t;
+        }
+        if (from != days)
+            memcpy(days, from, n * sizeof *days);
+    }
+}
+
+/* A present attendance as one word: the day's offset from DAY_NONE (INT32_MIN, so signed days
+ * keep their order), the person's place in its block, the site. A person's slots sort by
+ * day, and the pass over persons reads nothing but them. */
+static uint64_t slot_of(day_t day, uint32_t person, uint32_t site)
+{
+    return (uint64_t)((int64_t)day - DAY_NONE) << 32 |
+           (uint64_t)(person & (BLOCK - 1)) << SITE_BITS | site;
+}
+
+static day_t slot_day(uint64_t slot)
+{
+    return (day_t)((int64_t)(slot >> 32) + DAY_NONE);
+}
+
+static uint32_t slot_site(uint64_t slot)
+{
+    return (uint32_t)slot & (MAX_SITES - 1);
+}
+
+static int compare_slots(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Most persons come a few times: insertion sort; qsort for the rare long list. */
+static void sort_slots(uint64_t *slots, size_t n)
+{
+    if (n > SMALL_SORT) {
+        qsort(slots, n, sizeof *slots, compare_slots);
+    } else {
+        for (size_t i = 1; i < n; i++) {
+            uint64_t v = slots[i];
+            size_t j = i;
+            for (; j > 0 && slots[j - 1] > v; j--)
+                slots[j] = slots[j - 1];
+            slots[j] = v;
+        }
+    }
+}
+
+/* ---- grouping by person ---- */
+
+/* counts[b + 1] → starts: counts[b] becomes where b starts. */
+static void counts_to_starts(size_t *counts, size_t n)
+{
+    for (size_t b = 0; b < n; b++)
+        counts[b + 1] += counts[b];
+}
+
+/* After a scatter that used start[b] as b's cursor, start[b] is where b + 1 starts: shift
+ * them back (saves a second array of cursors). */
+static void cursors_to_starts(size_t *start, size_t n)
+{
+    memmove(start + 1, start, n * sizeof *start);
+    start[0] = 0;
+}
+
+static size_t blocks_for(size_t n_persons)
+{
+    return (n_persons >> BLOCK_BITS) + 1;
+}
+
+/* Present attendances by block of persons, as slots. Attendances come session by session,
+ * so their sessions are read nearly in order, and the writes go to a few hundred streams
+ * rather than to scattered persons. */
+static void group_presence(const struct dataset *d, struct blocks *out)
+{
+    size_t n_blocks = blocks_for(d->n_persons);
+    size_t *start = xcalloc(n_blocks + 1, sizeof *start);
+    for (size_t i = 0; i < d->n_attendances; i++)
+        start[(d->attendances[i].person >> BLOCK_BITS) + 1] += d->attendances[i].present != 0;
+    counts_to_starts(start, n_blocks);
+    uint64_t *slots = xmalloc((start[n_blocks] ? start[n_blocks] : 1) * sizeof *slots);
+    for (size_t i = 0; i < d->n_attendances; i++) {
+        const struct attendance_record *a = &d->attendances[i];
+        const struct session_record *s = &d->sessions[a->session];
+        if (a->present)
+            slots[start[a->person >> BLOCK_BITS]++] = slot_of(s->date, a->person, s->site);
+    }
+    cursors_to_starts(start, n_blocks);
+    *out = (struct blocks){n_blocks, start, slots};
+}
+
+/* Outcomes about a person by block of persons: the person's place above the index. */
+static void group_outcomes(const struct dataset *d, struct blocks *out)
+{
+    size_t n_blocks = blocks_for(d->n_persons);
+    size_t *start = xcalloc(n_blocks + 1, sizeof *start);
+    for (size_t i = 0; i < d->n_outcomes; i++)
+        if (d->outcomes[i].person != DATASET_NO_PERSON)
+            start[(d->outcomes[i].person >> BLOCK_BITS) + 1]++;
+    counts_to_starts(start, n_blocks);
+    uint64_t *entries = xmalloc((start[n_blocks] ? start[n_blocks] : 1) * sizeof *entries);
+    for (size_t i = 0; i < d->n_outcomes; i++) {
+        uint32_t person = d->outcomes[i].person;
+        if (person != DATASET_NO_PERSON)
+            entries[start[person >> BLOCK_BITS]++] =
+                (uint64_t)(person & (BLOCK - 1)) << OUTCOME_TAG_SHIFT | i;
+    }
+    cursors_to_starts(start, n_blocks);
+    *out = (struct blocks){n_blocks, start, entries};
+}
+
+static void blocks_free(struct blocks *b)
+{
+    free(b->start);
+    free(b->entries);
+}
+
+static unsigned tag_of(uint64_t entry, unsigned shift)
+{
+    return (unsigned)(entry >> shift) & (BLOCK - 1);
+}
+
+/* Sorts a block's entries by person in place (American flag sort: count, then swap each
+ * entry straight into its person's range), and sets at[q] .. at[q + 1] to person q's range.
+ * Not stable: callers do not depend on the order within a person. */
+static void sort_block(uint64_t *v, uint32_t n, unsigned shift, uint32_t at[BLOCK + 1],
+                       uint32_t next[BLOCK])
+{
+    memset(at, 0, (BLOCK + 1) * sizeof *at);
+    for (uint32_t i = 0; i < n; i++)
+        at[tag_of(v[i], shift) + 1]++;
+    for (unsigned q = 0; q < BLOCK; q++)
+        at[q + 1] += at[q];
+    memcpy(next, at, BLOCK * sizeof *next);
+    for (unsigned q = 0; q < BLOCK; q++) {
+        while (next[q] < at[q + 1]) {
+            uint64_t x = v[next[q]];
+            for (unsigned t = tag_of(x, shift); t != q; t = tag_of(x, shift)) {
+                uint64_t y = v[next[t]];
+                v[next[t]++] = x;
+                x = y;
+            }
+            v[next[q]++] = x;
+        }
+    }
+}
+
 /* ---- counts ---- */
 
 static void count_sessions(struct work *w)
 {
-    for (size_t i = 0; i < w->data->n_sessions; i++) {
-        const struct session_record *s = &w->data->sessions[i];
+    const struct dataset *d = w->data;
+    for (size_t i = 0; i < d->n_sessions; i++) {
+        const struct session_record *s = &d->sessions[i];
         int p = period_of(w, s->date);
         if (p < 0)
             continue;
@@ -125,43 +395,115 @@ static void count_sessions(struct work *w)
     }
 }
 
-/* Attendances, first presence, and distinct beneficiaries per period, role, sex and site. */
-static void count_presence(struct work *w)
+/* Filled with days 0 … PERIOD_CACHE - 1 (each in its own entry), so every entry is valid. */
+static void period_cache_init(const struct work *w, struct period_cache *c)
 {
-    const struct dataset *d = w->data;
-    struct keymap *person_site_period = keymap_new();
-    w->person_period = keymap_new();
-    for (size_t i = 0; i < d->n_attendances; i++) {
-        const struct attendance_record *a = &d->attendances[i];
-        if (!a->present)
-            continue;
-        const struct session_record *s = &d->sessions[a->session];
-        day_t *first = &w->first_present[a->person];
-        *first = *first == DAY_NONE || s->date < *first ? s->date : *first;
-        int p = period_of(w, s->date);
-        if (p < 0)
-            continue;
-        struct period_figures *pf = &w->fig->periods[p];
-        pf->counts[COUNT_ATTENDANCES]++;
-        bool added;
-        uint32_t k =
-            keymap_intern(w->person_period, (uint64_t)a->person << 32 | (uint32_t)p, &added);
-        xgrow((void **)&w->person_periods, &w->person_periods_cap, k, sizeof *w->person_periods);
-        if (added) {
-            w->person_periods[k] = (struct person_period){p, 0};
-            pf->counts[COUNT_BENEFICIARIES]++;
-            pf->by_role[d->persons[a->person].role]++;
-            pf->by_sex[d->persons[a->person].sex]++;
-        }
-        w->person_periods[k].sessions++;
-        uint64_t site_key = (uint64_t)a->person << 32 | (uint64_t)s->site << 12 | (uint32_t)p;
-        keymap_intern(person_site_period, site_key, &added);
-        pf->by_site[s->site] += added;
+    for (int i = 0; i < PERIOD_CACHE; i++) {
+        c->day[i] = i;
+        c->period[i] = (int16_t)period_of(w, i);
     }
-    keymap_free(person_site_period);
 }
 
-/* ---- dosage ---- */
+static int cached_period(const struct work *w, struct period_cache *c, day_t day)
+{
+    size_t i = (uint32_t)day % PERIOD_CACHE;
+    if (c->day[i] != day) {
+        c->day[i] = day;
+        c->period[i] = (int16_t)period_of(w, day);
+    }
+    return c->period[i];
+}
+
+/* Called once per (person, period): growing, rare, is the only call out. */
+static void histogram_add(struct histogram *h, long value)
+{
+    if ((size_t)value >= h->cap) {
+        size_t old = h->cap;
+        xgrow((void **)&h->counts, &h->cap, (size_t)value, sizeof *h->counts);
+        memset(h->counts + old, 0, (h->cap - old) * sizeof *h->counts);
+    }
+    h->counts[value]++;
+}
+
+static bool counts_towards_target(const struct work *w, uint32_t person)
+{
+    return w->opt->target_roles[w->data->persons[person].role];
+}
+
+/* A person's present sessions in one period (period -1: outside them, not counted). */
+static void close_group(struct work *w, uint32_t person, int period, long sessions)
+{
+    if (period >= 0) {
+        struct period_figures *pf = &w->fig->periods[period];
+        const struct person_record *who = &w->data->persons[person];
+        pf->counts[COUNT_ATTENDANCES] += sessions;
+        pf->counts[COUNT_BENEFICIARIES]++;
+        pf->by_role[who->role]++;
+        pf->by_sex[who->sex]++;
+        histogram_add(&w->dosage[period], sessions);
+    }
+}
+
+/* A target-role person's first present day at each site: the first seen, days ascending. */
+static void note_site_first(struct work *w, struct person_pass *ps, uint32_t person, uint32_t site,
+                            day_t day)
+{
+    if (ps->site_person[site] != (size_t)person + 1) {
+        ps->site_person[site] = (size_t)person + 1;
+        if (w->n_site_firsts >= w->site_firsts_cap)
+            xgrow((void **)&w->site_firsts, &w->site_firsts_cap, w->n_site_firsts,
+                  sizeof *w->site_firsts);
+        w->site_firsts[w->n_site_firsts++] = (struct site_first){site, day};
+    }
+}
+
+/* The person's first and last present days, and whether first present in a period. */
+static void note_first_last(struct work *w, uint32_t person, day_t first, day_t last,
+                            int first_period)
+{
+    w->first_present[person] = first;
+    w->present_first =
+        w->present_first == DAY_NONE || first < w->present_first ? first : w->present_first;
+    w->present_last =
+        w->present_last == DAY_NONE || last > w->present_last ? last : w->present_last;
+    if (first_period >= 0)
+        w->fig->periods[first_period].counts[COUNT_NEW_BENEFICIARIES]++;
+}
+
+/* One person's present attendances (n > 0), sorted here by day: periods then come in
+ * increasing order, so each (person, period) is a run of neighbours (a new group stamp),
+ * and a site counts once per run. */
+static void count_person(struct work *w, struct person_pass *ps, uint32_t person, uint64_t *slots,
+                         uint32_t n)
+{
+    sort_slots(slots, n);
+    bool target = counts_towards_target(w, person);
+    int period = -1;
+    long sessions = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        day_t day = slot_day(slots[i]);
+        uint32_t site = slot_site(slots[i]);
+        int p = cached_period(w, &ps->periods, day);
+        if (p != period) {
+            close_group(w, person, period, sessions);
+            period = p;
+            sessions = 0;
+            ps->group++;
+        }
+        if (p >= 0 && ps->site_group[site] != ps->group) {
+            ps->site_group[site] = ps->group;
+            w->fig->periods[p].by_site[site]++;
+        }
+        sessions += p >= 0;
+        if (target)
+            note_site_first(w, ps, person, site, day);
+    }
+    close_group(w, person, period, sessions);
+    note_first_last(w, person, slot_day(slots[0]), slot_day(slots[n - 1]),
+                    cached_period(w, &ps->periods, slot_day(slots[0])));
+}
+
+/* ---- outcomes ---- */
 
 static int band_of(const struct figures *f, long sessions)
 {
@@ -172,178 +514,277 @@ static int band_of(const struct figures *f, long sessions)
     return band;
 }
 
-/* Quartiles of present sessions per beneficiary, and beneficiaries by band, per period. */
-static void compute_dosage(struct work *w)
+/* Present sessions on or before `day` among a person's sorted slots. */
+static long sessions_up_to(const uint64_t *slots, uint32_t n, day_t day)
 {
-    struct figures *f = w->fig;
-    size_t n = keymap_count(w->person_period);
-    double *values = xcalloc(n ? n : 1, sizeof *values);
-    for (size_t p = 0; p < f->n_periods; p++) {
-        struct period_figures *pf = &f->periods[p];
-        size_t m = 0;
-        double sum = 0;
-        for (size_t k = 0; k < n; k++) {
-            const struct person_period *pp = &w->person_periods[k];
-            if (pp->period != (int)p)
-                continue;
-            values[m++] = (double)pp->sessions;
-            sum += (double)pp->sessions;
-            int band = band_of(f, pp->sessions);
-            if (band >= 0)
-                pf->by_band[band]++;
-        }
-        struct dosage *dz = &pf->dosage;
-        dz->defined = stats_quartiles(values, m, &dz->q1, &dz->median, &dz->q3);
-        dz->mean = m ? sum / (double)m : 0;
-    }
-    free(values);
-}
-
-static int compare_days(const void *a, const void *b)
-{
-    day_t x = *(const day_t *)a, y = *(const day_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Every person's present-session days, sorted, to count sessions up to a given day. */
-static void index_presence(struct work *w)
-{
-    const struct dataset *d = w->data;
-    uint32_t *offsets = xcalloc(d->n_persons + 1, sizeof *offsets);
-    for (size_t i = 0; i < d->n_attendances; i++)
-        offsets[d->attendances[i].person + 1] += d->attendances[i].present;
-    for (size_t p = 0; p < d->n_persons; p++)
-        offsets[p + 1] += offsets[p];
-    day_t *days = xcalloc(offsets[d->n_persons] ? offsets[d->n_persons] : 1, sizeof *days);
-    uint32_t *fill = xcalloc(d->n_persons ? d->n_persons : 1, sizeof *fill);
-    for (size_t i = 0; i < d->n_attendances; i++) {
-        const struct attendance_record *a = &d->attendances[i];
-        if (a->present)
-            days[offsets[a->person] + fill[a->person]++] = d->sessions[a->session].date;
-    }
-    for (size_t p = 0; p < d->n_persons; p++)
-        qsort(days + offsets[p], offsets[p + 1] - offsets[p], sizeof *days, compare_days);
-    free(fill);
-    w->presence_offsets = offsets;
-    w->presence_days = days;
-}
-
-/* Present sessions of `person` on or before `day`. */
-static long sessions_up_to(const struct work *w, uint32_t person, day_t day)
-{
-    uint32_t lo = w->presence_offsets[person], hi = w->presence_offsets[person + 1];
+    uint32_t lo = 0, hi = n;
     while (lo < hi) {
         uint32_t mid = lo + (hi - lo) / 2;
-        if (w->presence_days[mid] <= day)
+        if (slot_day(slots[mid]) <= day)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return (long)(lo - w->presence_offsets[person]);
+    return (long)lo;
 }
 
-static void count_new_and_cumulative(struct work *w)
+static void tally_outcome(struct work *w, const struct outcome_record *o, int p, long sessions)
 {
-    struct figures *f = w->fig;
-    for (size_t i = 0; i < w->data->n_persons; i++) {
-        day_t first = w->first_present[i];
-        if (first == DAY_NONE)
-            continue;
-        int p = period_of(w, first);
-        if (p >= 0)
-            f->periods[p].counts[COUNT_NEW_BENEFICIARIES]++;
-        for (size_t k = 0; k < f->n_periods; k++)
-            f->periods[k].counts[COUNT_CUMULATIVE_BENEFICIARIES] += first <= f->periods[k].end;
-    }
-}
-
-/* ---- outcomes ---- */
-
-/* Outcome counts per period, and per period × dosage band (flattened). */
-struct outcome_tally {
-    long *employed, *positive, *known;
-    long *band_employed, *band_known; /* [period * FIGURES_MAX_BANDS + band] */
-};
-
-static void tally_outcome(struct work *w, const struct outcome_record *o, int p,
-                          struct outcome_tally *t)
-{
+    struct outcome_tally *t = &w->tally;
     enum category c = (enum category)o->category;
-    if (c == CATEGORY_UNKNOWN)
-        return;
-    bool employed = c == CATEGORY_EMPLOYMENT;
-    t->known[p]++;
-    t->employed[p] += employed;
-    t->positive[p] += employed || c == CATEGORY_TRAINING || c == CATEGORY_EDUCATION;
-    int band = band_of(w->fig, sessions_up_to(w, o->person, o->observed_on));
-    if (band >= 0) {
-        t->band_known[p * FIGURES_MAX_BANDS + band]++;
-        t->band_employed[p * FIGURES_MAX_BANDS + band] += employed;
+    if (c != CATEGORY_UNKNOWN) {
+        bool employed = c == CATEGORY_EMPLOYMENT;
+        t->known[p]++;
+        t->employed[p] += employed;
+        t->positive[p] += employed || c == CATEGORY_TRAINING || c == CATEGORY_EDUCATION;
+        int band = band_of(w->fig, sessions);
+        if (band >= 0) {
+            t->band_known[p * FIGURES_MAX_BANDS + band]++;
+            t->band_employed[p * FIGURES_MAX_BANDS + band] += employed;
+        }
     }
 }
 
-/* Per (person, period): the latest observation dated in the period, made on or after the
- * person's first presence (same date: the later row in input order). */
-static void count_outcomes(struct work *w, struct outcome_tally *tally)
+/* Whether observation a replaces b as the latest: the later date, then the later row
+ * (order), and on a full tie the earlier index — what one pass in input order keeping the
+ * first until beaten picks, whatever order the person's observations come in here. */
+static bool later_outcome(const struct dataset *d, uint32_t a, uint32_t b)
+{
+    const struct outcome_record *x = &d->outcomes[a], *y = &d->outcomes[b];
+    bool later;
+    if (x->observed_on != y->observed_on)
+        later = x->observed_on > y->observed_on;
+    else if (x->order != y->order)
+        later = x->order > y->order;
+    else
+        later = a < b;
+    return later;
+}
+
+static void consider_outcome(const struct dataset *d, struct latest_pick *pick, size_t stamp,
+                             uint32_t i, int p)
+{
+    if (pick->stamp[p] != stamp) {
+        pick->stamp[p] = stamp;
+        pick->latest[p] = i;
+        pick->touched[pick->n_touched++] = p;
+    } else if (later_outcome(d, i, pick->latest[p])) {
+        pick->latest[p] = i;
+    }
+}
+
+/* Per period, the person's latest observation dated in it and made on or after their first
+ * presence, with their present sessions up to it (slots: sorted by count_person). */
+static void count_person_outcomes(struct work *w, struct person_pass *ps, uint32_t person,
+                                  const uint64_t *entries, uint32_t n, const uint64_t *slots,
+                                  uint32_t n_slots)
 {
     const struct dataset *d = w->data;
-    struct keymap *index = keymap_new();
-    const struct outcome_record **latest =
-        xcalloc(d->n_outcomes ? d->n_outcomes : 1, sizeof *latest);
-    int *period = xcalloc(d->n_outcomes ? d->n_outcomes : 1, sizeof *period);
-    for (size_t i = 0; i < d->n_outcomes; i++) {
-        const struct outcome_record *o = &d->outcomes[i];
-        if (o->person == DATASET_NO_PERSON || w->first_present[o->person] == DAY_NONE ||
-            w->first_present[o->person] > o->observed_on)
-            continue;
-        int p = period_of(w, o->observed_on);
-        if (p < 0)
-            continue;
-        bool added;
-        uint32_t k = keymap_intern(index, (uint64_t)o->person << 32 | (uint32_t)p, &added);
-        const struct outcome_record *cur = latest[k];
-        if (added || o->observed_on > cur->observed_on ||
-            (o->observed_on == cur->observed_on && o->order > cur->order))
-            latest[k] = o;
-        period[k] = p;
+    day_t first = w->first_present[person];
+    struct latest_pick *pick = &ps->pick;
+    pick->n_touched = 0;
+    for (uint32_t j = 0; j < n && first != DAY_NONE; j++) {
+        uint32_t i = (uint32_t)entries[j];
+        day_t day = slot_day(entries[j]);
+        int p = first <= day ? cached_period(w, &ps->periods, day) : -1;
+        if (p >= 0)
+            consider_outcome(d, pick, (size_t)person + 1, i, p);
     }
-    for (uint32_t k = 0; k < keymap_count(index); k++)
-        tally_outcome(w, latest[k], period[k], tally);
-    free(latest);
-    free(period);
-    keymap_free(index);
+    for (size_t k = 0; k < pick->n_touched; k++) {
+        int p = pick->touched[k];
+        const struct outcome_record *o = &d->outcomes[pick->latest[p]];
+        tally_outcome(w, o, p, sessions_up_to(slots, n_slots, o->observed_on));
+    }
 }
 
-static void compute_rates(struct work *w)
+/* ---- the pass over persons ---- */
+
+/* Once a block's outcome entries are sorted, their tags are no longer needed: each becomes
+ * its observation's day (as in a slot) above its index. The loads here are independent, so
+ * the observations scattered over the dataset arrive many at a time, and the counting that
+ * follows finds them in cache. */
+static void load_outcome_days(const struct dataset *d, uint64_t *entries, size_t n)
+{
+    for (size_t k = 0; k < n; k++) {
+        uint32_t i = (uint32_t)entries[k];
+        entries[k] = (uint64_t)((int64_t)d->outcomes[i].observed_on - DAY_NONE) << 32 | i;
+    }
+}
+
+/* One block of persons: its attendances and outcomes sorted by person (in L2), then each
+ * person counted. */
+static void count_block(struct work *w, struct person_pass *ps, const struct blocks *presence,
+                        const struct blocks *outcomes, size_t b)
+{
+    uint64_t *slots = presence->entries + presence->start[b];
+    uint64_t *entries = outcomes->entries + outcomes->start[b];
+    sort_block(slots, (uint32_t)(presence->start[b + 1] - presence->start[b]), SITE_BITS,
+               ps->presence_at, ps->next);
+    sort_block(entries, (uint32_t)(outcomes->start[b + 1] - outcomes->start[b]), OUTCOME_TAG_SHIFT,
+               ps->outcomes_at, ps->next);
+    load_outcome_days(w->data, entries, outcomes->start[b + 1] - outcomes->start[b]);
+    size_t first = b << BLOCK_BITS;
+    size_t n = w->data->n_persons - first < BLOCK ? w->data->n_persons - first : BLOCK;
+    for (size_t q = 0; q < n; q++) {
+        uint32_t at = ps->presence_at[q], n_slots = ps->presence_at[q + 1] - at;
+        uint32_t out_at = ps->outcomes_at[q], n_out = ps->outcomes_at[q + 1] - out_at;
+        if (n_slots > 0)
+            count_person(w, ps, (uint32_t)(first + q), slots + at, n_slots);
+        if (n_out > 0)
+            count_person_outcomes(w, ps, (uint32_t)(first + q), entries + out_at, n_out, slots + at,
+                                  n_slots);
+    }
+}
+
+static struct person_pass *person_pass_new(const struct work *w)
+{
+    size_t n_sites = w->data->n_sites ? w->data->n_sites : 1;
+    size_t n_periods = w->fig->n_periods ? w->fig->n_periods : 1;
+    struct person_pass *ps = xcalloc(1, sizeof *ps);
+    ps->site_group = xcalloc(n_sites, sizeof *ps->site_group);
+    ps->site_person = xcalloc(n_sites, sizeof *ps->site_person);
+    period_cache_init(w, &ps->periods);
+    ps->pick = (struct latest_pick){xcalloc(n_periods, sizeof *ps->pick.latest),
+                                    xcalloc(n_periods, sizeof *ps->pick.stamp),
+                                    xcalloc(n_periods, sizeof *ps->pick.touched), 0};
+    return ps;
+}
+
+static void person_pass_free(struct person_pass *ps)
+{
+    free(ps->site_group);
+    free(ps->site_person);
+    free(ps->pick.latest);
+    free(ps->pick.stamp);
+    free(ps->pick.touched);
+    free(ps);
+}
+
+/* Attendances, first presence, new and distinct beneficiaries per period, role, sex and
+ * site, present sessions per beneficiary, first presence per site, and the outcomes. */
+static void count_persons(struct work *w)
+{
+    struct blocks presence, outcomes;
+    struct person_pass *ps = person_pass_new(w);
+    group_presence(w->data, &presence);
+    group_outcomes(w->data, &outcomes);
+    for (size_t b = 0; b < presence.n_blocks; b++)
+        count_block(w, ps, &presence, &outcomes, b);
+    blocks_free(&presence);
+    blocks_free(&outcomes);
+    person_pass_free(ps);
+}
+
+/* Persons (sorted first-presence days) first present on or before `day`. */
+static long count_up_to(const day_t *sorted, size_t n, day_t day)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (sorted[mid] <= day)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return (long)lo;
+}
+
+/* Cumulative beneficiaries: persons first present on or before each period's end. */
+static void count_cumulative(struct work *w)
 {
     struct figures *f = w->fig;
-    size_t n = f->n_periods ? f->n_periods : 1;
-    struct outcome_tally t = {
+    size_t n = 0, cap = w->data->n_persons ? w->data->n_persons : 1;
+    day_t *firsts = xmalloc(cap * sizeof *firsts), *tmp = xmalloc(cap * sizeof *tmp);
+    for (size_t i = 0; i < w->data->n_persons; i++)
+        if (w->first_present[i] != DAY_NONE)
+            firsts[n++] = w->first_present[i];
+    sort_days(firsts, n, tmp);
+    for (size_t k = 0; k < f->n_periods; k++)
+        f->periods[k].counts[COUNT_CUMULATIVE_BENEFICIARIES] =
+            count_up_to(firsts, n, f->periods[k].end);
+    free(firsts);
+    free(tmp);
+}
+
+/* ---- dosage ---- */
+
+/* One period from its histogram: the values in ascending order (the sum of whole numbers is
+ * exact in any order), beneficiaries by band, and the quartiles. */
+static void period_dosage(const struct figures *f, const struct histogram *h,
+                          struct period_figures *pf, double *values)
+{
+    size_t m = 0;
+    double sum = 0;
+    for (size_t s = 0; s < h->cap; s++) {
+        if (h->counts[s] == 0)
+            continue;
+        int band = band_of(f, (long)s);
+        if (band >= 0)
+            pf->by_band[band] += h->counts[s];
+        for (uint32_t i = 0; i < h->counts[s]; i++) {
+            values[m++] = (double)s;
+            sum += (double)s;
+        }
+    }
+    struct dosage *dz = &pf->dosage;
+    dz->defined = stats_quartiles(values, m, &dz->q1, &dz->median, &dz->q3);
+    dz->mean = m ? sum / (double)m : 0;
+}
+
+/* Quartiles of present sessions per beneficiary, and beneficiaries by band, per period. */
+static void compute_dosage(struct work *w)
+{
+    struct figures *f = w->fig;
+    size_t most = 1;
+    for (size_t p = 0; p < f->n_periods; p++)
+        if ((size_t)f->periods[p].counts[COUNT_BENEFICIARIES] > most)
+            most = (size_t)f->periods[p].counts[COUNT_BENEFICIARIES];
+    double *values = xmalloc(most * sizeof *values);
+    for (size_t p = 0; p < f->n_periods; p++)
+        period_dosage(f, &w->dosage[p], &f->periods[p], values);
+    free(values);
+}
+
+/* ---- rates ---- */
+
+static void tally_new(struct outcome_tally *t, size_t n_periods)
+{
+    size_t n = n_periods ? n_periods : 1;
+    *t = (struct outcome_tally){
         xcalloc(n, sizeof(long)),
         xcalloc(n, sizeof(long)),
         xcalloc(n, sizeof(long)),
         xcalloc(n * FIGURES_MAX_BANDS, sizeof(long)),
         xcalloc(n * FIGURES_MAX_BANDS, sizeof(long)),
     };
-    count_outcomes(w, &t);
+}
+
+static void tally_free(struct outcome_tally *t)
+{
+    free(t->employed);
+    free(t->positive);
+    free(t->known);
+    free(t->band_employed);
+    free(t->band_known);
+}
+
+static void compute_rates(struct work *w)
+{
+    struct figures *f = w->fig;
+    const struct outcome_tally *t = &w->tally;
     double conf = w->opt->confidence;
     for (size_t i = 0; i < f->n_periods; i++) {
         struct period_figures *p = &f->periods[i];
         long known = p->counts[COUNT_SESSIONS] - p->counts[COUNT_QPV_UNKNOWN_SESSIONS];
         p->rates[RATE_QPV_SHARE] = stats_rate(p->counts[COUNT_QPV_SESSIONS], known, conf);
-        p->rates[RATE_EMPLOYMENT] = stats_rate(t.employed[i], t.known[i], conf);
-        p->rates[RATE_POSITIVE_OUTCOME] = stats_rate(t.positive[i], t.known[i], conf);
+        p->rates[RATE_EMPLOYMENT] = stats_rate(t->employed[i], t->known[i], conf);
+        p->rates[RATE_POSITIVE_OUTCOME] = stats_rate(t->positive[i], t->known[i], conf);
         p->rates[RATE_SHARE_GIRLS] =
             stats_rate(p->by_sex[SEX_F], p->by_sex[SEX_F] + p->by_sex[SEX_M], conf);
         for (size_t b = 0; b < f->n_bands; b++)
-            p->employment_by_band[b] = stats_rate(t.band_employed[i * FIGURES_MAX_BANDS + b],
-                                                  t.band_known[i * FIGURES_MAX_BANDS + b], conf);
+            p->employment_by_band[b] = stats_rate(t->band_employed[i * FIGURES_MAX_BANDS + b],
+                                                  t->band_known[i * FIGURES_MAX_BANDS + b], conf);
     }
-    free(t.employed);
-    free(t.positive);
-    free(t.known);
-    free(t.band_employed);
-    free(t.band_known);
 }
 
 static void compute_changes(struct work *w)
@@ -370,15 +811,7 @@ static void compute_changes(struct work *w)
 /* Quarter ends from the first to the last present attendance. */
 static size_t quarter_ends(const struct work *w, day_t **out)
 {
-    day_t first = DAY_NONE, last = DAY_NONE;
-    const struct dataset *d = w->data;
-    for (size_t i = 0; i < d->n_attendances; i++) {
-        if (!d->attendances[i].present)
-            continue;
-        day_t day = d->sessions[d->attendances[i].session].date;
-        first = first == DAY_NONE || day < first ? day : first;
-        last = last == DAY_NONE || day > last ? day : last;
-    }
+    day_t first = w->present_first, last = w->present_last;
     size_t n = 0, cap = 0;
     *out = NULL;
     for (day_t q = first; first != DAY_NONE && q <= last; q = date_quarter_end(q) + 1) {
@@ -388,26 +821,11 @@ static size_t quarter_ends(const struct work *w, day_t **out)
     return n;
 }
 
-/* Persons (sorted first-presence days) first present on or before `day`. */
-static long count_up_to(const day_t *sorted, size_t n, day_t day)
-{
-    size_t lo = 0, hi = n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (sorted[mid] <= day)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return (long)lo;
-}
-
-/* Cumulative counts at each quarter end from the first-presence days (sorted here), the
- * count by the deadline, and the day the target was reached when it was. */
+/* Cumulative counts at each quarter end from the first-presence days (sorted), the count by
+ * the deadline, and the day the target was reached when it was. */
 static void fill_trajectory(struct target_progress *t, const day_t *ends, size_t n_ends,
-                            day_t *firsts, size_t n_firsts, day_t deadline)
+                            const day_t *firsts, size_t n_firsts, day_t deadline)
 {
-    qsort(firsts, n_firsts, sizeof *firsts, compare_days);
     t->has_deadline = deadline != DAY_NONE;
     t->reached_by_deadline = t->has_deadline ? count_up_to(firsts, n_firsts, deadline) : 0;
     t->progress_by_deadline =
@@ -494,60 +912,57 @@ static long site_target(const struct work *w, const char *site)
     return 0;
 }
 
-static bool counts_towards_target(const struct work *w, uint32_t person)
+/* The target-role persons' first present days grouped by site (counting sort), each site's
+ * sorted: site s's are days[offsets[s] .. offsets[s + 1]). Frees the pairs. */
+static day_t *site_first_days(struct work *w, size_t **offsets_out)
 {
-    return w->opt->target_roles[w->data->persons[person].role];
+    size_t n_sites = w->fig->n_sites, n = w->n_site_firsts;
+    size_t *offsets = xcalloc(n_sites + 1, sizeof *offsets);
+    for (size_t i = 0; i < n; i++)
+        offsets[w->site_firsts[i].site + 1]++;
+    counts_to_starts(offsets, n_sites);
+    day_t *days = xmalloc((n ? n : 1) * sizeof *days), *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    for (size_t i = 0; i < n; i++)
+        days[offsets[w->site_firsts[i].site]++] = w->site_firsts[i].day;
+    cursors_to_starts(offsets, n_sites);
+    free(w->site_firsts);
+    w->site_firsts = NULL;
+    for (size_t s = 0; s < n_sites; s++)
+        sort_days(days + offsets[s], offsets[s + 1] - offsets[s], tmp);
+    free(tmp);
+    *offsets_out = offsets;
+    return days;
 }
 
 static void compute_site_targets(struct work *w, const day_t *ends, size_t n_ends)
 {
-    const struct dataset *d = w->data;
     struct figures *f = w->fig;
-    struct keymap *index = keymap_new();
-    size_t cap = 0;
-    day_t *first_at = NULL;
-    uint32_t *site_of = NULL;
-    size_t site_cap = 0;
-    for (size_t i = 0; i < d->n_attendances; i++) {
-        const struct attendance_record *a = &d->attendances[i];
-        if (!a->present || !counts_towards_target(w, a->person))
-            continue;
-        const struct session_record *s = &d->sessions[a->session];
-        bool added;
-        uint32_t k = keymap_intern(index, (uint64_t)a->person << 32 | s->site, &added);
-        xgrow((void **)&first_at, &cap, k, sizeof *first_at);
-        xgrow((void **)&site_of, &site_cap, k, sizeof *site_of);
-        first_at[k] = added || s->date < first_at[k] ? s->date : first_at[k];
-        site_of[k] = s->site;
-    }
-    size_t n_keys = keymap_count(index);
-    day_t *days = xcalloc(n_keys ? n_keys : 1, sizeof *days);
+    size_t *offsets;
+    day_t *days = site_first_days(w, &offsets);
     f->sites = xcalloc(f->n_sites ? f->n_sites : 1, sizeof *f->sites);
     for (size_t s = 0; s < f->n_sites; s++) {
-        size_t n = 0;
-        for (size_t k = 0; k < n_keys; k++)
-            if (site_of[k] == s)
-                days[n++] = first_at[k];
         struct target_progress *t = &f->sites[s];
         t->name = f->site_names[s];
         t->target = site_target(w, t->name);
-        fill_trajectory(t, ends, n_ends, days, n, f->deadline);
+        fill_trajectory(t, ends, n_ends, days + offsets[s], offsets[s + 1] - offsets[s],
+                        f->deadline);
         project(t, f->deadline, w->opt->trend_quarters);
     }
     free(days);
-    free(first_at);
-    free(site_of);
-    keymap_free(index);
+    free(offsets);
 }
 
 static void compute_targets(struct work *w)
 {
     struct figures *f = w->fig;
-    day_t *ends, *firsts = xcalloc(w->data->n_persons ? w->data->n_persons : 1, sizeof *firsts);
+    size_t cap = w->data->n_persons ? w->data->n_persons : 1;
+    day_t *ends, *firsts = xmalloc(cap * sizeof *firsts), *tmp = xmalloc(cap * sizeof *tmp);
     size_t n_ends = quarter_ends(w, &ends), n = 0;
     for (size_t i = 0; i < w->data->n_persons; i++)
         if (w->first_present[i] != DAY_NONE && counts_towards_target(w, (uint32_t)i))
             firsts[n++] = w->first_present[i];
+    sort_days(firsts, n, tmp);
+    free(tmp);
     f->overall.name = "overall";
     f->overall.target = w->opt->target;
     fill_trajectory(&f->overall, ends, n_ends, firsts, n, f->deadline);
@@ -558,6 +973,44 @@ static void compute_targets(struct work *w)
 }
 
 /* ---- entry points ---- */
+
+/* Sizes beyond what the indicators can index: sites in a slot's SITE_BITS, attendances and
+ * outcomes in 32-bit positions. */
+static int check_sizes(struct work *w, struct impact_error *err)
+{
+    int status;
+    if (w->data->n_sites >= MAX_SITES)
+        status = impact_fail(err, STAGE, NULL, 0, 0, "more than %d sites", MAX_SITES);
+    else if (w->data->n_attendances > UINT32_MAX || w->data->n_outcomes > UINT32_MAX)
+        status = impact_fail(err, STAGE, NULL, 0, 0, "more than %lu attendances or outcomes",
+                             (unsigned long)UINT32_MAX);
+    else
+        status = build_periods(w, err);
+    return status;
+}
+
+static void compute_all(struct work *w)
+{
+    const struct dataset *d = w->data;
+    w->first_present = xmalloc((d->n_persons ? d->n_persons : 1) * sizeof(day_t));
+    for (size_t i = 0; i < d->n_persons; i++)
+        w->first_present[i] = DAY_NONE;
+    w->present_first = w->present_last = DAY_NONE;
+    w->dosage = xcalloc(w->fig->n_periods ? w->fig->n_periods : 1, sizeof *w->dosage);
+    tally_new(&w->tally, w->fig->n_periods);
+    count_sessions(w);
+    count_persons(w);
+    count_cumulative(w);
+    compute_dosage(w);
+    compute_rates(w);
+    compute_changes(w);
+    compute_targets(w);
+    for (size_t p = 0; p < w->fig->n_periods; p++)
+        free(w->dosage[p].counts);
+    free(w->dosage);
+    tally_free(&w->tally);
+    free(w->first_present);
+}
 
 int indicators_compute(const struct dataset *data, const struct indicators_options *options,
                        struct figures **out, struct impact_error *err)
@@ -570,27 +1023,9 @@ int indicators_compute(const struct dataset *data, const struct indicators_optio
     f->deadline = options->deadline;
     f->n_bands = options->n_bands < FIGURES_MAX_BANDS ? options->n_bands : FIGURES_MAX_BANDS;
     memcpy(f->bands, options->bands, f->n_bands * sizeof *f->bands);
-    int status = data->n_sites < MAX_SITES
-                     ? build_periods(&w, err)
-                     : impact_fail(err, STAGE, NULL, 0, 0, "more than %d sites", MAX_SITES);
-    if (status == IMPACT_OK) {
-        w.first_present = xmalloc((data->n_persons ? data->n_persons : 1) * sizeof(day_t));
-        for (size_t i = 0; i < data->n_persons; i++)
-            w.first_present[i] = DAY_NONE;
-        count_sessions(&w);
-        count_presence(&w);
-        count_new_and_cumulative(&w);
-        compute_dosage(&w);
-        index_presence(&w);
-        compute_rates(&w);
-        compute_changes(&w);
-        compute_targets(&w);
-        free(w.first_present);
-        free(w.presence_offsets);
-        free(w.presence_days);
-        free(w.person_periods);
-        keymap_free(w.person_period);
-    }
+    int status = check_sizes(&w, err);
+    if (status == IMPACT_OK)
+        compute_all(&w);
     *out = f;
     return status;
 }

@@ -526,6 +526,113 @@ static void test_employment_outcomes(void **state)
     indicators_free(f);
 }
 
+/* Full ties (same date and same order) keep the first row in input order, as one pass in
+ * input order that only replaces on a later date or a higher order does; the indicators
+ * stage reads observations grouped by person, not in input order, so this pins the rule.
+ *   S0 2019-01-10 (site A); P0, P1 youth F present at S0; window 2019.
+ *   P0: (2019-06-01 unemployed, 5), (2019-06-01 employment, 5) → the first: unemployed.
+ *   P1: (2019-06-01 employment, 7), (2019-06-01 unemployed, 7) → the first: employment.
+ * employment 1/2, positive 1/2. */
+static void test_outcome_full_tie_keeps_first_row(void **state)
+{
+    (void)state;
+    static const char *const sites[] = {"A"};
+    struct builder b;
+    builder_init(&b, sites, 1);
+    uint32_t s0 = session(&b, ymd(2019, 1, 10), 0, QPV_NO);
+    uint32_t p0 = person(&b, ROLE_YOUTH, SEX_F), p1 = person(&b, ROLE_YOUTH, SEX_F);
+    attend(&b, p0, s0, true);
+    attend(&b, p1, s0, true);
+    observe(&b, p0, ymd(2019, 6, 1), CATEGORY_UNEMPLOYED, 5);
+    observe(&b, p0, ymd(2019, 6, 1), CATEGORY_EMPLOYMENT, 5);
+    observe(&b, p1, ymd(2019, 6, 1), CATEGORY_EMPLOYMENT, 7);
+    observe(&b, p1, ymd(2019, 6, 1), CATEGORY_UNEMPLOYED, 7);
+    struct indicators_options o = default_options();
+    o.first = ymd(2019, 1, 1);
+    o.last = ymd(2019, 12, 31);
+    struct figures *f = compute(&b, &o);
+    expect_rate(&f->periods[0].rates[RATE_EMPLOYMENT], 1, 2, "employment");
+    expect_rate(&f->periods[0].rates[RATE_POSITIVE_OUTCOME], 1, 2, "positive_outcome");
+    indicators_free(f);
+}
+
+/* ---- scale ------------------------------------------------------------------------------- */
+
+/* More persons than one of the stage's blocks (4096), and one person with more present
+ * sessions than its insertion sort takes (32), listed latest first. Window 2019.
+ *   S0 … S39: 2019-01-01 + 7k days (S39 2019-10-01), site A for even k, B for odd, QPV yes.
+ *   P0 … P4998 youth (F when even, M when odd): Pi present at S(i mod 40).
+ *   P4999 youth M: present at S39, S38, …, S0 (in that order).
+ * 2019: sessions 40, qpv 40, attendances 4999 + 40 = 5039, beneficiaries 5000, new 5000,
+ *   cumulative 5000; by sex F 2500, M 2499 + 1 = 2500; by site A: the even i (2500) and
+ *   P4999 = 2501, B: 2499 + 1 = 2500.
+ * Dosage: 4999 persons at 1, one at 40: quartiles 1, 1, 1; mean 5039/5000; bands
+ *   {1, 2-4, 5+}: 4999, 0, 1.
+ * Outcomes: P4999 (2019-06-01 employment, 1): 22 sessions up to then (7k ≤ 151) → band 5+,
+ *   1/1; P0 (2019-06-01 unemployed, 2): 1 session → band 1, 0/1.
+ * Quarters to 2019-Q4 (last presence 2019-10-01). First presences up to a quarter's end:
+ *   sessions k ≤ 12 by 03-31 (day 89), k ≤ 25 by 06-30 (day 180), k ≤ 38 by 09-30
+ *   (day 272). 4999 = 124 · 40 + 39, so P0 … P4998 count 124 · 13 + 13 = 1625,
+ *   124 · 26 + 26 = 3250, 124 · 39 + 39 = 4875, then 4999; with P4999 (from 01-01):
+ *   1626, 3251, 4876, 5000. */
+static void test_many_persons_and_sessions(void **state)
+{
+    (void)state;
+    enum { N_PERSONS = 5000, N_SESSIONS = 40, N_ATTENDANCES = N_PERSONS - 1 + N_SESSIONS };
+    static const char *const sites[] = {"A", "B"};
+    static struct person_record persons[N_PERSONS];
+    static struct session_record sessions[N_SESSIONS];
+    static struct attendance_record attendances[N_ATTENDANCES];
+    struct outcome_record outcomes[2] = {
+        {N_PERSONS - 1, ymd(2019, 6, 1), CATEGORY_EMPLOYMENT, 1},
+        {0, ymd(2019, 6, 1), CATEGORY_UNEMPLOYED, 2},
+    };
+    for (uint32_t k = 0; k < N_SESSIONS; k++)
+        sessions[k] = (struct session_record){ymd(2019, 1, 1) + 7 * (day_t)k, k % 2, QPV_YES};
+    for (uint32_t i = 0; i < N_PERSONS; i++)
+        persons[i] = (struct person_record){ROLE_YOUTH, i % 2 ? SEX_M : SEX_F};
+    for (uint32_t i = 0; i < N_PERSONS - 1; i++)
+        attendances[i] = (struct attendance_record){i, i % N_SESSIONS, true};
+    for (uint32_t k = 0; k < N_SESSIONS; k++)
+        attendances[N_PERSONS - 1 + k] =
+            (struct attendance_record){N_PERSONS - 1, N_SESSIONS - 1 - k, true};
+    struct dataset data = {N_PERSONS,   persons, N_SESSIONS, sessions, N_ATTENDANCES,
+                           attendances, 2,       outcomes,   2,        sites};
+    struct indicators_options o = default_options();
+    o.first = ymd(2019, 1, 1);
+    o.last = ymd(2019, 12, 31);
+    o.n_bands = 3;
+    o.bands[0] = (struct dosage_band){1, 1, "1"};
+    o.bands[1] = (struct dosage_band){2, 4, "2-4"};
+    o.bands[2] = (struct dosage_band){5, 0, "5+"};
+    struct figures *f = NULL;
+    struct impact_error err = {0};
+    assert_int_equal(indicators_compute(&data, &o, &f, &err), IMPACT_OK);
+    const struct period_figures *p = &f->periods[0];
+    expect_counts(f, 0, (const long[COUNT_KINDS]){40, 40, 0, 5039, 5000, 5000, 5000});
+    assert_int_equal(p->by_sex[SEX_F], 2500);
+    assert_int_equal(p->by_sex[SEX_M], 2500);
+    assert_int_equal(p->by_site[0], 2501);
+    assert_int_equal(p->by_site[1], 2500);
+    expect_close(p->dosage.q1, 1.0, "q1");
+    expect_close(p->dosage.median, 1.0, "median");
+    expect_close(p->dosage.q3, 1.0, "q3");
+    expect_close(p->dosage.mean, 5039.0 / 5000.0, "mean");
+    assert_int_equal(p->by_band[0], 4999);
+    assert_int_equal(p->by_band[1], 0);
+    assert_int_equal(p->by_band[2], 1);
+    expect_rate(&p->employment_by_band[0], 0, 1, "band 1");
+    expect_rate(&p->employment_by_band[1], 0, 0, "band 2-4");
+    expect_rate(&p->employment_by_band[2], 1, 1, "band 5+");
+    static const long cumulative[] = {1626, 3251, 4876, 5000};
+    assert_int_equal(f->overall.n_quarters, 4);
+    for (size_t q = 0; q < 4; q++)
+        assert_int_equal(f->overall.quarters[q].cumulative, cumulative[q]);
+    assert_int_equal(f->sites[0].reached, 2501);
+    assert_int_equal(f->sites[1].reached, 2500);
+    indicators_free(f);
+}
+
 /* ---- year over year ----------------------------------------------------------------------- */
 
 /* Count and rate changes; window 2017 … 2019, nothing in 2017 (site A).
@@ -922,12 +1029,14 @@ int main(void)
         cmocka_unit_test(test_beneficiaries_by_role_sex_site),
         cmocka_unit_test(test_new_and_cumulative),
         cmocka_unit_test(test_employment_outcomes),
+        cmocka_unit_test(test_outcome_full_tie_keeps_first_row),
         cmocka_unit_test(test_year_over_year_changes),
         cmocka_unit_test(test_target_trajectory_roles_and_sites),
         cmocka_unit_test(test_projection_steady_series),
         cmocka_unit_test(test_projection_last_quarters_only),
         cmocka_unit_test(test_projection_undefined),
         cmocka_unit_test(test_dosage_and_deadline),
+        cmocka_unit_test(test_many_persons_and_sessions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
