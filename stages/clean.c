@@ -102,10 +102,21 @@ struct lookup {
     size_t cap;
     struct memo_entry memo[MEMO_ENTRIES];
     unsigned memo_next; /* the entry replaced next, round robin */
+    unsigned memo_last; /* the entry found last */
+};
+
+/* The row's own date, as written last, and its day: rows come sheet by sheet, so most rows
+ * repeat the previous row's session date. Same text, same day. */
+enum { DATE_MEMO_TEXT = 16 };
+struct date_memo {
+    uint8_t len; /* 0: nothing remembered */
+    char text[DATE_MEMO_TEXT];
+    day_t day;
 };
 
 struct cleaner {
     struct clean_options options;
+    struct date_memo row_date;
     struct arena *arena;
     struct lookup labels[LABEL_KINDS];
     struct lookup situations;
@@ -135,12 +146,26 @@ static void lookup_add(struct cleaner *c, struct lookup *l, const char *text, in
     l->values[id] = value;
 }
 
-static const struct memo_entry *memo_find(const struct lookup *l, const char *text, size_t len)
+static bool memo_holds(const struct memo_entry *m, const char *text, size_t len)
 {
-    for (int i = 0; i < MEMO_ENTRIES; i++)
-        if (l->memo[i].len == len && len > 0 && memcmp(l->memo[i].text, text, len) == 0)
+    return m->len == len && len > 0 && intern_same_bytes(m->text, text, len);
+}
+
+static const struct memo_entry *memo_scan(struct lookup *l, const char *text, size_t len)
+{
+    for (unsigned i = 0; i < MEMO_ENTRIES; i++)
+        if (memo_holds(&l->memo[i], text, len)) {
+            l->memo_last = i;
             return &l->memo[i];
+        }
     return NULL;
+}
+
+/* The entry found last first: a column mostly repeats one spelling from row to row. */
+static inline const struct memo_entry *memo_find(struct lookup *l, const char *text, size_t len)
+{
+    const struct memo_entry *last = &l->memo[l->memo_last];
+    return memo_holds(last, text, len) ? last : memo_scan(l, text, len);
 }
 
 static void memo_add(struct lookup *l, const char *text, size_t len, bool found, int value)
@@ -240,7 +265,8 @@ static const char *trimmed(struct cleaner *c, const struct raw_field *f, int slo
         e--;
     if (s == e)
         return NULL;
-    xgrow((void **)&c->scratch[slot], &c->scratch_cap[slot], (size_t)(e - s) + 1, 1);
+    if ((size_t)(e - s) >= c->scratch_cap[slot]) /* checked here: several times a row */
+        xgrow((void **)&c->scratch[slot], &c->scratch_cap[slot], (size_t)(e - s), 1);
     memcpy(c->scratch[slot], s, (size_t)(e - s));
     c->scratch[slot][e - s] = '\0';
     return c->scratch[slot];
@@ -271,14 +297,33 @@ static bool identifying(enum field field)
            field == FIELD_PARTICIPANT_ID;
 }
 
-/* Parses a required date field and checks it against the window (when `windowed`). */
+static enum date_status parse_row_date(struct date_memo *m, const struct raw_field *f, day_t *out,
+                                       const char **why)
+{
+    if (f->text && f->len > 0 && f->len == m->len && intern_same_bytes(f->text, m->text, f->len)) {
+        *out = m->day;
+        return DATE_OK;
+    }
+    enum date_status st = date_parse(f->text ? f->text : "", f->text ? f->len : 0, out, why);
+    if (st == DATE_OK && f->len > 0 && f->len <= DATE_MEMO_TEXT) {
+        m->len = (uint8_t)f->len;
+        memcpy(m->text, f->text, f->len);
+        m->day = *out;
+    }
+    return st;
+}
+
+/* Parses a required date field and checks it against the window (when `windowed`: the
+ * row's own date, remembered from row to row). */
 static bool clean_date(struct cleaner *c, const struct raw_row *raw, enum field field,
                        bool windowed, day_t *out, const struct diag_sink *diag)
 {
     const struct raw_field *f = &raw->fields[field];
     const char *why = "";
     char reason[160];
-    enum date_status st = date_parse(f->text ? f->text : "", f->text ? f->len : 0, out, &why);
+    enum date_status st = windowed
+                              ? parse_row_date(&c->row_date, f, out, &why)
+                              : date_parse(f->text ? f->text : "", f->text ? f->len : 0, out, &why);
     bool show = !identifying(field);
     if (st != DATE_OK) {
         snprintf(reason, sizeof reason, "%s: %s",
@@ -309,22 +354,40 @@ static bool contains(const char *text, size_t len, const char *needle, size_t n)
 }
 
 /* A birth date after the row's own date is wrong. Written with a two-digit year ("01/02/60"
- * read as 2060), it is taken from the century before; otherwise the row is rejected. */
+ * read as 2060), it is taken from the century before; otherwise the row is rejected. The
+ * year is looked for in the text only then: formatting it on every row was a tenth of the
+ * cleaning (docs/performance.md). */
 static bool settle_birth_date(const struct raw_row *raw, day_t reference, day_t *born,
                               const struct diag_sink *diag)
 {
+    if (*born <= reference)
+        return true;
     int y, m, d;
-    char year[8];
     date_to_ymd(*born, &y, &m, &d);
-    snprintf(year, sizeof year, "%04d", y % 10000);
+    unsigned year = (unsigned)y % 10000u; /* a parsed year is 1 to 9999 */
+    const char digits[4] = {(char)('0' + year / 1000), (char)('0' + year / 100 % 10),
+                            (char)('0' + year / 10 % 10), (char)('0' + year % 10)};
     const struct raw_field *f = &raw->fields[FIELD_BIRTH_DATE];
-    bool two_digit_year = f->text && !contains(f->text, f->len, year, 4);
-    if (*born <= reference || (two_digit_year && date_from_ymd(y - 100, m, d, born)))
+    bool two_digit_year = f->text && !contains(f->text, f->len, digits, 4);
+    if (two_digit_year && date_from_ymd(y - 100, m, d, born))
         return true;
     struct reject rej = {raw->origin, f->column, record_field_names[FIELD_BIRTH_DATE], NULL,
                          "impossible date: birth date after the row's date"};
     diag_reject(diag, &rej);
     return false;
+}
+
+/* The name key's "YYYY-MM-DD". A cell written so parses to the day that formats back to
+ * the same ten bytes (settle_birth_date moves only two-digit years), so it is copied: most
+ * exports write birth dates so, and formatting was a tenth of the cleaning. */
+static void put_key_date(const struct raw_field *birth, day_t born, char out[11])
+{
+    if (!date_is_iso_form(birth->text, birth->len)) {
+        date_format_iso(born, out);
+        return;
+    }
+    memcpy(out, birth->text, 10);
+    out[10] = '\0';
 }
 
 static bool clean_person(struct cleaner *c, const struct raw_row *raw, day_t reference,
@@ -348,7 +411,7 @@ static bool clean_person(struct cleaner *c, const struct raw_row *raw, day_t ref
         key[n_last] = '|';
         size_t n_first = fold_name(first->text, first->len, key + n_last + 1, cap - n_last - 1);
         key[n_last + 1 + n_first] = '|';
-        date_format_iso(born, key + n_last + n_first + 2);
+        put_key_date(birth, born, key + n_last + n_first + 2);
         ref->name_key = n_last > 0 && n_first > 0 ? key : NULL;
     }
     if (!ref->id && !ref->name_key) {
@@ -361,6 +424,19 @@ static bool clean_person(struct cleaner *c, const struct raw_row *raw, day_t ref
     return true;
 }
 
+/* True when a label field is blank (*value left as is) or known (*value set). A spelling
+ * remembered is not blank, so the memo is looked at before the blanks are. */
+static bool label_lookup(struct cleaner *c, struct lookup *l, const struct raw_field *f, int *value)
+{
+    const struct memo_entry *m = f->text ? memo_find(l, f->text, f->len) : NULL;
+    if (m) {
+        if (m->found)
+            *value = m->value;
+        return m->found;
+    }
+    return is_blank(f) || lookup_find(c, l, f->text, f->len, value);
+}
+
 /* A label field: blank → `blank_value`; unknown → warning and `unknown_value`. */
 static int clean_label_field(struct cleaner *c, const struct raw_row *raw, enum field field,
                              enum label_kind kind, int blank_value, int unknown_value,
@@ -368,7 +444,7 @@ static int clean_label_field(struct cleaner *c, const struct raw_row *raw, enum 
 {
     const struct raw_field *f = &raw->fields[field];
     int value = blank_value;
-    if (is_blank(f) || lookup_find(c, &c->labels[kind], f->text, f->len, &value))
+    if (label_lookup(c, &c->labels[kind], f, &value))
         return value;
     char text[128];
     diag_warn(diag, warning, raw->origin, utf8_excerpt(f->text, f->len, text, sizeof text));
@@ -395,7 +471,7 @@ static bool clean_presence(struct cleaner *c, const struct raw_row *raw, enum pr
 {
     const struct raw_field *f = &raw->fields[FIELD_STATUS];
     int value = PRESENCE_PRESENT; /* a blank status is a row on a sign-in sheet */
-    if (is_blank(f) || lookup_find(c, &c->labels[LABEL_STATUS], f->text, f->len, &value)) {
+    if (label_lookup(c, &c->labels[LABEL_STATUS], f, &value)) {
         *out = (enum presence)value;
         return true;
     }

@@ -15,17 +15,24 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* A role or sex, and the input rank (file, line) of the row that made it known — in 8
- * bytes, so that an entity takes 32: there are millions of them at national scale. */
+ * bytes, so that an entity fits a cache line: there are millions of them at national scale. */
 struct attribute {
     uint32_t line;
     uint16_t file;
     uint8_t value;
 };
 
+enum { KEY_INLINE = 28 };
+
 /* An entity is one participant id or one name key. A name entity linked to an id entity is
- * the same person; the canonical entity of a person is its id entity when there is one. */
+ * the same person; the canonical entity of a person is its id entity when there is one.
+ * The entity holds its own key, and the entities are the storage of the table that finds
+ * them (entity_slots): a lookup reads one slot, then one 64-byte line holding both the key
+ * to compare and the entity to update. With millions of persons each read is a cache miss,
+ * and a string table's entry, key text and then entity took three (docs/performance.md). */
 struct entity {
     uint32_t link;       /* name entity: the id entity its key is linked to; id entity: the first
                           * name entity seen with it (note_name_use); INTERN_NONE until then */
@@ -34,14 +41,59 @@ struct entity {
     uint16_t first_file;
     uint8_t is_id, in_attendance;
     struct attribute role, sex;
+    uint32_t key_len;
+    char key[KEY_INLINE]; /* the key and its NUL when shorter than KEY_INLINE, else a pointer
+                           * to it in the join's arena (entity_key) */
 };
 
-_Static_assert(sizeof(struct entity) == 32, "an entity is 32 bytes (docs/performance.md)");
+_Static_assert(sizeof(struct entity) == 64, "an entity is one cache line (docs/performance.md)");
+
+static const char *entity_key(const struct entity *ent)
+{
+    if (ent->key_len < KEY_INLINE)
+        return ent->key;
+    const char *text;
+    memcpy(&text, ent->key, sizeof text);
+    return text;
+}
+
+/* ---- memory read at random ----
+ *
+ * The entities and their slots are read at random, a few times a row, among millions: with
+ * 4 KiB pages nearly every read also missed the TLB, and a page walk under virtualisation
+ * cost about as much as the read (docs/performance.md). They are kept in blocks of 2 MiB,
+ * aligned, advised as huge pages where the system has them; the entities in fixed chunks,
+ * so that growing never copies them (nor holds two copies at once). */
+enum { HUGE_PAGE = 2 << 20, ENTITY_CHUNK = HUGE_PAGE / sizeof(struct entity) };
+
+static void *alloc_huge(size_t size)
+{
+    void *p = aligned_alloc(HUGE_PAGE, size);
+    if (!p)
+        return xmalloc(size); /* aborts when memory is out */
+#ifdef MADV_HUGEPAGE
+    madvise(p, size, MADV_HUGEPAGE); /* advice: nothing changes if it is not taken */
+#endif
+    return p;
+}
+
+/* Zeroed room for `count` slots, in huge pages once they fill one. */
+static uint64_t *alloc_slots(size_t count)
+{
+    if (count * sizeof(uint64_t) < HUGE_PAGE)
+        return xcalloc(count, sizeof(uint64_t));
+    uint64_t *slots = alloc_huge(count * sizeof *slots);
+    memset(slots, 0, count * sizeof *slots);
+    return slots;
+}
+
+struct join;
+static struct entity *entity_at(const struct join *j, uint32_t e);
 
 /* The person's entity: the id entity a name entity is linked to, else the entity itself. */
-static uint32_t canonical_of(const struct entity *entities, uint32_t e)
+static uint32_t canonical_of(const struct join *j, uint32_t e)
 {
-    const struct entity *ent = &entities[e];
+    const struct entity *ent = entity_at(j, e);
     return !ent->is_id && ent->link != INTERN_NONE ? ent->link : e;
 }
 
@@ -74,6 +126,40 @@ struct session_memo {
     uint32_t session, site_id;
 };
 
+/* A site or activity text as written, and what it interns to. Sessions change every ten
+ * rows or so, each time to another of a few hundred spellings: folding and interning them
+ * again was a third of the join's instructions (docs/performance.md). Same text, same ids. */
+struct written_text {
+    uint32_t part; /* key_parts id of the folded text; INTERN_NONE until a key needs it */
+    uint32_t site; /* site index; INTERN_NONE until a session has the text as its site */
+};
+
+/* A person key being looked up: a participant id or a name key, hashed once. */
+struct entity_probe {
+    const char *text; /* NULL when the row has no such key */
+    size_t len;
+    uint32_t hash;
+    uint8_t is_id;
+};
+
+/* A row waiting for its person (see "the row queue"), with what joining it needs: its
+ * keys copied, as the row's texts live only during the call that brought it. */
+struct queued_row {
+    struct entity_probe name, id; /* the texts in buf */
+    uint32_t ahead;               /* the entity fetched ahead for it, or INTERN_NONE */
+    char *buf;
+    size_t buf_cap;
+    struct diag_sink diag; /* the row's sink, copied: the caller's may be gone by then */
+    struct row_origin origin;
+    bool is_outcome;
+    uint8_t role, sex, present; /* attendance */
+    uint32_t session;           /* attendance */
+    day_t observed_on;          /* outcome */
+    uint8_t category;           /* outcome */
+};
+
+enum { QUEUE = 16, PEEK_SLOT_AFTER = 5, PEEK_LINK_AFTER = 10 };
+
 /* A (person entity, name entity) association, for the probable-duplicate search. */
 struct name_use {
     uint32_t entity, name_entity;
@@ -82,10 +168,12 @@ struct name_use {
 
 struct join {
     struct arena *arena;
-    struct arena *key_arena;    /* session and site keys: freed once ingest is over */
-    struct strtab *entity_keys; /* "I\x1f<id>" or "N\x1f<name key>" → entity index */
-    struct entity *entities;
-    size_t entities_cap;
+    struct arena *key_arena;       /* session and site keys: freed once ingest is over */
+    uint64_t *entity_slots;        /* hash32 << 32 | (entity + 1), 0 = empty; NULL once frozen */
+    size_t entity_slot_count;      /* a power of two */
+    struct entity **entity_chunks; /* entity e: entity_chunks[e / ENTITY_CHUNK] (entity_at) */
+    size_t n_entity_chunks, entity_chunks_cap;
+    size_t n_entities;           /* numbered in first-seen order */
     struct strtab *session_keys; /* "I\x1f<session id>", or 'K' + (day, site, activity ids) */
     struct strtab *key_parts;    /* folded site or activity text of a session key → id */
     struct session_record *sessions;
@@ -93,6 +181,9 @@ struct join {
     struct strtab *site_keys; /* folded site → site index */
     const char **site_names;
     size_t site_names_cap;
+    struct strtab *written; /* a site or activity text as written → written_texts index */
+    struct written_text *written_texts;
+    size_t written_texts_cap;
     /* Pairs: dataset.attendances[0 .. n_attendances), with the entity in `person` until
      * resolve_pairs re-keys them by person. */
     size_t attendances_cap;
@@ -112,6 +203,8 @@ struct join {
     char *key_buf;
     size_t key_cap;
     struct session_memo memo;
+    struct queued_row queue[QUEUE];  /* row n at queue[n % QUEUE] */
+    uint64_t queue_head, queue_tail; /* rows queue_head .. queue_tail - 1 wait */
     struct join_stats stats;
     struct dataset dataset;
 };
@@ -121,10 +214,12 @@ struct join *join_new(size_t n_files)
     struct join *j = xcalloc(1, sizeof *j);
     j->arena = arena_new();
     j->key_arena = arena_new();
-    j->entity_keys = strtab_new(j->arena);
+    j->entity_slot_count = 1024;
+    j->entity_slots = alloc_slots(j->entity_slot_count);
     j->session_keys = strtab_new(j->key_arena);
     j->key_parts = strtab_new(j->key_arena);
     j->site_keys = strtab_new(j->key_arena);
+    j->written = strtab_new(j->key_arena);
     j->big_index = keymap_new();
     j->name_use_index = keymap_new();
     j->stats.n_files = n_files;
@@ -135,42 +230,118 @@ struct join *join_new(size_t n_files)
 
 /* ---- keys ---- */
 
-/* Builds "<tag>\x1f<a>[\x1f<b>[\x1f<c>]]" in the join's key buffer. */
-static const char *make_key(struct join *j, char tag, const char *a, const char *b, const char *c,
-                            size_t *len)
+/* "I\x1f<session id>" in the join's key buffer. */
+static const char *session_id_key(struct join *j, const char *id, size_t *len)
 {
-    const char *parts[3] = {a, b, c};
-    size_t need = 2;
-    for (int i = 0; i < 3; i++)
-        need += parts[i] ? strlen(parts[i]) + 1 : 0;
-    xgrow((void **)&j->key_buf, &j->key_cap, need + 1, 1);
-    size_t n = 0;
-    j->key_buf[n++] = tag;
-    for (int i = 0; i < 3 && parts[i]; i++) {
-        j->key_buf[n++] = '\x1f';
-        memcpy(j->key_buf + n, parts[i], strlen(parts[i]));
-        n += strlen(parts[i]);
-    }
-    j->key_buf[n] = '\0';
-    *len = n;
+    size_t n = strlen(id);
+    xgrow((void **)&j->key_buf, &j->key_cap, n + 2, 1);
+    j->key_buf[0] = 'I';
+    j->key_buf[1] = '\x1f';
+    memcpy(j->key_buf + 2, id, n);
+    *len = n + 2;
     return j->key_buf;
 }
 
-static uint32_t intern_entity(struct join *j, char tag, const char *text, struct row_origin origin)
+/* ---- the entity table ---- */
+
+#define SLOT_ENTITY(slot) ((uint32_t)(slot)-1)
+#define SLOT_HASH(slot)   ((uint32_t)((slot) >> 32))
+
+static uint32_t entity_hash(const char *text, size_t len, uint8_t is_id)
 {
-    size_t len;
-    const char *key = make_key(j, tag, text, NULL, NULL, &len);
-    bool added;
-    uint32_t e = strtab_intern(j->entity_keys, key, len, &added);
-    if (added) {
-        xgrow((void **)&j->entities, &j->entities_cap, e, sizeof *j->entities);
-        j->entities[e] = (struct entity){.link = INTERN_NONE,
-                                         .first_line = origin.line,
-                                         .first_file = origin.file,
-                                         .is_id = tag == 'I',
-                                         .role = {.value = ROLE_UNKNOWN},
-                                         .sex = {.value = SEX_UNKNOWN}};
+    return (uint32_t)intern_hash_words(text, len, is_id);
+}
+
+static bool entity_has_key(const struct entity *ent, const struct entity_probe *k)
+{
+    return ent->is_id == k->is_id && ent->key_len == k->len &&
+           intern_same_bytes(entity_key(ent), k->text, k->len);
+}
+
+/* The slot holding the key, or the empty slot where it would go. */
+static size_t entity_slot_of(const struct join *j, const struct entity_probe *k)
+{
+    size_t mask = j->entity_slot_count - 1;
+    for (size_t i = k->hash & mask;; i = (i + 1) & mask) {
+        uint64_t slot = j->entity_slots[i];
+        if (slot == 0 ||
+            (SLOT_HASH(slot) == k->hash && entity_has_key(entity_at(j, SLOT_ENTITY(slot)), k)))
+            return i;
     }
+}
+
+static void rehash_entities(struct join *j)
+{
+    uint64_t *old = j->entity_slots;
+    size_t old_count = j->entity_slot_count;
+    j->entity_slot_count *= 2;
+    j->entity_slots = alloc_slots(j->entity_slot_count);
+    size_t mask = j->entity_slot_count - 1;
+    for (size_t s = 0; s < old_count; s++) {
+        if (old[s] == 0)
+            continue;
+        size_t i = SLOT_HASH(old[s]) & mask;
+        while (j->entity_slots[i])
+            i = (i + 1) & mask;
+        j->entity_slots[i] = old[s];
+    }
+    free(old);
+}
+
+static struct entity *entity_at(const struct join *j, uint32_t e)
+{
+    return &j->entity_chunks[e / ENTITY_CHUNK][e % ENTITY_CHUNK];
+}
+
+static struct entity *new_entity(struct join *j)
+{
+    if (j->n_entities == j->n_entity_chunks * ENTITY_CHUNK) {
+        xgrow((void **)&j->entity_chunks, &j->entity_chunks_cap, j->n_entity_chunks,
+              sizeof *j->entity_chunks);
+        j->entity_chunks[j->n_entity_chunks++] = alloc_huge(HUGE_PAGE);
+    }
+    return entity_at(j, (uint32_t)j->n_entities++);
+}
+
+static void free_entities(struct join *j)
+{
+    for (size_t c = 0; c < j->n_entity_chunks; c++)
+        free(j->entity_chunks[c]);
+    free(j->entity_chunks);
+    j->entity_chunks = NULL;
+    j->n_entity_chunks = j->entity_chunks_cap = j->n_entities = 0;
+}
+
+static uint32_t add_entity(struct join *j, const struct entity_probe *k, struct row_origin origin)
+{
+    uint32_t e = (uint32_t)j->n_entities;
+    struct entity *ent = new_entity(j);
+    *ent = (struct entity){.link = INTERN_NONE,
+                           .first_line = origin.line,
+                           .first_file = origin.file,
+                           .is_id = k->is_id,
+                           .role = {.value = ROLE_UNKNOWN},
+                           .sex = {.value = SEX_UNKNOWN},
+                           .key_len = (uint32_t)k->len};
+    if (k->len < KEY_INLINE) {
+        memcpy(ent->key, k->text, k->len);
+    } else {
+        const char *copy = arena_strndup(j->arena, k->text, k->len);
+        memcpy(ent->key, &copy, sizeof copy);
+    }
+    return e;
+}
+
+static uint32_t intern_entity(struct join *j, const struct entity_probe *k,
+                              struct row_origin origin)
+{
+    size_t i = entity_slot_of(j, k);
+    if (j->entity_slots[i])
+        return SLOT_ENTITY(j->entity_slots[i]);
+    uint32_t e = add_entity(j, k, origin);
+    j->entity_slots[i] = (uint64_t)k->hash << 32 | (e + 1);
+    if (j->n_entities * 4 > j->entity_slot_count * 3)
+        rehash_entities(j);
     return e;
 }
 
@@ -180,7 +351,7 @@ static uint32_t intern_entity(struct join *j, char tag, const char *text, struct
 static bool note_name_use(struct join *j, uint32_t id_entity, uint32_t name_entity,
                           struct row_origin origin)
 {
-    struct entity *id = &j->entities[id_entity];
+    struct entity *id = entity_at(j, id_entity);
     if (id->link == name_entity)
         return false;
     if (id->link == INTERN_NONE) {
@@ -196,24 +367,38 @@ static bool note_name_use(struct join *j, uint32_t id_entity, uint32_t name_enti
     return true;
 }
 
-/* The entity a row is about; links its name key to its id when it carries both. */
-static uint32_t resolve_row_person(struct join *j, const struct person_ref *ref,
-                                   struct row_origin origin, const struct diag_sink *diag)
+/* The id entity the name entity is linked to, when it has the row's id: then the id needs
+ * no probe of its own. That is most rows, and the linked entity was made with the name
+ * entity, next to it in memory, where a probe costs a slot and an entity out of millions. */
+static uint32_t linked_id(const struct join *j, uint32_t name, const struct entity_probe *id)
 {
-    uint32_t name = ref->name_key ? intern_entity(j, 'N', ref->name_key, origin) : INTERN_NONE;
-    if (!ref->id)
+    uint32_t link = entity_at(j, name)->link;
+    return link != INTERN_NONE && entity_has_key(entity_at(j, link), id) ? link : INTERN_NONE;
+}
+
+/* The entity a row is about; links its name key to its id when it carries both. The name
+ * key is looked up first, as it always was: entities are numbered in first-seen order. */
+static uint32_t resolve_row_person(struct join *j, struct queued_row *q)
+{
+    uint32_t name = q->name.text ? intern_entity(j, &q->name, q->origin) : INTERN_NONE;
+    if (!q->id.text)
         return name;
-    uint32_t id = intern_entity(j, 'I', ref->id, origin);
+    uint32_t id = name != INTERN_NONE ? linked_id(j, name, &q->id) : INTERN_NONE;
+    if (id == INTERN_NONE) {
+        if (name != INTERN_NONE) /* else hashed when queued */
+            q->id.hash = entity_hash(q->id.text, q->id.len, 1);
+        id = intern_entity(j, &q->id, q->origin);
+    }
     if (name == INTERN_NONE)
         return id;
-    bool new_use = note_name_use(j, id, name, origin);
-    struct entity *n = &j->entities[name];
+    bool new_use = note_name_use(j, id, name, q->origin);
+    struct entity *n = entity_at(j, name);
     if (n->link == INTERN_NONE) {
         n->link = id;
         j->stats.identity_links++;
     } else if (n->link != id) {
         j->stats.name_key_conflicts += new_use; /* one per extra id, not per row */
-        diag_warn(diag, WARN_NAME_KEY_TWO_IDS, origin, NULL);
+        diag_warn(&q->diag, WARN_NAME_KEY_TWO_IDS, q->origin, NULL);
     }
     return id;
 }
@@ -271,17 +456,44 @@ static uint32_t intern_key_part(struct join *j, const char *text)
     return strtab_intern(j->key_parts, folded, strlen(folded), NULL);
 }
 
+static struct written_text *written(struct join *j, const char *text)
+{
+    bool added;
+    uint32_t w = strtab_intern(j->written, text, strlen(text), &added);
+    if (added) {
+        xgrow((void **)&j->written_texts, &j->written_texts_cap, w, sizeof *j->written_texts);
+        j->written_texts[w] = (struct written_text){INTERN_NONE, INTERN_NONE};
+    }
+    return &j->written_texts[w];
+}
+
+static uint32_t part_of(struct join *j, const char *text)
+{
+    struct written_text *w = written(j, text);
+    if (w->part == INTERN_NONE)
+        w->part = intern_key_part(j, text);
+    return w->part;
+}
+
+static uint32_t site_of(struct join *j, const char *site)
+{
+    struct written_text *w = written(j, site);
+    if (w->site == INTERN_NONE)
+        w->site = intern_site(j, site);
+    return w->site;
+}
+
 /* The session id, or (date, folded site, folded activity) as 13 bytes: the texts become
  * small ids, so a million sessions do not each keep a copy of them. */
 static uint32_t intern_session_key(struct join *j, const struct attendance_row *row, bool *added)
 {
     size_t len;
     if (row->session_id) {
-        const char *key = make_key(j, 'I', row->session_id, NULL, NULL, &len);
+        const char *key = session_id_key(j, row->session_id, &len);
         return strtab_intern(j->session_keys, key, len, added);
     }
-    uint32_t parts[3] = {(uint32_t)row->session_date, intern_key_part(j, row->site),
-                         intern_key_part(j, row->activity)};
+    uint32_t parts[3] = {(uint32_t)row->session_date, part_of(j, row->site),
+                         part_of(j, row->activity)};
     char key[1 + sizeof parts];
     key[0] = 'K';
     memcpy(key + 1, parts, sizeof parts);
@@ -329,17 +541,17 @@ static uint32_t intern_session(struct join *j, const struct attendance_row *row,
         site_id = j->memo.site_id;
     } else {
         s = intern_session_key(j, row, &added);
-        site_id = intern_site(j, row->site);
+        site_id = site_of(j, row->site);
         memo_store(&j->memo, row, s, site_id);
     }
-    xgrow((void **)&j->sessions, &j->sessions_cap, s, sizeof *j->sessions);
-    struct session_record *rec = &j->sessions[s];
     if (added) {
-        *rec = (struct session_record){row->session_date, site_id, (uint8_t)row->qpv};
+        xgrow((void **)&j->sessions, &j->sessions_cap, s, sizeof *j->sessions);
         xgrow((void **)&j->session_pairs, &j->session_pairs_cap, s, sizeof *j->session_pairs);
+        j->sessions[s] = (struct session_record){row->session_date, site_id, (uint8_t)row->qpv};
         j->session_pairs[s] = (struct session_pairs){INTERN_NONE, 0};
         return s;
     }
+    struct session_record *rec = &j->sessions[s];
     bool conflict = rec->date != row->session_date || rec->site != site_id;
     merge_attribute(&rec->qpv, (uint8_t)row->qpv, QPV_UNKNOWN, &conflict);
     if (conflict)
@@ -383,8 +595,10 @@ static void add_pair(struct join *j, uint32_t entity, uint32_t session, uint8_t 
 {
     struct dataset *d = &j->dataset;
     uint32_t p = (uint32_t)d->n_attendances++;
-    xgrow((void **)&d->attendances, &j->attendances_cap, p, sizeof *d->attendances);
-    xgrow((void **)&j->pair_next, &j->pair_next_cap, p, sizeof *j->pair_next);
+    if (p >= j->attendances_cap || p >= j->pair_next_cap) { /* checked here: once a row */
+        xgrow((void **)&d->attendances, &j->attendances_cap, p, sizeof *d->attendances);
+        xgrow((void **)&j->pair_next, &j->pair_next_cap, p, sizeof *j->pair_next);
+    }
     d->attendances[p] = (struct attendance_record){entity, session, present};
     note_file(j, p, file);
     struct session_pairs *sp = &j->session_pairs[session];
@@ -397,39 +611,159 @@ static void add_pair(struct join *j, uint32_t entity, uint32_t session, uint8_t 
         index_big_pair(j, p);
 }
 
+static void join_queued_attendance(struct join *j, struct queued_row *q, uint32_t e)
+{
+    struct entity *ent = entity_at(j, e);
+    bool conflict = false;
+    ent->in_attendance = 1;
+    uint64_t rank = input_rank(q->origin);
+    merge_first_known(&ent->role, q->role, rank, ROLE_UNKNOWN, &conflict);
+    merge_first_known(&ent->sex, q->sex, rank, SEX_UNKNOWN, &conflict);
+    if (conflict)
+        diag_warn(&q->diag, WARN_PERSON_CONFLICT, q->origin, NULL);
+    uint32_t p = find_pair(j, e, q->session);
+    if (p != INTERN_NONE) {
+        j->dataset.attendances[p].present |= q->present;
+        j->stats.rows_duplicate[q->origin.file]++;
+        return;
+    }
+    add_pair(j, e, q->session, q->present, q->origin.file);
+    j->stats.rows_accepted[q->origin.file]++;
+}
+
+static void join_queued_outcome(struct join *j, const struct queued_row *q, uint32_t e)
+{
+    struct dataset *d = &j->dataset;
+    xgrow((void **)&d->outcomes, &j->outcomes_cap, d->n_outcomes, sizeof *d->outcomes);
+    d->outcomes[d->n_outcomes++] = (struct outcome_record){
+        e, q->observed_on, q->category, (uint64_t)q->origin.file << 32 | q->origin.line};
+    j->stats.rows_accepted[q->origin.file]++;
+}
+
+/* ---- the row queue ----
+ *
+ * A row's person is looked up QUEUE rows after the row came in. Meanwhile its key's slot is
+ * fetched, PEEK_SLOT_AFTER rows later the entity that slot names, PEEK_LINK_AFTER rows later
+ * the id entity that one is linked to: looked up at once, each row waited for those cache
+ * misses in turn, among millions of persons (docs/performance.md). What is fetched ahead is
+ * only a hint, read from the tables as they are then; rows are joined in input order all the
+ * same, by the same code. The session is interned as the row comes in (it depends on no
+ * person), and a row's warnings reach the sink it came with, up to QUEUE rows later. */
+
+static void join_queued(struct join *j, struct queued_row *q)
+{
+    uint32_t e = resolve_row_person(j, q);
+    if (q->is_outcome)
+        join_queued_outcome(j, q, e);
+    else
+        join_queued_attendance(j, q, e);
+}
+
+/* The key a row is looked up by first, hashed as it is queued. */
+static const struct entity_probe *first_key(const struct queued_row *q)
+{
+    return q->name.text ? &q->name : &q->id;
+}
+
+/* The entity of the first slot on the key's probe path with its hash bits, if any in the
+ * few slots fetched ahead (a cache line of them): likely the key's own. */
+static uint32_t probable_entity(const struct join *j, const struct entity_probe *k)
+{
+    size_t mask = j->entity_slot_count - 1;
+    for (size_t i = k->hash & mask, n = 0; n < 8; i = (i + 1) & mask, n++) {
+        uint64_t slot = j->entity_slots[i];
+        if (slot == 0)
+            break;
+        if (SLOT_HASH(slot) == k->hash)
+            return SLOT_ENTITY(slot);
+    }
+    return INTERN_NONE;
+}
+
+/* What to fetch ahead for a row: its key's entity (noted in the row), then the id entity
+ * that one is linked to. (The caller prefetches: GCC drops calls to a function that only
+ * prefetches, as if it did nothing.) */
+static const struct entity *entity_ahead(const struct join *j, struct queued_row *q)
+{
+    q->ahead = probable_entity(j, first_key(q));
+    return q->ahead != INTERN_NONE ? entity_at(j, q->ahead) : NULL;
+}
+
+static const struct entity *link_ahead(const struct join *j, const struct queued_row *q)
+{
+    if (!q->name.text || !q->id.text || q->ahead >= j->n_entities)
+        return NULL;
+    uint32_t link = entity_at(j, q->ahead)->link;
+    return link < j->n_entities ? entity_at(j, link) : NULL; /* INTERN_NONE is not */
+}
+
+static void copy_probe(struct entity_probe *k, char *to, const char *text, size_t len,
+                       uint8_t is_id)
+{
+    *k = (struct entity_probe){NULL, len, 0, is_id};
+    if (!text)
+        return;
+    memcpy(to, text, len + 1);
+    k->text = to;
+}
+
+/* Queues a row's person (the caller fills in the rest), joining the oldest row when the
+ * queue is full and fetching ahead for the rows in between. */
+static struct queued_row *enqueue(struct join *j, const struct person_ref *ref,
+                                  struct row_origin origin, const struct diag_sink *diag)
+{
+    if (j->queue_tail - j->queue_head == QUEUE)
+        join_queued(j, &j->queue[j->queue_head++ % QUEUE]);
+    uint64_t n = j->queue_tail++;
+    struct queued_row *q = &j->queue[n % QUEUE];
+    size_t n_name = ref->name_key ? strlen(ref->name_key) : 0, n_id = ref->id ? strlen(ref->id) : 0;
+    if (n_name + n_id + 2 > q->buf_cap)
+        xgrow((void **)&q->buf, &q->buf_cap, n_name + n_id + 2, 1);
+    copy_probe(&q->name, q->buf, ref->name_key, n_name, 0);
+    copy_probe(&q->id, q->buf + n_name + 1, ref->id, n_id, 1);
+    struct entity_probe *first = q->name.text ? &q->name : &q->id;
+    first->hash = entity_hash(first->text, first->len, first->is_id);
+    __builtin_prefetch(&j->entity_slots[first->hash & (j->entity_slot_count - 1)]);
+    q->diag = diag ? *diag : (struct diag_sink){0};
+    q->origin = origin;
+    q->ahead = INTERN_NONE;
+    const struct entity *ahead = n >= j->queue_head + PEEK_SLOT_AFTER
+                                     ? entity_ahead(j, &j->queue[(n - PEEK_SLOT_AFTER) % QUEUE])
+                                     : NULL;
+    if (ahead)
+        __builtin_prefetch(ahead);
+    ahead = n >= j->queue_head + PEEK_LINK_AFTER
+                ? link_ahead(j, &j->queue[(n - PEEK_LINK_AFTER) % QUEUE])
+                : NULL;
+    if (ahead)
+        __builtin_prefetch(ahead);
+    return q;
+}
+
+static void flush_queue(struct join *j)
+{
+    while (j->queue_head < j->queue_tail)
+        join_queued(j, &j->queue[j->queue_head++ % QUEUE]);
+}
+
 void join_add_attendance(struct join *j, const struct attendance_row *row,
                          const struct diag_sink *diag)
 {
-    uint32_t e = resolve_row_person(j, &row->person, row->origin, diag);
-    struct entity *ent = &j->entities[e];
-    bool conflict = false;
-    ent->in_attendance = 1;
-    uint64_t rank = input_rank(row->origin);
-    merge_first_known(&ent->role, (uint8_t)row->role, rank, ROLE_UNKNOWN, &conflict);
-    merge_first_known(&ent->sex, (uint8_t)row->sex, rank, SEX_UNKNOWN, &conflict);
-    if (conflict)
-        diag_warn(diag, WARN_PERSON_CONFLICT, row->origin, NULL);
     uint32_t s = intern_session(j, row, diag);
-    uint8_t present = row->presence == PRESENCE_PRESENT;
-    uint32_t p = find_pair(j, e, s);
-    if (p != INTERN_NONE) {
-        j->dataset.attendances[p].present |= present;
-        j->stats.rows_duplicate[row->origin.file]++;
-        return;
-    }
-    add_pair(j, e, s, present, row->origin.file);
-    j->stats.rows_accepted[row->origin.file]++;
+    struct queued_row *q = enqueue(j, &row->person, row->origin, diag);
+    q->is_outcome = false;
+    q->role = (uint8_t)row->role;
+    q->sex = (uint8_t)row->sex;
+    q->present = row->presence == PRESENCE_PRESENT;
+    q->session = s;
 }
 
 void join_add_outcome(struct join *j, const struct outcome_row *row, const struct diag_sink *diag)
 {
-    uint32_t e = resolve_row_person(j, &row->person, row->origin, diag);
-    struct dataset *d = &j->dataset;
-    xgrow((void **)&d->outcomes, &j->outcomes_cap, d->n_outcomes, sizeof *d->outcomes);
-    d->outcomes[d->n_outcomes++] =
-        (struct outcome_record){e, row->observed_on, (uint8_t)row->category,
-                                (uint64_t)row->origin.file << 32 | row->origin.line};
-    j->stats.rows_accepted[row->origin.file]++;
+    struct queued_row *q = enqueue(j, &row->person, row->origin, diag);
+    q->is_outcome = true;
+    q->observed_on = row->observed_on;
+    q->category = (uint8_t)row->category;
 }
 
 /* ---- finish ---- */
@@ -461,10 +795,10 @@ static void merge_into_person(struct entity *canon, const struct entity *ent,
 /* Canonical entities, merged attributes, and dense person indices in first-seen order. */
 static void resolve_persons(struct join *j, const struct diag_sink *diag)
 {
-    size_t n = strtab_count(j->entity_keys);
+    size_t n = j->n_entities;
     for (size_t e = 0; e < n; e++) {
-        struct entity *ent = &j->entities[e];
-        struct entity *canon = &j->entities[canonical_of(j->entities, (uint32_t)e)];
+        struct entity *ent = entity_at(j, e);
+        struct entity *canon = entity_at(j, canonical_of(j, (uint32_t)e));
         if (ent == canon)
             continue;
         canon->in_attendance |= ent->in_attendance;
@@ -473,15 +807,15 @@ static void resolve_persons(struct join *j, const struct diag_sink *diag)
     struct dataset *d = &j->dataset;
     d->persons = xcalloc(n, sizeof *d->persons);
     for (size_t e = 0; e < n; e++) {
-        struct entity *ent = &j->entities[e];
+        struct entity *ent = entity_at(j, e);
         ent->person = DATASET_NO_PERSON;
-        if (canonical_of(j->entities, (uint32_t)e) == e && ent->in_attendance) {
+        if (canonical_of(j, (uint32_t)e) == e && ent->in_attendance) {
             ent->person = (uint32_t)d->n_persons;
             d->persons[d->n_persons++] = (struct person_record){ent->role.value, ent->sex.value};
         }
     }
     for (size_t e = 0; e < n; e++)
-        j->entities[e].person = j->entities[canonical_of(j->entities, (uint32_t)e)].person;
+        entity_at(j, e)->person = entity_at(j, canonical_of(j, (uint32_t)e))->person;
 }
 
 /* Marks the persons having a pair made through a linked name key: only their pairs can
@@ -491,16 +825,18 @@ static void resolve_persons(struct join *j, const struct diag_sink *diag)
 static uint8_t *persons_with_linked_pairs(const struct join *j)
 {
     uint8_t *linked = xcalloc(j->dataset.n_persons, 1);
-    uint32_t n = strtab_count(j->entity_keys);
+    uint32_t n = (uint32_t)j->n_entities;
     for (uint32_t e = 0; e < n; e++)
-        if (j->entities[e].in_attendance && canonical_of(j->entities, e) != e)
-            linked[j->entities[e].person] = 1;
+        if (entity_at(j, e)->in_attendance && canonical_of(j, e) != e)
+            linked[entity_at(j, e)->person] = 1;
     return linked;
 }
 
 /* Pairs re-keyed by person, in place: two entities of one person at one session make a
  * duplicate, and the later row (pairs are in input order) moves from accepted to
  * duplicate. Only the linked persons' pairs can meet, so only they go through a hash. */
+enum { PAIR_AHEAD = 16 };
+
 static void resolve_pairs(struct join *j)
 {
     struct dataset *d = &j->dataset;
@@ -509,8 +845,10 @@ static void resolve_pairs(struct join *j)
     uint32_t *kept = NULL; /* by index id: where that (person, session) record is */
     size_t kept_cap = 0, n = 0, f = 0;
     for (size_t i = 0; i < d->n_attendances; i++) {
+        if (i + PAIR_AHEAD < d->n_attendances) /* millions of entities: fetch ahead */
+            __builtin_prefetch(entity_at(j, d->attendances[i + PAIR_AHEAD].person));
         struct attendance_record a = d->attendances[i];
-        a.person = j->entities[a.person].person;
+        a.person = entity_at(j, a.person)->person;
         while (f + 1 < j->n_file_starts && j->file_starts[f + 1].pair <= i)
             f++;
         if (linked[a.person]) {
@@ -542,7 +880,7 @@ static void resolve_outcomes(struct join *j, const struct diag_sink *diag)
         d->outcomes = xcalloc(1, sizeof *d->outcomes);
     for (size_t i = 0; i < d->n_outcomes; i++) {
         struct outcome_record *o = &d->outcomes[i];
-        o->person = j->entities[o->person].person;
+        o->person = entity_at(j, o->person)->person;
         if (o->person == DATASET_NO_PERSON) {
             j->stats.outcomes_unmatched++;
             diag_warn(diag, WARN_OUTCOME_UNMATCHED,
@@ -580,7 +918,7 @@ static struct row_origin origin_of(const struct join *j, const struct named_pers
 {
     if (p->source & FROM_NAME_USE)
         return j->name_uses[p->source & ~FROM_NAME_USE].origin;
-    const struct entity *ent = &j->entities[p->source];
+    const struct entity *ent = entity_at(j, p->source);
     return (struct row_origin){ent->first_file, ent->first_line};
 }
 
@@ -633,32 +971,67 @@ static int by_birth_then_key(const void *a, const void *b)
     return c;
 }
 
-/* Every (person, name key) known: name entities themselves and the ids seen with them. */
+/* Sorts by birth date alone, as numbers, in two passes of a radix sort (YYYYMMDD is under
+ * 2^27): a birth date's group is then sorted on its own (sort_group), its keys in cache,
+ * where sorting them all at once reached for a key in memory at most comparisons. */
+enum { BIRTH_DIGIT = 14 };
+
+static void radix_pass(const struct named_person *from, struct named_person *to, size_t n,
+                       unsigned shift)
+{
+    size_t *count = xcalloc((size_t)1 << BIRTH_DIGIT, sizeof *count), sum = 0;
+    uint32_t mask = (1u << BIRTH_DIGIT) - 1;
+    for (size_t i = 0; i < n; i++)
+        count[from[i].birth >> shift & mask]++;
+    for (size_t d = 0; d < (size_t)1 << BIRTH_DIGIT; d++) {
+        size_t c = count[d];
+        count[d] = sum;
+        sum += c;
+    }
+    for (size_t i = 0; i < n; i++)
+        to[count[from[i].birth >> shift & mask]++] = from[i];
+    free(count);
+}
+
+static void sort_by_birth(struct named_person **list, size_t n)
+{
+    struct named_person *tmp = xmalloc((n ? n : 1) * sizeof *tmp);
+    radix_pass(*list, tmp, n, 0);
+    radix_pass(tmp, *list, n, BIRTH_DIGIT);
+    free(tmp);
+}
+
+/* Every (person, name key) known: name entities themselves and the ids seen with them,
+ * sorted by birth date. */
 static size_t collect_named(struct join *j, struct named_person **out)
 {
-    size_t n_entities = strtab_count(j->entity_keys), n = 0;
+    size_t n_entities = j->n_entities, n = 0;
     struct named_person *list = xcalloc(n_entities + j->n_name_uses, sizeof *list);
     for (size_t e = 0; e < n_entities; e++) {
-        const struct entity *ent = &j->entities[e];
+        const struct entity *ent = entity_at(j, e);
         if (!ent->is_id && ent->person != DATASET_NO_PERSON)
-            list[n++] = (struct named_person){.person = ent->person,
-                                              .key = strtab_get(j->entity_keys, (uint32_t)e) + 2,
-                                              .source = (uint32_t)e};
+            list[n++] = (struct named_person){
+                .person = ent->person, .key = entity_key(ent), .source = (uint32_t)e};
     }
     for (size_t i = 0; i < j->n_name_uses; i++) {
         const struct name_use *u = &j->name_uses[i];
-        const struct entity *id = &j->entities[u->entity], *name = &j->entities[u->name_entity];
+        const struct entity *id = entity_at(j, u->entity), *name = entity_at(j, u->name_entity);
         if (id->person != DATASET_NO_PERSON && id->person != name->person)
             list[n++] = (struct named_person){.person = id->person,
-                                              .key = strtab_get(j->entity_keys, u->name_entity) + 2,
+                                              .key = entity_key(name),
                                               .source = FROM_NAME_USE | (uint32_t)i};
     }
+    bool all_births = true;
     for (size_t i = 0; i < n; i++) {
         list[i].birth_at = (uint32_t)(strrchr(list[i].key, '|') - list[i].key);
         list[i].birth = birth_number(birth_of(&list[i]));
         list[i].key_head = text_head(list[i].key);
+        all_births = all_births && list[i].birth != NO_BIRTH;
     }
-    qsort(list, n, sizeof *list, by_birth_then_key);
+    if (all_births)
+        sort_by_birth(&list, n);
+    else /* keys not written by clean (tests): the whole order at once */
+        qsort(list, n, sizeof *list, by_birth_then_key);
     *out = list;
     return n;
 }
@@ -671,10 +1044,14 @@ struct name_counts {
     uint8_t count[32];
 };
 
+static size_t name_len(const struct named_person *p)
+{
+    return p->birth_at < 255 ? p->birth_at : 255;
+}
+
 static void count_name(const struct named_person *p, struct name_counts *c)
 {
-    size_t len = p->birth_at;
-    len = len < 255 ? len : 255;
+    size_t len = name_len(p);
     memset(c, 0, sizeof *c);
     c->len = (uint8_t)len;
     for (size_t i = 0; i < len; i++)
@@ -691,19 +1068,19 @@ static bool more_than_two_bits(uint32_t x)
     return x != 0;
 }
 
-/* True when the edit distance is surely above 2, so the pair cannot be listed: each edit
- * changes the length by at most one, and takes at most one byte out of the counts and puts
- * at most one in. This test is a few instructions where the edit distance costs hundreds,
- * and a birth date's group is compared pair by pair (docs/performance.md). */
-static bool surely_too_far(const struct name_counts *a, const struct name_counts *b)
+/* Quick and weak: each letter bucket one name has and the other lacks is at least one byte
+ * out (or in). Most pairs of names stop here. */
+static bool buckets_too_far(uint32_t a, uint32_t b)
 {
-    if (a->len > b->len + 2 || b->len > a->len + 2)
-        return true;
-    /* Quicker, weaker first: each letter bucket one name has and the other lacks is at
-     * least one byte out (or in). Most pairs of names stop here. */
-    if (more_than_two_bits(a->present & ~b->present) ||
-        more_than_two_bits(b->present & ~a->present))
-        return true;
+    return more_than_two_bits(a & ~b) || more_than_two_bits(b & ~a);
+}
+
+/* True when the edit distance is surely above 2, once buckets_too_far said no and the
+ * lengths are within two: each edit takes at most one byte out of the counts and puts at
+ * most one in. A few instructions where the edit distance costs hundreds, and a birth
+ * date's group is compared pair by pair (docs/performance.md). */
+static bool counts_too_far(const struct name_counts *a, const struct name_counts *b)
+{
     int out = 0, in = 0;
     for (int i = 0; i < 32; i++) {
         int d = a->count[i] - b->count[i];
@@ -719,11 +1096,11 @@ static void consider_pair(struct join *j, const struct named_person *x,
     if (x->person == y->person)
         return;
     const struct named_person *a = x->person < y->person ? x : y, *b = a == x ? y : x;
-    size_t la = (size_t)(strrchr(a->key, '|') - a->key),
-           lb = (size_t)(strrchr(b->key, '|') - b->key);
-    char na[256], nb[256];
-    snprintf(na, sizeof na, "%.*s", (int)la, a->key);
-    snprintf(nb, sizeof nb, "%.*s", (int)lb, b->key);
+    char na[256], nb[256]; /* the "LAST|FIRST" parts, cut at 255 bytes */
+    memcpy(na, a->key, name_len(a));
+    na[name_len(a)] = '\0';
+    memcpy(nb, b->key, name_len(b));
+    nb[name_len(b)] = '\0';
     int distance = fold_edit_distance(na, nb, 2);
     struct join_stats *s = &j->stats;
     bool added = false;
@@ -738,20 +1115,25 @@ static void consider_pair(struct join *j, const struct named_person *x,
 }
 
 /* One birth date's group by name length: members[bucket[l] .. bucket[l + 1]) are the
- * group's indices whose name is l bytes long, in list order. Only lengths within two of a
- * name's can be within two edits, so each name meets about a quarter of its group, not all
- * of it: the group is compared pair by pair, and at 10 M rows that was seconds. */
+ * group's indices whose name is l bytes long, in list order, and masks[] their letter
+ * buckets, side by side for the scan. Only lengths within two of a name's can be within
+ * two edits, so each name meets about a quarter of its group, not all of it: the group is
+ * compared pair by pair, and at 10 M rows that was seconds. */
 struct group_index {
     size_t bucket[257], cursor[256]; /* cursor[l]: first member of bucket l not yet passed */
-    size_t *members, *candidates;
+    uint32_t *members, *masks, *candidates;
     size_t cap;
 };
 
 static void index_group(struct group_index *g, const struct name_counts *counts, size_t n)
 {
     size_t fill[256];
-    xgrow((void **)&g->members, &g->cap, n, sizeof *g->members);
-    g->candidates = xrealloc(g->candidates, g->cap * sizeof *g->candidates);
+    if (n > g->cap) {
+        g->cap = n;
+        g->members = xrealloc(g->members, n * sizeof *g->members);
+        g->masks = xrealloc(g->masks, n * sizeof *g->masks);
+        g->candidates = xrealloc(g->candidates, n * sizeof *g->candidates);
+    }
     memset(g->bucket, 0, sizeof g->bucket);
     for (size_t i = 0; i < n; i++)
         g->bucket[counts[i].len + 1]++;
@@ -759,14 +1141,32 @@ static void index_group(struct group_index *g, const struct name_counts *counts,
         g->bucket[l] += g->bucket[l - 1];
     memcpy(g->cursor, g->bucket, sizeof g->cursor);
     memcpy(fill, g->bucket, sizeof fill);
-    for (size_t i = 0; i < n; i++)
-        g->members[fill[counts[i].len]++] = i;
+    for (size_t i = 0; i < n; i++) {
+        g->masks[fill[counts[i].len]] = counts[i].present;
+        g->members[fill[counts[i].len]++] = (uint32_t)i;
+    }
 }
 
 static int by_index(const void *a, const void *b)
 {
-    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
+}
+
+/* A handful, as a rule: insertion sort, with qsort for a crowd of look-alikes. */
+static void sort_indices(uint32_t *v, size_t n)
+{
+    if (n > 32) {
+        qsort(v, n, sizeof *v, by_index);
+        return;
+    }
+    for (size_t i = 1; i < n; i++) {
+        uint32_t x = v[i];
+        size_t k = i;
+        for (; k > 0 && v[k - 1] > x; k--)
+            v[k] = v[k - 1];
+        v[k] = x;
+    }
 }
 
 /* The members after x that may be within two edits of it, in list order: the order in
@@ -774,16 +1174,46 @@ static int by_index(const void *a, const void *b)
 static size_t candidates_after(struct group_index *g, const struct name_counts *counts, size_t x)
 {
     size_t n = 0, len = counts[x].len;
+    uint32_t mask = counts[x].present;
     for (size_t l = len > 2 ? len - 2 : 0; l <= len + 2 && l < 256; l++) {
         size_t *c = &g->cursor[l];
         while (*c < g->bucket[l + 1] && g->members[*c] <= x)
             (*c)++;
         for (size_t k = *c; k < g->bucket[l + 1]; k++)
-            if (!surely_too_far(&counts[x], &counts[g->members[k]]))
+            if (!buckets_too_far(mask, g->masks[k]) &&
+                !counts_too_far(&counts[x], &counts[g->members[k]]))
                 g->candidates[n++] = g->members[k];
     }
-    qsort(g->candidates, n, sizeof *g->candidates, by_index);
+    sort_indices(g->candidates, n);
     return n;
+}
+
+static size_t group_end(const struct named_person *list, size_t n, size_t start)
+{
+    size_t end = start + 1;
+    while (end < n && compare_births(&list[end], &list[start]) == 0)
+        end++;
+    return end;
+}
+
+/* A birth date's group in the final order; its keys were fetched ahead. */
+static void sort_group(struct named_person *group, size_t n)
+{
+    qsort(group, n, sizeof *group, by_birth_then_key);
+}
+
+static void compare_group(struct join *j, const struct named_person *group, size_t n,
+                          struct name_counts *counts, struct group_index *g, size_t *cap,
+                          struct keymap *listed)
+{
+    for (size_t x = 0; x < n; x++)
+        count_name(&group[x], &counts[x]);
+    index_group(g, counts, n);
+    for (size_t x = 0; x < n; x++) {
+        size_t n_candidates = candidates_after(g, counts, x);
+        for (size_t k = 0; k < n_candidates; k++)
+            consider_pair(j, &group[x], &group[g->candidates[k]], cap, listed);
+    }
 }
 
 static void find_probable_duplicates(struct join *j)
@@ -793,23 +1223,23 @@ static void find_probable_duplicates(struct join *j)
     struct name_counts *counts = NULL; /* of the current birth date's group */
     struct group_index g = {0};
     struct keymap *listed = keymap_new();
+    /* The keys of the group after the one compared are fetched meanwhile: the list is in
+     * birth order, the keys in entity order, so each key was a cache miss (in the loop
+     * itself: GCC may drop a call to a function that only prefetches). */
+    size_t end = n > 0 ? group_end(list, n, 0) : 0;
     for (size_t start = 0; start < n;) {
-        size_t end = start + 1;
-        while (end < n && compare_births(&list[end], &list[start]) == 0)
-            end++;
+        size_t next_end = end < n ? group_end(list, n, end) : n;
+        for (size_t i = start == 0 ? 0 : end; i < next_end; i++)
+            __builtin_prefetch(list[i].key);
+        sort_group(list + start, end - start);
         xgrow((void **)&counts, &counts_cap, end - start, sizeof *counts);
-        for (size_t x = start; x < end; x++)
-            count_name(&list[x], &counts[x - start]);
-        index_group(&g, counts, end - start);
-        for (size_t x = 0; x < end - start; x++) {
-            size_t n_candidates = candidates_after(&g, counts, x);
-            for (size_t k = 0; k < n_candidates; k++)
-                consider_pair(j, &list[start + x], &list[start + g.candidates[k]], &cap, listed);
-        }
+        compare_group(j, list + start, end - start, counts, &g, &cap, listed);
         start = end;
+        end = next_end;
     }
     keymap_free(listed);
     free(g.members);
+    free(g.masks);
     free(g.candidates);
     free(counts);
     free(list);
@@ -822,8 +1252,11 @@ static void drop_ingest_tables(struct join *j)
     strtab_free(j->session_keys);
     strtab_free(j->key_parts);
     strtab_free(j->site_keys);
+    strtab_free(j->written);
+    free(j->written_texts);
     arena_free(j->key_arena);
-    j->session_keys = j->key_parts = j->site_keys = NULL;
+    j->session_keys = j->key_parts = j->site_keys = j->written = NULL;
+    j->written_texts = NULL;
     j->key_arena = NULL;
     free(j->memo.id_buf);
     free(j->memo.site);
@@ -856,20 +1289,20 @@ static void drop_entities(struct join *j)
         p->name_key_a = arena_strdup(kept, p->name_key_a);
         p->name_key_b = arena_strdup(kept, p->name_key_b);
     }
-    strtab_free(j->entity_keys);
     keymap_free(j->name_use_index);
-    free(j->entities);
+    free(j->entity_slots);
+    free_entities(j);
     free(j->name_uses);
     arena_free(j->arena);
-    j->entity_keys = NULL;
+    j->entity_slots = NULL;
     j->name_use_index = NULL;
-    j->entities = NULL;
     j->name_uses = NULL;
     j->arena = kept;
 }
 
 const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
 {
+    flush_queue(j);
     struct dataset *d = &j->dataset;
     d->n_sessions = strtab_count(j->session_keys);
     d->sessions = j->sessions;
@@ -880,7 +1313,8 @@ const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
     resolve_pairs(j);
     drop_pair_tables(j);
     resolve_outcomes(j, diag);
-    strtab_freeze(j->entity_keys); /* no more lookups: room for the duplicate search */
+    free(j->entity_slots); /* no more lookups: room for the duplicate search */
+    j->entity_slots = NULL;
     find_probable_duplicates(j);
     drop_entities(j);
     return d;
@@ -897,13 +1331,15 @@ void join_free(struct join *j)
         return;
     drop_ingest_tables(j);
     drop_pair_tables(j);
-    strtab_free(j->entity_keys);
     keymap_free(j->name_use_index);
-    free(j->entities);
+    free(j->entity_slots);
+    free_entities(j);
     free(j->name_uses);
     free(j->sessions);
     free(j->site_names);
     free(j->key_buf);
+    for (int i = 0; i < QUEUE; i++)
+        free(j->queue[i].buf);
     free(j->stats.rows_accepted);
     free(j->stats.rows_duplicate);
     free(j->stats.probable_duplicates);

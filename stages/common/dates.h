@@ -29,6 +29,10 @@ enum date_status {
  * English explanation for the other statuses. */
 enum date_status date_parse(const char *text, unsigned long len, day_t *out, const char **why);
 
+/* True when text[0..len) is exactly "YYYY-MM-DD" in digits, a valid day or not: the form
+ * most exports use, which date_parse reads in one step. */
+bool date_is_iso_form(const char *text, unsigned long len);
+
 bool date_from_ymd(int year, int month, int day, day_t *out);
 void date_to_ymd(day_t day, int *year, int *month, int *dom);
 bool date_is_leap_year(int year);

@@ -145,22 +145,39 @@ static void fold_code_point(struct sink *k, uint32_t cp, const unsigned char *ra
         put_bytes(k, &ch, 1);
     } else if (cp >= 0xC0 && cp < 0x180 && latin_base[cp - 0xC0]) {
         const char *base = latin_base[cp - 0xC0];
-        put_bytes(k, base, strlen(base));
+        put_bytes(k, base, base[1] ? 2 : 1); /* one letter, or two for a ligature */
     } else {
         put_bytes(k, (const char *)raw, n);
     }
 }
 
-/* The common case in one step: an ASCII letter or digit with room after it and no space
- * pending is what fold_code_point and put_bytes would write, upper-cased. Every row folds
- * several names and labels, so this path is worth its few lines (docs/performance.md). */
-static bool put_plain_ascii(struct sink *k, unsigned char ch)
+/* An ASCII letter or digit, upper-cased; 0 for any other byte. */
+static unsigned char plain_upper(unsigned char ch)
 {
-    bool plain = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
-    if (!plain || k->pending_space || k->full || k->len + 1 >= k->cap)
-        return false;
-    k->out[k->len++] = (char)(ch >= 'a' ? ch - 32 : ch);
-    return true;
+    unsigned char upper = ch & 0xDF; /* clears a lower-case letter's case bit */
+    if ((unsigned)(upper - 'A') < 26)
+        return upper;
+    return (unsigned)(ch - '0') < 10 ? ch : 0;
+}
+
+/* The common case in one loop: a run of ASCII letters and digits is what fold_code_point
+ * and put_bytes would write, upper-cased, with the pending space before it. Every row
+ * folds several names and labels, so this path is worth its few lines
+ * (docs/performance.md). Returns how many bytes of s[0..len) it took; 0 leaves the first
+ * byte, and a run that does not fit, to the general path. */
+static size_t put_plain_run(struct sink *k, const unsigned char *s, size_t len)
+{
+    size_t space = k->pending_space && k->len > 0;
+    if (k->full || !plain_upper(s[0]) || k->len + space + 1 >= k->cap)
+        return 0;
+    if (space)
+        k->out[k->len++] = ' ';
+    k->pending_space = false;
+    size_t room = k->cap - 1 - k->len, n = len < room ? len : room, i = 0;
+    for (unsigned char ch; i < n && (ch = plain_upper(s[i])) != 0; i++)
+        k->out[k->len + i] = (char)ch;
+    k->len += i;
+    return i;
 }
 
 static size_t fold(const char *in, size_t len, char *out, size_t cap, bool name)
@@ -169,7 +186,12 @@ static size_t fold(const char *in, size_t len, char *out, size_t cap, bool name)
     const unsigned char *s = (const unsigned char *)in;
     size_t i = 0;
     while (i < len) {
-        if (put_plain_ascii(&k, s[i])) {
+        size_t run = put_plain_run(&k, s + i, len - i);
+        i += run;
+        if (run > 0 || i == len)
+            continue;
+        if (s[i] < 0x80) { /* a space or a sign: one byte, nothing to decode */
+            fold_code_point(&k, s[i], s + i, 1, name);
             i++;
             continue;
         }

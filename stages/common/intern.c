@@ -27,6 +27,45 @@ uint64_t intern_hash_bytes(const void *data, size_t len)
     return mix64(h ^ len);
 }
 
+/* Eight bytes at a time: FNV-1a's byte-by-byte chain of multiplications cost more than
+ * the probe itself on short keys hashed on every row (docs/performance.md). The last
+ * bytes are read as an overlapping word, or as two half words, never past the end. */
+static uint64_t load64(const unsigned char *p)
+{
+    uint64_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+static uint64_t load32(const unsigned char *p)
+{
+    uint32_t w;
+    memcpy(&w, p, sizeof w);
+    return w;
+}
+
+static uint64_t last_word(const unsigned char *p, size_t len)
+{
+    if (len >= 8)
+        return load64(p + len - 8);
+    if (len >= 4)
+        return load32(p) << 32 | load32(p + len - 4);
+    if (len > 0)
+        return (uint64_t)p[0] << 16 | (uint64_t)p[len / 2] << 8 | p[len - 1];
+    return 0;
+}
+
+uint64_t intern_hash_words(const void *data, size_t len, uint64_t seed)
+{
+    const unsigned char *p = data;
+    uint64_t h = seed ^ (len * 0x9e3779b97f4a7c15ULL);
+    for (size_t i = 0; i + 8 < len; i += 8) {
+        h = (h ^ load64(p + i)) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 29;
+    }
+    return mix64(h ^ last_word(p, len));
+}
+
 /* ---- strtab ---- */
 
 struct str_entry {
@@ -68,7 +107,7 @@ static size_t str_probe(const struct strtab *tab, const char *text, size_t len, 
             return i;
         if (SLOT_HASH(slot) == h32) {
             const struct str_entry *e = &tab->entries[SLOT_ID(slot) - 1];
-            if (e->len == len && memcmp(e->text, text, len) == 0)
+            if (e->len == len && intern_same_bytes(e->text, text, len))
                 return i;
         }
         i = (i + 1) & mask;
@@ -92,14 +131,14 @@ static void str_rehash(struct strtab *tab)
 
 uint32_t strtab_find(const struct strtab *tab, const char *text, size_t len)
 {
-    uint32_t h32 = (uint32_t)intern_hash_bytes(text, len);
+    uint32_t h32 = (uint32_t)intern_hash_words(text, len, 0);
     uint64_t slot = tab->slots[str_probe(tab, text, len, h32)];
     return slot ? SLOT_ID(slot) - 1 : INTERN_NONE;
 }
 
 uint32_t strtab_intern(struct strtab *tab, const char *text, size_t len, bool *added)
 {
-    uint32_t h32 = (uint32_t)intern_hash_bytes(text, len);
+    uint32_t h32 = (uint32_t)intern_hash_words(text, len, 0);
     size_t i = str_probe(tab, text, len, h32);
     if (added)
         *added = tab->slots[i] == 0;

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #define INTERN_NONE UINT32_MAX
 
@@ -41,7 +42,40 @@ uint32_t keymap_find(const struct keymap *map, uint64_t key);
 uint32_t keymap_count(const struct keymap *map);
 void keymap_free(struct keymap *map);
 
+/* Whether a[0..n) and b[0..n) hold the same bytes: a word at a time, the last word read
+ * where it ends (overlapping), never past either end. Keys and labels of a few dozen bytes
+ * are compared several times a row, where a call to memcmp cost more than the comparison
+ * (docs/performance.md). */
+static inline bool intern_same_bytes(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y;
+    if (n >= 8) {
+        for (size_t i = 0; i + 8 < n; i += 8) {
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                return false;
+        }
+        memcpy(&x, a + n - 8, 8);
+        memcpy(&y, b + n - 8, 8);
+        return x == y;
+    }
+    if (n >= 4) {
+        uint32_t u, v, u2, v2;
+        memcpy(&u, a, 4);
+        memcpy(&v, b, 4);
+        memcpy(&u2, a + n - 4, 4);
+        memcpy(&v2, b + n - 4, 4);
+        return u == v && u2 == v2;
+    }
+    return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
+}
+
 /* 64-bit hash of a byte string (FNV-1a with a final avalanche); exposed for tests. */
 uint64_t intern_hash_bytes(const void *data, size_t len);
+/* A faster 64-bit hash of a byte string, a word at a time, seeded so that one table can
+ * hash several kinds of keys apart. Its values may change between versions: for tables
+ * in memory only, never for anything written out. */
+uint64_t intern_hash_words(const void *data, size_t len, uint64_t seed);
 
 #endif

@@ -189,6 +189,41 @@ static void test_parse_respects_length(void **state)
     assert_int_equal(date_parse(text, 0, &got, NULL), DATE_EMPTY);
 }
 
+/* "YYYY-MM-DD" exactly is read in one step (date_is_iso_form); what it says of a day that
+ * does not exist is what the general reader says. */
+static void test_iso_form(void **state)
+{
+    (void)state;
+    assert_true(date_is_iso_form("2019-03-12", 10));
+    assert_true(date_is_iso_form("0000-99-99", 10)); /* the form, not the day */
+    assert_false(date_is_iso_form("2019-03-12", 9));
+    assert_false(date_is_iso_form("2019-3-12 ", 10));
+    assert_false(date_is_iso_form("2019/03/12", 10));
+    assert_false(date_is_iso_form(" 019-03-12", 10));
+    assert_false(date_is_iso_form("2019-03-1x", 10));
+    static const struct {
+        const char *text;
+        enum date_status status;
+        const char *why;
+    } cases[] = {
+        {"2019-02-29", DATE_IMPOSSIBLE, "29 February in a non-leap year"},
+        {"2019-04-31", DATE_IMPOSSIBLE, "no such day in that month"},
+        {"2019-00-10", DATE_IMPOSSIBLE, "month out of range 1-12"},
+        {"2019-13-10", DATE_IMPOSSIBLE, "month out of range 1-12"},
+        {"2019-03-00", DATE_IMPOSSIBLE, "no such day in that month"},
+        {"0000-01-01", DATE_IMPOSSIBLE, "no such day in that month"},
+        {"2020-02-29", DATE_OK, ""},
+        {"0001-01-01", DATE_OK, ""},
+        {"9999-12-31", DATE_OK, ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        day_t got = DAY_NONE;
+        const char *why = NULL;
+        assert_int_equal(date_parse(cases[i].text, 10, &got, &why), cases[i].status);
+        assert_string_equal(why, cases[i].why);
+    }
+}
+
 static void test_known_day_numbers(void **state)
 {
     (void)state;
@@ -333,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_parse_accepted_forms),
         cmocka_unit_test(test_parse_rejections),
         cmocka_unit_test(test_parse_respects_length),
+        cmocka_unit_test(test_iso_form),
         cmocka_unit_test(test_known_day_numbers),
         cmocka_unit_test(test_from_ymd_rejects),
         cmocka_unit_test(test_leap_years_and_month_lengths),

@@ -3,7 +3,9 @@
  *
  * Reference hashes were computed independently in Python (FNV-1a 64 over the bytes, then
  * x ^= len and the murmur3 fmix64 finaliser), e.g. intern_hash_bytes("Tarascon") ==
- * 0xd88a837382a5f71e: person keys are hashed with it, so it must not change silently.
+ * 0xd88a837382a5f71e, so that it does not change silently. The tables hash with the faster
+ * intern_hash_words, whose values are not fixed (nothing written out depends on them): its
+ * tests check that it tells keys apart and reads only the bytes it is given.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -277,6 +279,59 @@ static void test_hash_bytes(void **state)
                      (unsigned long long)cases[i].hash);
 }
 
+/* Exact-size copies, so that ASan (make check SAN=1) sees any read past the end. */
+static char *exact_copy(const char *text, size_t len)
+{
+    char *copy = malloc(len ? len : 1);
+    assert_non_null(copy);
+    memcpy(copy, text, len);
+    return copy;
+}
+
+/* Every prefix of a text (lengths 0 to 40) hashes apart from the others, and apart under
+ * another seed; the same bytes hash the same wherever they are. */
+static void test_hash_words(void **state)
+{
+    (void)state;
+    static const char text[] = "LEGOFF|JEANMARIE|2001-04-12|P0000001234567";
+    enum { N = sizeof text - 1 };
+    uint64_t h[N + 1];
+    for (size_t len = 0; len <= N; len++) {
+        char *copy = exact_copy(text, len);
+        h[len] = intern_hash_words(copy, len, 0);
+        assert_true(h[len] == intern_hash_words(text, len, 0));
+        assert_true(h[len] != intern_hash_words(copy, len, 1));
+        for (size_t k = 0; k < len; k++)
+            assert_true(h[len] != h[k]);
+        free(copy);
+    }
+    /* one byte changed anywhere changes the hash */
+    char changed[N];
+    for (size_t i = 0; i < N; i++) {
+        memcpy(changed, text, N);
+        changed[i] ^= 1;
+        assert_true(intern_hash_words(changed, N, 0) != h[N]);
+    }
+}
+
+/* Equal bytes are equal at every length; one byte changed anywhere is not. */
+static void test_same_bytes(void **state)
+{
+    (void)state;
+    static const char text[] = "UNNOMDEFAMILLETRESLONG|PRENOM|1999-12-31";
+    for (size_t len = 0; len < sizeof text; len++) {
+        char *a = exact_copy(text, len), *b = exact_copy(text, len);
+        assert_true(intern_same_bytes(a, b, len));
+        for (size_t i = 0; i < len; i++) {
+            b[i] ^= 0x20;
+            assert_false(intern_same_bytes(a, b, len));
+            b[i] ^= 0x20;
+        }
+        free(a);
+        free(b);
+    }
+}
+
 static void test_free_null(void **state)
 {
     (void)state;
@@ -346,6 +401,8 @@ int main(void)
         cmocka_unit_test(test_keymap_basics),
         cmocka_unit_test(test_keymap_many_keys),
         cmocka_unit_test(test_hash_bytes),
+        cmocka_unit_test(test_hash_words),
+        cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_free_null),
         cmocka_unit_test(test_arena),
         cmocka_unit_test(test_xgrow),

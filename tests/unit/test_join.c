@@ -484,6 +484,56 @@ static void test_big_session(void **state)
     join_free(r.join);
 }
 
+/* More persons than the join keeps in one block of entities (join.c ENTITY_CHUNK) and
+ * than its row queue holds, some keys longer than an entity holds inline: each person signs
+ * in with an id and a name key, then with the name key alone the next day (linked to the
+ * id: one person); every thousandth name key then turns up with a second id (a warning and
+ * a person more). Birth dates all differ, so that no two names are probable duplicates.
+ * Persons are numbered in first-seen order whatever the join does inside. */
+static void test_many_persons(void **state)
+{
+    (void)state;
+    enum { PEOPLE = 40000, SECOND_IDS = PEOPLE / 1000, ROWS = 2 * PEOPLE + SECOND_IDS };
+    static char ids[PEOPLE][48], other_ids[SECOND_IDS][16], keys[PEOPLE][64];
+    static char sites[PEOPLE / 20][16];
+    static struct att atts[ROWS + 1];
+    day_t first_birth = iso("1900-01-01");
+    for (int i = 0; i < PEOPLE; i++) {
+        char birth[11];
+        date_format_iso(first_birth + i, birth);
+        snprintf(ids[i], sizeof ids[i], i % 7 ? "P%d" : "PARTICIPANT-%d-WITH-A-LONG-ID", i);
+        snprintf(keys[i], sizeof keys[i], i % 5 ? "NOM%d|PRENOM|%s" : "UNNOMTRESLONG%d|PRENOM|%s",
+                 i, birth);
+        if (i % 20 == 0)
+            snprintf(sites[i / 20], sizeof sites[i / 20], "Site %d", i / 20);
+        const char *site = sites[i / 20];
+        atts[i] = (struct att){0, (uint32_t)i + 2, .id = ids[i], .key = keys[i], .site = site};
+        atts[PEOPLE + i] = (struct att){0, (uint32_t)(PEOPLE + i) + 2, .key = keys[i], .site = site,
+                                        .date = "2019-03-13"};
+    }
+    for (int k = 0; k < SECOND_IDS; k++) {
+        snprintf(other_ids[k], sizeof other_ids[k], "Q%d", k);
+        atts[2 * PEOPLE + k] = (struct att){0, (uint32_t)(2 * PEOPLE + k) + 2, .id = other_ids[k],
+                                            .key = keys[k * 1000], .date = "2019-03-14"};
+    }
+    struct run r;
+    run_join(&r, atts, NULL);
+    assert_int_equal(r.d->n_persons, PEOPLE + SECOND_IDS);
+    assert_int_equal(r.d->n_attendances, ROWS);
+    assert_int_equal(r.s->rows_accepted[0], ROWS);
+    assert_int_equal(r.s->identity_links, PEOPLE);
+    assert_int_equal(r.log.count[WARN_NAME_KEY_TWO_IDS], SECOND_IDS);
+    for (uint32_t i = 0; i < PEOPLE; i++) {
+        assert_int_equal(r.d->attendances[i].person, i);
+        assert_int_equal(r.d->attendances[PEOPLE + i].person, i);
+    }
+    for (uint32_t k = 0; k < SECOND_IDS; k++)
+        assert_int_equal(r.d->attendances[2 * PEOPLE + k].person, PEOPLE + k);
+    /* the name keys seen with a second id are their two persons' only look-alikes */
+    assert_int_equal(r.s->n_probable_duplicates, SECOND_IDS);
+    join_free(r.join);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +541,7 @@ int main(void)
         cmocka_unit_test(test_site_first_spelling), cmocka_unit_test(test_role_sex_first_known),
         cmocka_unit_test(test_outcome_persons),     cmocka_unit_test(test_outcome_order),
         cmocka_unit_test(test_probable_duplicates), cmocka_unit_test(test_big_session),
+        cmocka_unit_test(test_many_persons),
     };
     return cmocka_run_group_tests_name("join", tests, NULL, NULL);
 }
