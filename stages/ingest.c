@@ -5,7 +5,11 @@
  * starts on the line being fed when the previous row has ended, and that line number is the
  * row's origin. After a parse error the row is rejected and reading resumes at the line
  * after the row's first line, so an unterminated quote costs one row, not the file.
- * ingest_probe runs the same reader and stops once the header is mapped. */
+ * ingest_probe runs the same reader and stops once the header is mapped.
+ *
+ * ingest_file reads on a parsing thread that fills batches of rows and rejects, handed to
+ * the caller's thread in order through a ring of QUEUE_BATCHES; a third thread hashes the
+ * file. docs/performance.md has the measurements behind this. */
 #include "stages/ingest.h"
 
 #include "stages/common/arena.h"

@@ -8,6 +8,10 @@
  * number of fields, invalid UTF-8, a NUL byte, an empty row) go to the diag sink as rejects;
  * the rest of the file is still read. The file is hashed (SHA-256) as it is read.
  *
+ * Threads: ingest_file parses on a thread of its own and hashes on another, and calls
+ * on_row, the diag sink and the progress callback from the caller's thread only, in file
+ * order, exactly as a single thread would (the callbacks need no locking).
+ *
  * Lifecycle: ingest_probe() on every input first, so that a missing column stops the run
  * before any row is read; then ingest_file() once per input; nothing to free.
  * Ownership: the raw_row passed to on_row, and its field texts, live only during that call.
