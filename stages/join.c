@@ -1,10 +1,12 @@
 /* join.c — interning persons and sessions, linking name keys to ids, deduplicating
  * person-session pairs, and finding probable duplicate people.
  *
- * Sized for national volumes (docs/performance.md): a pair is kept as the dataset's
- * attendance record from the start and re-keyed in place; duplicates are found by walking
- * the session's own pairs rather than through a table of every pair; and join_finish frees
- * what only ingest needed before the indicators and charts run. */
+ * Sized for national volumes (docs/performance.md): entities hold their own keys and are
+ * looked up a few rows after their row came in, their memory fetched meanwhile (the row
+ * queue); a pair is kept as the dataset's attendance record from the start and re-keyed in
+ * place; duplicates are found by walking the session's own pairs rather than through a
+ * table of every pair; and join_finish frees what only ingest needed before the indicators
+ * and charts run. */
 #include "stages/join.h"
 
 #include "stages/common/arena.h"
@@ -12,7 +14,6 @@
 #include "stages/common/intern.h"
 
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -61,11 +62,18 @@ static const char *entity_key(const struct entity *ent)
  *
  * The entities and their slots are read at random, a few times a row, among millions: with
  * 4 KiB pages nearly every read also missed the TLB, and a page walk under virtualisation
- * cost about as much as the read (docs/performance.md). They are kept in blocks of 2 MiB,
- * aligned, advised as huge pages where the system has them; the entities in fixed chunks,
- * so that growing never copies them (nor holds two copies at once). */
-enum { HUGE_PAGE = 2 << 20, ENTITY_CHUNK = HUGE_PAGE / sizeof(struct entity) };
+ * cost about as much as the read (docs/performance.md). They are kept in blocks aligned on
+ * 2 MiB, advised as huge pages where the system has them; the entities in fixed chunks, so
+ * that growing never copies them (nor holds two copies at once). A chunk is 32 MiB, which
+ * malloc maps on its own and gives back whole when freed: smaller chunks came from the heap
+ * and stayed in the process after join_finish, raising the peak of the steps after it. */
+enum {
+    HUGE_PAGE = 2 << 20,
+    CHUNK_BYTES = 32 << 20,
+    ENTITY_CHUNK = CHUNK_BYTES / sizeof(struct entity)
+};
 
+/* `size` bytes (a multiple of HUGE_PAGE) aligned on a huge page, advised as huge pages. */
 static void *alloc_huge(size_t size)
 {
     void *p = aligned_alloc(HUGE_PAGE, size);
@@ -298,7 +306,7 @@ static struct entity *new_entity(struct join *j)
     if (j->n_entities == j->n_entity_chunks * ENTITY_CHUNK) {
         xgrow((void **)&j->entity_chunks, &j->entity_chunks_cap, j->n_entity_chunks,
               sizeof *j->entity_chunks);
-        j->entity_chunks[j->n_entity_chunks++] = alloc_huge(HUGE_PAGE);
+        j->entity_chunks[j->n_entity_chunks++] = alloc_huge(CHUNK_BYTES);
     }
     return entity_at(j, (uint32_t)j->n_entities++);
 }

@@ -484,16 +484,16 @@ static void test_big_session(void **state)
     join_free(r.join);
 }
 
-/* More persons than the join keeps in one block of entities (join.c ENTITY_CHUNK) and
- * than its row queue holds, some keys longer than an entity holds inline: each person signs
- * in with an id and a name key, then with the name key alone the next day (linked to the
- * id: one person); every thousandth name key then turns up with a second id (a warning and
- * a person more). Birth dates all differ, so that no two names are probable duplicates.
+/* More entities than the join keeps in one chunk (join.c ENTITY_CHUNK: 524 288) and more
+ * rows than its row queue holds, some keys longer than an entity holds inline: each person
+ * signs in with an id and a name key, then with the name key alone the next day (linked to
+ * the id: one person); every thousandth name key then turns up with a second id (a warning
+ * and a person more). Birth dates all differ, so that no two names are probable duplicates.
  * Persons are numbered in first-seen order whatever the join does inside. */
 static void test_many_persons(void **state)
 {
     (void)state;
-    enum { PEOPLE = 40000, SECOND_IDS = PEOPLE / 1000, ROWS = 2 * PEOPLE + SECOND_IDS };
+    enum { PEOPLE = 270000, SECOND_IDS = PEOPLE / 1000, ROWS = 2 * PEOPLE + SECOND_IDS };
     static char ids[PEOPLE][48], other_ids[SECOND_IDS][16], keys[PEOPLE][64];
     static char sites[PEOPLE / 20][16];
     static struct att atts[ROWS + 1];
