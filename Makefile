@@ -13,8 +13,8 @@
 BUILD ?= build
 SAN ?= 0
 CC ?= cc
-PKGS := gsl jansson cairo libcrypto
-DEB_PACKAGES := build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev libcairo2-dev \
+PKGS := gsl jansson cairo libpng libcrypto
+DEB_PACKAGES := build-essential pkg-config libcsv-dev libgsl-dev libjansson-dev libcairo2-dev libpng-dev \
                 libssl-dev libcmocka-dev fonts-dejavu-core clang clang-format libclang-rt-14-dev jq valgrind
 
 WARN := -std=c17 -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes -Werror

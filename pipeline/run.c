@@ -3,7 +3,11 @@
  * Each step is a plain function over the run's state; the stages know nothing of each
  * other. Ingest, clean and join stream: every row read is cleaned and joined at once, so no
  * stage holds all rows. Outputs go to a staging folder and are moved into place by the last
- * step only, so a failed run leaves the previous outputs as they were. */
+ * step only, so a failed run leaves the previous outputs as they were.
+ *
+ * One step may run in the background, on a thread of its own, while the next ones run on
+ * the caller's: the table says which, and which later step waits for it. Such a step
+ * touches only what its stage header says may be used from another thread. */
 #include "pipeline/run.h"
 
 #include "pipeline/staging.h"
@@ -19,10 +23,25 @@
 #include "stages/summary.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+
+struct run_state;
+
+/* The step running in the background, if any; its thread writes only status, seconds and
+ * err, which the caller's thread reads once it has joined it. */
+struct background {
+    const struct step *step; /* NULL when none runs */
+    struct run_state *state;
+    pthread_t thread;
+    bool on_thread; /* false: no thread could start, and the step ran at once */
+    int status;
+    double seconds;
+    struct impact_error err;
+};
 
 struct run_state {
     const struct config *cfg;
@@ -39,6 +58,7 @@ struct run_state {
     struct figures *public_figures; /* disclosure-controlled: charts, public/indicators.json */
     struct input_summary *inputs;
     struct chart_list charts;
+    struct background background;
 };
 
 /* What one input's rows go through while ingest streams them. */
@@ -160,6 +180,15 @@ static int step_join(struct run_state *s, struct impact_error *err)
     return IMPACT_OK;
 }
 
+/* In the background: the dataset is complete, and the indicators and charts do not need
+ * the probable duplicates (stages/join.h says what may run meanwhile). */
+static int step_duplicates(struct run_state *s, struct impact_error *err)
+{
+    (void)err;
+    join_find_duplicates(s->join);
+    return IMPACT_OK;
+}
+
 static int step_account(struct run_state *s, struct impact_error *err)
 {
     int status = quality_reconcile(s->quality, s->inputs, s->cfg->n_inputs, err);
@@ -238,28 +267,35 @@ static int step_publish(struct run_state *s, struct impact_error *err)
 
 /* ---- the table ---- */
 
-enum { FOR_RUN = 1, FOR_VALIDATE = 2 };
+enum { FOR_RUN = 1, FOR_VALIDATE = 2, BOTH = FOR_RUN | FOR_VALIDATE };
+
+/* IN_TURN: in the table's order. IN_BACKGROUND: started in its turn, on a thread of its
+ * own, and not waited for. AFTER_BACKGROUND: in its turn, once the background step is
+ * over (its results are needed). At most one step runs in the background at a time. */
+enum step_order { IN_TURN, IN_BACKGROUND, AFTER_BACKGROUND };
 
 struct step {
     const char *name;
     int (*run)(struct run_state *state, struct impact_error *err);
     int modes;
+    enum step_order order;
 };
 
 static const struct step steps[] = {
-    {"check paths", step_check_paths, FOR_RUN | FOR_VALIDATE},
-    {"check input headers", step_probe_inputs, FOR_RUN | FOR_VALIDATE},
-    {"prepare outputs", step_prepare, FOR_RUN | FOR_VALIDATE},
-    {"ingest and clean", step_read_inputs, FOR_RUN | FOR_VALIDATE},
-    {"join", step_join, FOR_RUN | FOR_VALIDATE},
-    {"account for every row", step_account, FOR_RUN | FOR_VALIDATE},
-    {"indicators", step_indicators, FOR_RUN},
-    {"public figures", step_disclose, FOR_RUN},
-    {"charts", step_charts, FOR_RUN},
-    {"summary sheet", step_summary, FOR_RUN},
-    {"indicators.json", step_emit, FOR_RUN},
-    {"public/indicators.json", step_emit_public, FOR_RUN},
-    {"publish outputs", step_publish, FOR_RUN | FOR_VALIDATE},
+    {"check paths", step_check_paths, BOTH, IN_TURN},
+    {"check input headers", step_probe_inputs, BOTH, IN_TURN},
+    {"prepare outputs", step_prepare, BOTH, IN_TURN},
+    {"ingest and clean", step_read_inputs, BOTH, IN_TURN},
+    {"join", step_join, BOTH, IN_TURN},
+    {"indicators", step_indicators, FOR_RUN, IN_TURN},
+    {"public figures", step_disclose, FOR_RUN, IN_TURN},
+    {"probable duplicates", step_duplicates, BOTH, IN_BACKGROUND},
+    {"charts", step_charts, FOR_RUN, IN_TURN},
+    {"summary sheet", step_summary, FOR_RUN, IN_TURN},
+    {"account for every row", step_account, BOTH, AFTER_BACKGROUND},
+    {"indicators.json", step_emit, FOR_RUN, IN_TURN},
+    {"public/indicators.json", step_emit_public, FOR_RUN, IN_TURN},
+    {"publish outputs", step_publish, BOTH, IN_TURN},
 };
 
 /* ---- summary for the driver ---- */
@@ -309,12 +345,58 @@ static double seconds_now(void)
     return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
 }
 
+static void report_step(const struct run_state *s, const char *name, double seconds)
+{
+    if (s->observer && s->observer->step_done)
+        s->observer->step_done(s->observer->ctx, name, seconds);
+}
+
+static void *run_background(void *arg)
+{
+    struct background *bg = arg;
+    double start = seconds_now();
+    bg->status = bg->step->run(bg->state, &bg->err);
+    bg->seconds = seconds_now() - start;
+    return NULL;
+}
+
+static void start_background(struct run_state *s, const struct step *step)
+{
+    struct background *bg = &s->background;
+    *bg = (struct background){.step = step, .state = s};
+    bg->on_thread = pthread_create(&bg->thread, NULL, run_background, bg) == 0;
+    if (!bg->on_thread)
+        run_background(bg);
+}
+
+/* Waits for the background step, if one runs, and reports it (with its own wall time,
+ * which overlapped the steps reported before it). */
+static int finish_background(struct run_state *s, struct impact_error *err)
+{
+    struct background *bg = &s->background;
+    if (!bg->step)
+        return IMPACT_OK;
+    if (bg->on_thread)
+        pthread_join(bg->thread, NULL);
+    report_step(s, bg->step->name, bg->seconds);
+    if (bg->status != IMPACT_OK)
+        *err = bg->err;
+    bg->step = NULL;
+    return bg->status;
+}
+
 static int run_step(struct run_state *s, const struct step *step, struct impact_error *err)
 {
+    if (step->order == IN_BACKGROUND) {
+        start_background(s, step);
+        return IMPACT_OK;
+    }
+    int status = step->order == AFTER_BACKGROUND ? finish_background(s, err) : IMPACT_OK;
     double start = seconds_now();
-    int status = step->run(s, err);
-    if (s->observer && s->observer->step_done)
-        s->observer->step_done(s->observer->ctx, step->name, seconds_now() - start);
+    if (status == IMPACT_OK) {
+        status = step->run(s, err);
+        report_step(s, step->name, seconds_now() - start);
+    }
     return status;
 }
 
@@ -329,6 +411,10 @@ int pipeline_run(const struct config *config, enum run_mode mode,
     for (size_t i = 0; i < sizeof steps / sizeof steps[0] && status == IMPACT_OK; i++)
         if (steps[i].modes & wanted)
             status = run_step(&state, &steps[i], err);
+    struct impact_error later; /* a failed run keeps its first error */
+    int background = finish_background(&state, status == IMPACT_OK ? err : &later);
+    if (status == IMPACT_OK)
+        status = background;
     if (status == IMPACT_OK)
         summarise(&state, summary);
     release(&state);

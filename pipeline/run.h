@@ -31,7 +31,9 @@ struct run_summary {
  * that called pipeline_run. */
 struct run_observer {
     void *ctx;
-    /* After each step of the table that ran, with its wall time in seconds. */
+    /* After each step of the table that ran, with its wall time in seconds. A step run in
+     * the background is reported when the run waits for it: its time overlapped the steps
+     * reported since it started, so the times do not add up to the run's. */
     void (*step_done)(void *ctx, const char *step, double seconds);
     /* While an input is read, about once per MiB: bytes read of `total`, rows so far. */
     void (*reading)(void *ctx, const char *path, unsigned long long done, unsigned long long total,

@@ -2085,9 +2085,9 @@ static int png_finish(cairo_surface_t *surface, const char *path, const struct c
                       struct impact_error *err)
 {
     (void)info;
-    cairo_status_t status = cairo_surface_write_to_png(surface, path);
+    int status = write_png(surface, path, err);
     cairo_surface_destroy(surface);
-    return status == CAIRO_STATUS_SUCCESS ? IMPACT_OK : surface_fail(status, path, err);
+    return status;
 }
 
 static cairo_surface_t *svg_create(const char *path, int width, int height)

@@ -245,4 +245,10 @@ void draw_gap_mark(cairo_t *cr, const struct chart_ctx *ctx, const struct frame 
 /* Footnote of the rate charts: what the vertical lines are. */
 void interval_note(const struct chart_ctx *ctx, struct sbuf *note);
 
+/* ---- Files ---- */
+
+/* Saves an RGB24 image surface as an 8-bit RGB PNG (lossless: the surface's pixels exactly).
+ * Returns IMPACT_OK, or IMPACT_FAIL with err filled (the file may be left half written). */
+int write_png(cairo_surface_t *surface, const char *path, struct impact_error *err);
+
 #endif

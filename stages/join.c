@@ -175,7 +175,8 @@ struct name_use {
 };
 
 struct join {
-    struct arena *arena;
+    struct arena *arena;           /* the entities' keys: freed after the duplicate search */
+    struct arena *kept;            /* site names, the probable duplicates' name keys */
     struct arena *key_arena;       /* session and site keys: freed once ingest is over */
     uint64_t *entity_slots;        /* hash32 << 32 | (entity + 1), 0 = empty; NULL once frozen */
     size_t entity_slot_count;      /* a power of two */
@@ -221,6 +222,7 @@ struct join *join_new(size_t n_files)
 {
     struct join *j = xcalloc(1, sizeof *j);
     j->arena = arena_new();
+    j->kept = arena_new();
     j->key_arena = arena_new();
     j->entity_slot_count = 1024;
     j->entity_slots = alloc_slots(j->entity_slot_count);
@@ -452,7 +454,7 @@ static uint32_t intern_site(struct join *j, const char *site)
     uint32_t s = strtab_intern(j->site_keys, folded, len, &added);
     if (added) {
         xgrow((void **)&j->site_names, &j->site_names_cap, s, sizeof *j->site_names);
-        j->site_names[s] = arena_strdup(j->arena, site);
+        j->site_names[s] = arena_strdup(j->kept, site);
     }
     return s;
 }
@@ -1285,17 +1287,14 @@ static void drop_pair_tables(struct join *j)
     j->big_index = NULL;
 }
 
-/* Keeps the few strings the dataset and the stats point to (site names, the name keys of
- * probable duplicates) in a new small arena, and frees the entities with the big one. */
+/* Keeps the name keys the probable duplicates point to, and frees the entities with the
+ * arena of their keys. */
 static void drop_entities(struct join *j)
 {
-    struct arena *kept = arena_new();
-    for (size_t s = 0; s < j->dataset.n_sites; s++)
-        j->site_names[s] = arena_strdup(kept, j->site_names[s]);
     for (size_t i = 0; i < j->stats.n_probable_duplicates; i++) {
         struct probable_duplicate *p = &j->stats.probable_duplicates[i];
-        p->name_key_a = arena_strdup(kept, p->name_key_a);
-        p->name_key_b = arena_strdup(kept, p->name_key_b);
+        p->name_key_a = arena_strdup(j->kept, p->name_key_a);
+        p->name_key_b = arena_strdup(j->kept, p->name_key_b);
     }
     keymap_free(j->name_use_index);
     free(j->entity_slots);
@@ -1305,7 +1304,7 @@ static void drop_entities(struct join *j)
     j->entity_slots = NULL;
     j->name_use_index = NULL;
     j->name_uses = NULL;
-    j->arena = kept;
+    j->arena = NULL;
 }
 
 const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
@@ -1323,9 +1322,13 @@ const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
     resolve_outcomes(j, diag);
     free(j->entity_slots); /* no more lookups: room for the duplicate search */
     j->entity_slots = NULL;
+    return d;
+}
+
+void join_find_duplicates(struct join *j)
+{
     find_probable_duplicates(j);
     drop_entities(j);
-    return d;
 }
 
 const struct join_stats *join_get_stats(const struct join *j)
@@ -1355,5 +1358,6 @@ void join_free(struct join *j)
     free(j->dataset.attendances);
     free(j->dataset.outcomes);
     arena_free(j->arena);
+    arena_free(j->kept);
     free(j);
 }

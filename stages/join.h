@@ -7,12 +7,17 @@
  * reported (warning) and not merged. Session key: the session id when present, otherwise
  * (date, folded site, folded activity). The same person at the same session twice counts
  * once; the later row is a duplicate. People with the same birth date and folded names
- * within edit distance 2 are listed as probable duplicates for review, never merged.
+ * within edit distance 2 are listed as probable duplicates for review, never merged, by
+ * join_find_duplicates().
  *
  * Memory grows with distinct persons, sessions and person-session pairs, not with rows.
  *
  * Lifecycle: join_new() → join_add_attendance()/join_add_outcome() per clean row, in input
- * order → join_finish() once → read the dataset and stats → join_free().
+ * order → join_finish() once → join_find_duplicates() once → read the stats → join_free().
+ * The dataset may be read from join_finish() on, and join_find_duplicates() may run on
+ * another thread meanwhile: it reads and frees only the join's own tables (the entities and
+ * their keys) and writes only the stats' probable duplicates, which are complete when it
+ * returns. Nothing else of the join may be called while it runs.
  * Ownership: the join copies what it keeps from the rows. The dataset and stats returned
  * belong to the join and live until join_free().
  */
@@ -32,6 +37,7 @@ void join_add_attendance(struct join *join, const struct attendance_row *row,
 void join_add_outcome(struct join *join, const struct outcome_row *row,
                       const struct diag_sink *diag);
 const struct dataset *join_finish(struct join *join, const struct diag_sink *diag);
+void join_find_duplicates(struct join *join);
 const struct join_stats *join_get_stats(const struct join *join);
 void join_free(struct join *join);
 

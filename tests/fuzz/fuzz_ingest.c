@@ -197,6 +197,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     read_as(&outcome, &src);
 
     join_finish(join, NULL);
+    join_find_duplicates(join);
     const struct join_stats *js = join_get_stats(join);
     CHECK(js->rows_accepted[0] + js->rows_duplicate[0] == whole.tally.clean_accepted);
     CHECK(js->rows_accepted[1] + js->rows_duplicate[1] == outcome.tally.clean_accepted);

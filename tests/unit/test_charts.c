@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "stages/charts.h"
+#include "stages/charts_kit.h"
 
 #include "figures_fixture.h"
 
@@ -705,6 +706,58 @@ static void test_charts_draw(void **state)
     cairo_surface_destroy(surface);
 }
 
+/* write_png must keep every pixel: an image where neighbouring pixels differ in all three
+ * channels (so a swapped channel, a wrong stride or a lost row shows) is read back through
+ * cairo's own PNG reader, an independent decoder of the file. */
+static uint32_t pattern_pixel(int x, int y)
+{
+    return (uint32_t)((x * 37 + y) & 0xFF) << 16 | (uint32_t)((y * 53 + x * 3) & 0xFF) << 8 |
+           (uint32_t)((x ^ y) & 0xFF);
+}
+
+static void test_png_round_trip(void **state)
+{
+    (void)state;
+    enum { W = 301, H = 97 }; /* an odd width: the stride is wider than the pixels */
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H);
+    unsigned char *data = cairo_image_surface_get_data(surface);
+    int stride = cairo_image_surface_get_stride(surface);
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            ((uint32_t *)(void *)(data + y * stride))[x] = pattern_pixel(x, y) | 0xFF000000u;
+    cairo_surface_mark_dirty(surface);
+    char path[] = "/tmp/impact_test_png_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    struct impact_error err = {0};
+    assert_int_equal(write_png(surface, path, &err), IMPACT_OK);
+    check_png(path, W, H);
+    cairo_surface_t *back = cairo_image_surface_create_from_png(path);
+    assert_int_equal(cairo_surface_status(back), CAIRO_STATUS_SUCCESS);
+    assert_int_equal(cairo_image_surface_get_format(back), CAIRO_FORMAT_RGB24); /* no alpha */
+    const unsigned char *got = cairo_image_surface_get_data(back);
+    int got_stride = cairo_image_surface_get_stride(back);
+    size_t differ = 0;
+    for (int y = 0; y < H; y++)
+        for (int x = 0; x < W; x++)
+            differ += (((const uint32_t *)(const void *)(got + y * got_stride))[x] & 0xFFFFFF) !=
+                      pattern_pixel(x, y);
+    assert_int_equal(differ, 0);
+    cairo_surface_destroy(back);
+    unlink(path);
+
+    assert_int_equal(write_png(surface, "/nonexistent/dir/chart.png", &err), IMPACT_FAIL);
+    assert_string_equal(err.stage, "charts");
+    assert_string_equal(err.file, "/nonexistent/dir/chart.png");
+    expect_in("error message", err.message, "cannot write the chart");
+    cairo_surface_destroy(surface);
+    cairo_surface_t *with_alpha = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 4, 4);
+    assert_int_equal(write_png(with_alpha, "/tmp/never_written.png", &err), IMPACT_FAIL);
+    expect_in("error message", err.message, "not an RGB image");
+    cairo_surface_destroy(with_alpha);
+}
+
 static void test_errors(void **state)
 {
     (void)state;
@@ -748,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_other_size),
         cmocka_unit_test(test_charts_draw),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_png_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -127,6 +127,7 @@ static void run_join(struct run *r, const struct att *atts, const struct out *ou
         r->fed[outs->file]++;
     }
     r->d = join_finish(r->join, &sink);
+    join_find_duplicates(r->join);
     r->s = join_get_stats(r->join);
     assert_int_equal(r->s->n_files, 2);
     for (int f = 0; f < 2; f++)
