@@ -208,6 +208,16 @@ static bool has_target(const struct chart_ctx *ctx)
     return overall(ctx)->target > 0;
 }
 
+/* Beyond this many sites the sites' lines would share colours and their labels would not
+ * fit beside the plot (a national roll-out has hundreds): the chart then shows the overall
+ * line alone, and the chart by site (chart 7) shows the sites. */
+enum { MAX_SITE_LINES = 5 };
+
+static bool draws_site_lines(const struct chart_ctx *ctx)
+{
+    return ctx->fig->n_sites <= MAX_SITE_LINES;
+}
+
 static bool has_deadline(const struct chart_ctx *ctx)
 {
     return ctx->fig->deadline != DAY_NONE && has_target(ctx);
@@ -296,6 +306,13 @@ static void cumulative_alt_reached(const struct chart_ctx *ctx, struct sbuf *sb)
 
 static void cumulative_alt_sites(const struct chart_ctx *ctx, struct sbuf *sb)
 {
+    if (!draws_site_lines(ctx)) {
+        sb_add(sb,
+               tr(ctx, " %zu sites" NBSP ": voir le graphique par site.",
+                  " %zu sites: see the chart by site."),
+               ctx->fig->n_sites);
+        return;
+    }
     for (size_t i = 0; i < ctx->fig->n_sites; i++) {
         const struct target_progress *s = &ctx->fig->sites[i];
         sb_add(sb, "%s%s %s", i == 0 ? tr(ctx, " Par site" NBSP ": ", " By site: ") : ", ",
@@ -345,8 +362,13 @@ static void describe_cumulative(const struct chart_ctx *ctx, struct chart_text *
                tr(ctx, "Pointillés" NBSP ": projection au rythme des %d derniers trimestres.",
                   "Dotted line: projection at the pace of the last %d quarters."),
                overall(ctx)->projection.quarters_used);
+    if (!draws_site_lines(ctx))
+        sb_add(&note,
+               tr(ctx, "%sUne seule courbe pour les %zu sites" NBSP ": voir le graphique par site.",
+                  "%sOne line for all %zu sites: see the chart by site."),
+               note.len ? " " : "", ctx->fig->n_sites);
     bool complementary = false, any = trajectory_withheld(overall(ctx), &complementary);
-    for (size_t i = 0; i < ctx->fig->n_sites; i++)
+    for (size_t i = 0; i < ctx->fig->n_sites && draws_site_lines(ctx); i++)
         any = trajectory_withheld(&ctx->fig->sites[i], &complementary) || any;
     gap_note(ctx, any, complementary, GAP_LINE, &note);
 }
@@ -464,7 +486,7 @@ static void trajectory_label(cairo_t *cr, const struct chart_ctx *ctx, const cha
 }
 
 /* The trajectories that get a line and a label: overall first, then each site with a shown
- * quarter. Returns how many were written to `lines`. */
+ * quarter when there are few sites. Returns how many were written to `lines`. */
 static size_t labelled_trajectories(const struct chart_ctx *ctx,
                                     const struct target_progress **lines, const char **names,
                                     uint32_t *colours)
@@ -475,7 +497,7 @@ static size_t labelled_trajectories(const struct chart_ctx *ctx,
         names[n] = tr(ctx, "Ensemble", "All sites");
         colours[n++] = OI_BLUE;
     }
-    for (size_t i = 0; i < ctx->fig->n_sites; i++) {
+    for (size_t i = 0; i < ctx->fig->n_sites && draws_site_lines(ctx); i++) {
         if (last_shown_quarter(&ctx->fig->sites[i]) < 0)
             continue;
         lines[n] = &ctx->fig->sites[i];

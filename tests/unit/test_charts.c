@@ -452,6 +452,49 @@ static void test_site_targets(void **state)
                                                   "of 2019");
 }
 
+/* Six sites, one more than the cumulative chart draws lines for: the fixture's three
+ * sites twice over, with each period's counts by site. The sites leave the cumulative
+ * chart's texts (which name each site with few sites) for a pointer to the chart by site. */
+enum { MANY_SITES = 6 };
+
+static void test_many_sites(void **state)
+{
+    (void)state;
+    static const char *const names[MANY_SITES] = {"Site A", "Site B", "Site C",
+                                                  "Site D", "Site E", "Site F"};
+    struct target_progress sites[MANY_SITES];
+    long by_site[N_PERIODS][MANY_SITES];
+    uint8_t withheld[N_PERIODS][MANY_SITES];
+    struct fixture fx;
+    fixture_init(&fx);
+    for (size_t s = 0; s < MANY_SITES; s++) {
+        sites[s] = fx.sites[s % N_SITES];
+        for (size_t p = 0; p < N_PERIODS; p++) {
+            by_site[p][s] = fx.by_site[p][s % N_SITES];
+            withheld[p][s] = fx.by_site_withheld[p][s % N_SITES];
+        }
+    }
+    for (size_t p = 0; p < N_PERIODS; p++) {
+        fx.periods[p].by_site = by_site[p];
+        fx.periods[p].withheld.by_site = withheld[p];
+    }
+    fx.fig.n_sites = MANY_SITES;
+    fx.fig.sites = sites;
+    fx.fig.site_names = names;
+    struct outdir d = outdir_new();
+    struct charts_options opt = options_for(&d, NUMFMT_LANG_FR);
+    struct chart_list list;
+    render_ok(&fx.fig, &opt, &list);
+    check_files(&d, &list, &opt);
+    outdir_remove(&d);
+    expect_in("many sites alt", list.charts[CUMULATIVE].alt_text,
+              "6 sites" NB ": voir le graphique par site.");
+    expect_not_in("many sites alt", list.charts[CUMULATIVE].alt_text, "Site A");
+    render_checked(NULL, NUMFMT_LANG_FR, false, &list); /* three sites: each one named */
+    expect_in("few sites alt", list.charts[CUMULATIVE].alt_text, "Par site" NB ": ");
+    expect_not_in("few sites alt", list.charts[CUMULATIVE].alt_text, "voir le graphique");
+}
+
 /* ---- files and bytes ---- */
 
 static void test_print_variant(void **state)
@@ -787,21 +830,14 @@ static void test_errors(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_french_charts),
-        cmocka_unit_test(test_english_charts),
-        cmocka_unit_test(test_withheld),
-        cmocka_unit_test(test_withheld_english),
-        cmocka_unit_test(test_site_targets),
-        cmocka_unit_test(test_print_variant),
-        cmocka_unit_test(test_reproducible),
-        cmocka_unit_test(test_edge_cases),
-        cmocka_unit_test(test_everything_withheld_texts),
-        cmocka_unit_test(test_no_data_texts),
-        cmocka_unit_test(test_svg_escaping),
-        cmocka_unit_test(test_other_size),
-        cmocka_unit_test(test_charts_draw),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_png_round_trip),
+        cmocka_unit_test(test_french_charts), cmocka_unit_test(test_english_charts),
+        cmocka_unit_test(test_withheld),      cmocka_unit_test(test_withheld_english),
+        cmocka_unit_test(test_site_targets),  cmocka_unit_test(test_many_sites),
+        cmocka_unit_test(test_print_variant), cmocka_unit_test(test_reproducible),
+        cmocka_unit_test(test_edge_cases),    cmocka_unit_test(test_everything_withheld_texts),
+        cmocka_unit_test(test_no_data_texts), cmocka_unit_test(test_svg_escaping),
+        cmocka_unit_test(test_other_size),    cmocka_unit_test(test_charts_draw),
+        cmocka_unit_test(test_errors),        cmocka_unit_test(test_png_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
