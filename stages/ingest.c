@@ -430,6 +430,32 @@ static bool field_is_bad(const char *field, size_t len, char *reason, size_t cap
     return false;
 }
 
+/* Copies a field and tells whether any byte needs the checks of field_is_bad (a high bit,
+ * or zero). Most fields are a few ASCII bytes: eight at a time, the last eight of a field
+ * longer than that overlapping the ones before, without a call per field. */
+static bool copy_field(char *to, const char *from, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    uint64_t seen = 0, w; /* high bits of the bytes, or of (byte - 1) & ~byte: zero bytes */
+    if (len < 8) {
+        for (size_t i = 0; i < len; i++) {
+            unsigned char c = (unsigned char)from[i];
+            to[i] = (char)c;
+            seen |= c | (uint64_t)(c == 0) << 7;
+        }
+        return (seen & 0x80) != 0;
+    }
+    for (size_t i = 0;; i += 8) {
+        size_t at = i + 8 <= len ? i : len - 8;
+        memcpy(&w, from + at, 8);
+        memcpy(to + at, &w, 8);
+        seen |= w | ((w - ones) & ~w);
+        if (at == len - 8)
+            break;
+    }
+    return (seen & highs) != 0;
+}
+
 static void on_field(void *data, size_t len, void *userdata)
 {
     struct reader *r = userdata;
@@ -442,21 +468,14 @@ static void on_field(void *data, size_t len, void *userdata)
         r->field_start = xrealloc(r->field_start, r->fields_cap * sizeof(size_t));
         r->field_len = xrealloc(r->field_len, r->fields_cap * sizeof(size_t));
     }
-    /* Most fields are a few ASCII bytes: one loop copies them and sees whether any byte
-     * needs the checks of field_is_bad (a high bit, or zero), without a call per field. */
     char *copy = b->text + b->text_len;
-    unsigned char high = 0, zero = 0;
-    for (size_t i = 0; i < len; i++) {
-        copy[i] = field[i];
-        high |= (unsigned char)field[i];
-        zero |= field[i] == '\0';
-    }
+    bool needs_checks = copy_field(copy, field, len);
     copy[len] = '\0';
     r->field_start[r->n_fields] = b->text_len;
     r->field_len[r->n_fields] = len;
     b->text_len += len + 1;
     r->n_fields++;
-    if (!r->row_bad && ((high & 0x80) || zero) &&
+    if (!r->row_bad && needs_checks &&
         field_is_bad(field, len, r->bad_reason, sizeof r->bad_reason)) {
         r->row_bad = true;
         r->bad_column = (int)r->n_fields;
