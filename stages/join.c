@@ -214,6 +214,7 @@ struct join {
     struct session_memo memo;
     struct queued_row queue[QUEUE];  /* row n at queue[n % QUEUE] */
     uint64_t queue_head, queue_tail; /* rows queue_head .. queue_tail - 1 wait */
+    struct duplicate_search *search; /* from join_finish to join_find_duplicates */
     struct join_stats stats;
     struct dataset dataset;
 };
@@ -911,13 +912,22 @@ struct named_person {
     uint32_t person;
     uint32_t birth;    /* YYYYMMDD of the key's "|YYYY-MM-DD" end, NO_BIRTH if not that shape */
     uint32_t birth_at; /* offset of that end in the key */
-    uint32_t source;   /* an entity, or FROM_NAME_USE | a name use: where the origin is */
+    uint32_t source;   /* its row's origin: duplicate_search.origins[source] */
 };
 
 _Static_assert(sizeof(struct named_person) == 32, "32 bytes: sorted in place (see above)");
 
-#define NO_BIRTH      UINT32_MAX
-#define FROM_NAME_USE 0x80000000u
+#define NO_BIRTH UINT32_MAX
+
+/* What the search needs, copied out of the entities by join_finish, which then frees them:
+ * the search runs meanwhile with the indicators, and the entities (all ids and names, 64
+ * bytes each) would have stayed in memory with the indicators' own. */
+struct duplicate_search {
+    struct named_person *list;
+    size_t n;
+    struct row_origin *origins; /* by named_person.source */
+    struct arena *keys;         /* the list's keys */
+};
 
 static const char *birth_of(const struct named_person *p)
 {
@@ -926,10 +936,7 @@ static const char *birth_of(const struct named_person *p)
 
 static struct row_origin origin_of(const struct join *j, const struct named_person *p)
 {
-    if (p->source & FROM_NAME_USE)
-        return j->name_uses[p->source & ~FROM_NAME_USE].origin;
-    const struct entity *ent = entity_at(j, p->source);
-    return (struct row_origin){ent->first_file, ent->first_line};
+    return j->search->origins[p->source];
 }
 
 /* Up to 8 bytes of the text, NUL-padded, big-endian: heads compare as strcmp compares the
@@ -1011,39 +1018,51 @@ static void sort_by_birth(struct named_person **list, size_t n)
     free(tmp);
 }
 
-/* Every (person, name key) known: name entities themselves and the ids seen with them,
- * sorted by birth date. */
-static size_t collect_named(struct join *j, struct named_person **out)
+static void add_named(struct duplicate_search *s, uint32_t person, const struct entity *name,
+                      struct row_origin origin)
 {
-    size_t n_entities = j->n_entities, n = 0;
-    struct named_person *list = xcalloc(n_entities + j->n_name_uses, sizeof *list);
-    for (size_t e = 0; e < n_entities; e++) {
+    struct named_person *p = &s->list[s->n];
+    p->person = person;
+    p->key = arena_strndup(s->keys, entity_key(name), name->key_len);
+    p->birth_at = (uint32_t)(strrchr(p->key, '|') - p->key);
+    p->birth = birth_number(birth_of(p));
+    p->key_head = text_head(p->key);
+    p->source = (uint32_t)s->n;
+    s->origins[s->n++] = origin;
+}
+
+/* Every (person, name key) known: name entities themselves and the ids seen with them. */
+static struct duplicate_search *collect_named(const struct join *j)
+{
+    struct duplicate_search *s = xcalloc(1, sizeof *s);
+    size_t cap = j->n_entities + j->n_name_uses;
+    s->list = xcalloc(cap ? cap : 1, sizeof *s->list);
+    s->origins = xcalloc(cap ? cap : 1, sizeof *s->origins);
+    s->keys = arena_new();
+    for (size_t e = 0; e < j->n_entities; e++) {
         const struct entity *ent = entity_at(j, e);
         if (!ent->is_id && ent->person != DATASET_NO_PERSON)
-            list[n++] = (struct named_person){
-                .person = ent->person, .key = entity_key(ent), .source = (uint32_t)e};
+            add_named(s, ent->person, ent, (struct row_origin){ent->first_file, ent->first_line});
     }
     for (size_t i = 0; i < j->n_name_uses; i++) {
         const struct name_use *u = &j->name_uses[i];
         const struct entity *id = entity_at(j, u->entity), *name = entity_at(j, u->name_entity);
         if (id->person != DATASET_NO_PERSON && id->person != name->person)
-            list[n++] = (struct named_person){.person = id->person,
-                                              .key = entity_key(name),
-                                              .source = FROM_NAME_USE | (uint32_t)i};
+            add_named(s, id->person, name, u->origin);
     }
+    return s;
+}
+
+/* By birth date, each date's group being sorted on its own later (sort_group). */
+static void sort_named(struct named_person **list, size_t n)
+{
     bool all_births = true;
-    for (size_t i = 0; i < n; i++) {
-        list[i].birth_at = (uint32_t)(strrchr(list[i].key, '|') - list[i].key);
-        list[i].birth = birth_number(birth_of(&list[i]));
-        list[i].key_head = text_head(list[i].key);
-        all_births = all_births && list[i].birth != NO_BIRTH;
-    }
+    for (size_t i = 0; i < n; i++)
+        all_births = all_births && (*list)[i].birth != NO_BIRTH;
     if (all_births)
-        sort_by_birth(&list, n);
+        sort_by_birth(list, n);
     else /* keys not written by clean (tests): the whole order at once */
-        qsort(list, n, sizeof *list, by_birth_then_key);
-    *out = list;
-    return n;
+        qsort(*list, n, sizeof **list, by_birth_then_key);
 }
 
 /* The letters of the "LAST|FIRST" part of a key, counted by the low five bits of each byte
@@ -1228,8 +1247,9 @@ static void compare_group(struct join *j, const struct named_person *group, size
 
 static void find_probable_duplicates(struct join *j)
 {
-    struct named_person *list;
-    size_t n = collect_named(j, &list), cap = 0, counts_cap = 0;
+    sort_named(&j->search->list, j->search->n);
+    struct named_person *list = j->search->list;
+    size_t n = j->search->n, cap = 0, counts_cap = 0;
     struct name_counts *counts = NULL; /* of the current birth date's group */
     struct group_index g = {0};
     struct keymap *listed = keymap_new();
@@ -1252,7 +1272,6 @@ static void find_probable_duplicates(struct join *j)
     free(g.masks);
     free(g.candidates);
     free(counts);
-    free(list);
 }
 
 /* ---- memory: what only ingest and the join need is freed before the indicators run ---- */
@@ -1287,15 +1306,8 @@ static void drop_pair_tables(struct join *j)
     j->big_index = NULL;
 }
 
-/* Keeps the name keys the probable duplicates point to, and frees the entities with the
- * arena of their keys. */
 static void drop_entities(struct join *j)
 {
-    for (size_t i = 0; i < j->stats.n_probable_duplicates; i++) {
-        struct probable_duplicate *p = &j->stats.probable_duplicates[i];
-        p->name_key_a = arena_strdup(j->kept, p->name_key_a);
-        p->name_key_b = arena_strdup(j->kept, p->name_key_b);
-    }
     keymap_free(j->name_use_index);
     free(j->entity_slots);
     free_entities(j);
@@ -1322,13 +1334,32 @@ const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
     resolve_outcomes(j, diag);
     free(j->entity_slots); /* no more lookups: room for the duplicate search */
     j->entity_slots = NULL;
+    j->search = collect_named(j);
+    drop_entities(j);
     return d;
 }
 
+static void free_search(struct duplicate_search *s)
+{
+    if (!s)
+        return;
+    free(s->list);
+    free(s->origins);
+    arena_free(s->keys);
+    free(s);
+}
+
+/* Keeps the name keys the probable duplicates point to, and frees the rest of the search. */
 void join_find_duplicates(struct join *j)
 {
     find_probable_duplicates(j);
-    drop_entities(j);
+    for (size_t i = 0; i < j->stats.n_probable_duplicates; i++) {
+        struct probable_duplicate *p = &j->stats.probable_duplicates[i];
+        p->name_key_a = arena_strdup(j->kept, p->name_key_a);
+        p->name_key_b = arena_strdup(j->kept, p->name_key_b);
+    }
+    free_search(j->search);
+    j->search = NULL;
 }
 
 const struct join_stats *join_get_stats(const struct join *j)
@@ -1357,6 +1388,7 @@ void join_free(struct join *j)
     free(j->dataset.persons);
     free(j->dataset.attendances);
     free(j->dataset.outcomes);
+    free_search(j->search);
     arena_free(j->arena);
     arena_free(j->kept);
     free(j);
