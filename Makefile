@@ -160,12 +160,13 @@ clean:
 
 # ---- benchmark (issue 6; docs/performance.md) ---------------------------------------------
 #   make bench                      1 000 000 attendance rows (+ 10 % outcome rows)
-#   make bench BENCH_ROWS=10000000  ten million
+#   make bench BENCH_ROWS=10000000  ten million; BENCH_REPEAT=5 for five runs of each (default 3)
 # The seeded generator writes bench-data/ROWS/ once (git-ignored, reused by later runs);
 # tests/bench/bench.sh times impact, the raw libcsv pass and wc -l on it, then checks the
 # run's per-year figures against the generator's own counts.
 
 BENCH_ROWS ?= 1000000
+BENCH_REPEAT ?= 3
 BENCH_DATA := bench-data/$(BENCH_ROWS)
 BENCH_TOOLS := $(BUILD)/bench/generate $(BUILD)/bench/csv_count $(BUILD)/bench/measure \
                $(BUILD)/bench/check
@@ -175,7 +176,7 @@ BENCH_CFLAGS = $(WARN) -O2
 
 bench: deps
 	@$(MAKE) --no-print-directory $(BUILD)/impact bench-tools $(BENCH_DATA)/expected.txt
-	@tests/bench/bench.sh $(BUILD) $(BENCH_DATA)
+	@tests/bench/bench.sh $(BUILD) $(BENCH_DATA) $(BENCH_REPEAT)
 
 bench-tools: $(BENCH_TOOLS)
 

@@ -5,8 +5,8 @@
  * stage holds all rows. Outputs go to a staging folder and are moved into place by the last
  * step only, so a failed run leaves the previous outputs as they were.
  *
- * One step may run in the background, on a thread of its own, while the next ones run on
- * the caller's: the table says which, and which later step waits for it. Such a step
+ * Some steps run in the background, each on a thread of its own, while the next ones run
+ * on the caller's: the table says which, and which later step waits for them. Such a step
  * touches only what its stage header says may be used from another thread. */
 #include "pipeline/run.h"
 
@@ -31,10 +31,12 @@
 
 struct run_state;
 
-/* The step running in the background, if any; its thread writes only status, seconds and
- * err, which the caller's thread reads once it has joined it. */
+enum { MAX_BACKGROUND = 2 };
+
+/* A step running in the background; its thread writes only status, seconds and err, which
+ * the caller's thread reads once it has joined it. */
 struct background {
-    const struct step *step; /* NULL when none runs */
+    const struct step *step; /* NULL when the slot is free */
     struct run_state *state;
     pthread_t thread;
     bool on_thread; /* false: no thread could start, and the step ran at once */
@@ -58,7 +60,8 @@ struct run_state {
     struct figures *public_figures; /* disclosure-controlled: charts, public/indicators.json */
     struct input_summary *inputs;
     struct chart_list charts;
-    struct background background;
+    struct fingerprint **fingerprints; /* by input: stepped by ingest, finished in the background */
+    struct background background[MAX_BACKGROUND];
 };
 
 /* What one input's rows go through while ingest streams them. */
@@ -132,8 +135,11 @@ static int step_prepare(struct run_state *s, struct impact_error *err)
     char quality_dir[IMPACT_PATH_MAX + 16];
     s->display_paths = xcalloc(c->n_inputs, sizeof *s->display_paths);
     s->inputs = xcalloc(c->n_inputs, sizeof *s->inputs);
-    for (size_t i = 0; i < c->n_inputs; i++)
+    s->fingerprints = xcalloc(c->n_inputs, sizeof *s->fingerprints);
+    for (size_t i = 0; i < c->n_inputs; i++) {
         s->display_paths[i] = c->inputs[i].display_path;
+        s->fingerprints[i] = fingerprint_open(c->inputs[i].source.path);
+    }
     s->cleaner = clean_new(&c->clean);
     s->join = join_new(c->n_inputs);
     int status = staging_begin(&s->staging, c->output_dir, err);
@@ -156,13 +162,13 @@ static int step_read_inputs(struct run_state *s, struct impact_error *err)
         struct ingest_result result;
         source.progress = on_progress;
         source.progress_ctx = &rc;
+        source.fingerprint = s->fingerprints[i];
         status = ingest_file(&source, on_raw_row, &rc, &s->diag, &result, err);
         struct input_summary *sum = &s->inputs[i];
         sum->path = in->display_path;
         sum->kind = in->source.kind == INPUT_ATTENDANCE ? "attendance" : "outcome";
         sum->encoding = ingest_encoding_name(result.encoding);
         sum->delimiter = result.delimiter;
-        memcpy(sum->sha256, result.sha256, sizeof sum->sha256);
         sum->rows_read = result.rows_read;
     }
     return status;
@@ -178,6 +184,16 @@ static int step_join(struct run_state *s, struct impact_error *err)
         s->inputs[i].rows_duplicate = js->rows_duplicate[i];
     }
     return IMPACT_OK;
+}
+
+/* In the background: what ingest's threads did not hash while they waited for each other.
+ * It writes only each input summary's sha256, which nothing reads before the accounting. */
+static int step_fingerprints(struct run_state *s, struct impact_error *err)
+{
+    int status = IMPACT_OK;
+    for (size_t i = 0; i < s->cfg->n_inputs && status == IMPACT_OK; i++)
+        status = fingerprint_finish(s->fingerprints[i], s->inputs[i].sha256, err);
+    return status;
 }
 
 /* In the background: the dataset is complete, and the indicators and charts do not need
@@ -270,8 +286,8 @@ static int step_publish(struct run_state *s, struct impact_error *err)
 enum { FOR_RUN = 1, FOR_VALIDATE = 2, BOTH = FOR_RUN | FOR_VALIDATE };
 
 /* IN_TURN: in the table's order. IN_BACKGROUND: started in its turn, on a thread of its
- * own, and not waited for. AFTER_BACKGROUND: in its turn, once the background step is
- * over (its results are needed). At most one step runs in the background at a time. */
+ * own, and not waited for. AFTER_BACKGROUND: in its turn, once every background step is
+ * over (their results are needed). At most MAX_BACKGROUND run in the background at once. */
 enum step_order { IN_TURN, IN_BACKGROUND, AFTER_BACKGROUND };
 
 struct step {
@@ -286,6 +302,7 @@ static const struct step steps[] = {
     {"check input headers", step_probe_inputs, BOTH, IN_TURN},
     {"prepare outputs", step_prepare, BOTH, IN_TURN},
     {"ingest and clean", step_read_inputs, BOTH, IN_TURN},
+    {"fingerprint inputs", step_fingerprints, BOTH, IN_BACKGROUND},
     {"join", step_join, BOTH, IN_TURN},
     {"probable duplicates", step_duplicates, BOTH, IN_BACKGROUND},
     {"indicators", step_indicators, FOR_RUN, IN_TURN},
@@ -336,6 +353,9 @@ static void release(struct run_state *s)
     indicators_free(s->figures);
     free(s->display_paths);
     free(s->inputs);
+    for (size_t i = 0; s->fingerprints && i < s->cfg->n_inputs; i++)
+        fingerprint_free(s->fingerprints[i]);
+    free(s->fingerprints);
 }
 
 static double seconds_now(void)
@@ -360,29 +380,43 @@ static void *run_background(void *arg)
     return NULL;
 }
 
+/* In a free slot (the table has no more than MAX_BACKGROUND before a step that waits). */
 static void start_background(struct run_state *s, const struct step *step)
 {
-    struct background *bg = &s->background;
+    struct background *bg = s->background;
+    while (bg->step)
+        bg++;
     *bg = (struct background){.step = step, .state = s};
     bg->on_thread = pthread_create(&bg->thread, NULL, run_background, bg) == 0;
     if (!bg->on_thread)
         run_background(bg);
 }
 
-/* Waits for the background step, if one runs, and reports it (with its own wall time,
- * which overlapped the steps reported before it). */
+/* Waits for the background steps, in the order they started, and reports each (with its
+ * own wall time, which overlapped the steps reported before it). The first failure wins. */
 static int finish_background(struct run_state *s, struct impact_error *err)
 {
-    struct background *bg = &s->background;
-    if (!bg->step)
-        return IMPACT_OK;
-    if (bg->on_thread)
-        pthread_join(bg->thread, NULL);
-    report_step(s, bg->step->name, bg->seconds);
-    if (bg->status != IMPACT_OK)
-        *err = bg->err;
-    bg->step = NULL;
-    return bg->status;
+    int status = IMPACT_OK;
+    for (struct background *bg = s->background; bg < s->background + MAX_BACKGROUND; bg++) {
+        if (!bg->step)
+            continue;
+        if (bg->on_thread)
+            pthread_join(bg->thread, NULL);
+        report_step(s, bg->step->name, bg->seconds);
+        if (bg->status != IMPACT_OK && status == IMPACT_OK) {
+            *err = bg->err;
+            status = bg->status;
+        }
+        bg->step = NULL;
+    }
+    return status;
+}
+
+/* A failed run does not wait for the rest of the inputs' bytes to be hashed. */
+static void cancel_fingerprints(struct run_state *s)
+{
+    for (size_t i = 0; s->fingerprints && i < s->cfg->n_inputs; i++)
+        fingerprint_cancel(s->fingerprints[i]);
 }
 
 static int run_step(struct run_state *s, const struct step *step, struct impact_error *err)
@@ -412,6 +446,8 @@ int pipeline_run(const struct config *config, enum run_mode mode,
         if (steps[i].modes & wanted)
             status = run_step(&state, &steps[i], err);
     struct impact_error later; /* a failed run keeps its first error */
+    if (status != IMPACT_OK)
+        cancel_fingerprints(&state);
     int background = finish_background(&state, status == IMPACT_OK ? err : &later);
     if (status == IMPACT_OK)
         status = background;

@@ -1,5 +1,5 @@
 /* ingest.c — reading one export: encoding, delimiter, header mapping, libcsv parsing with
- * line tracking and recovery from malformed rows, SHA-256 of the bytes read.
+ * line tracking and recovery from malformed rows; the file's SHA-256 (fingerprint).
  *
  * libcsv reports no positions, so the file is fed to it one physical line at a time: a row
  * starts on the line being fed when the previous row has ended, and that line number is the
@@ -8,8 +8,9 @@
  * ingest_probe runs the same reader and stops once the header is mapped.
  *
  * ingest_file reads on a parsing thread that fills batches of rows and rejects, handed to
- * the caller's thread in order through a ring of QUEUE_BATCHES; a third thread hashes the
- * file. docs/performance.md has the measurements behind this. */
+ * the caller's thread in order through a ring of QUEUE_BATCHES. Either thread, when it would
+ * wait for the other, takes a step of the source's fingerprint instead. docs/performance.md
+ * has the measurements behind this. */
 #include "stages/ingest.h"
 
 #include "stages/common/arena.h"
@@ -780,6 +781,27 @@ static void empty_batch(struct batch *b)
     b->n_events = 0;
 }
 
+/* Called with the handoff locked by a thread that would wait for the other: it hashes a
+ * step of the file instead, unlocked meanwhile. False when there was nothing to do (or the
+ * other thread is at it): the caller then waits, after checking again. */
+static bool use_idle_time(struct reader *r)
+{
+    pthread_mutex_unlock(&r->handoff->lock);
+    bool stepped = fingerprint_step(r->src->fingerprint);
+    pthread_mutex_lock(&r->handoff->lock);
+    return stepped;
+}
+
+static bool ring_full(const struct handoff *h)
+{
+    return h->filled - h->delivered >= QUEUE_BATCHES;
+}
+
+static bool nothing_to_deliver(const struct handoff *h)
+{
+    return h->delivered == h->filled && !h->finished;
+}
+
 /* On the parsing thread: the batch goes to the caller, and the next free one is taken. */
 static void hand_over(struct reader *r)
 {
@@ -791,8 +813,9 @@ static void hand_over(struct reader *r)
         pthread_mutex_lock(&h->lock);
         h->filled++;
         pthread_cond_broadcast(&h->changed);
-        while (h->filled - h->delivered >= QUEUE_BATCHES)
-            pthread_cond_wait(&h->changed, &h->lock);
+        while (ring_full(h))
+            if (!use_idle_time(r) && ring_full(h))
+                pthread_cond_wait(&h->changed, &h->lock);
         r->batch = &h->slots[h->filled % QUEUE_BATCHES];
         pthread_mutex_unlock(&h->lock);
     }
@@ -821,8 +844,9 @@ static void deliver_all(struct reader *r)
     struct handoff *h = r->handoff;
     for (;;) {
         pthread_mutex_lock(&h->lock);
-        while (h->delivered == h->filled && !h->finished)
-            pthread_cond_wait(&h->changed, &h->lock);
+        while (nothing_to_deliver(h))
+            if (!use_idle_time(r) && nothing_to_deliver(h))
+                pthread_cond_wait(&h->changed, &h->lock);
         bool more = h->delivered < h->filled;
         pthread_mutex_unlock(&h->lock);
         if (!more)
@@ -835,42 +859,112 @@ static void deliver_all(struct reader *r)
     }
 }
 
-/* ---- the SHA-256 of the file, on a thread of its own ---- */
+/* ---- the SHA-256 of a file, in steps taken by whichever thread has time ---- */
 
-/* Hashing costs about half as much as parsing: it reads the file a second time (from the
- * page cache, with pread, which leaves the parser's file offset alone) on the other core. */
-struct hasher {
-    int fd;
-    atomic_bool stop; /* the file failed: its hash is not wanted */
-    int error;        /* errno of a failed read, or 0 */
-    char hex[65];
+/* A step is about a quarter of a millisecond of hashing: short enough that a thread that took one
+ * while it waited is back before the other thread has filled or emptied the ring. */
+enum { FINGERPRINT_STEP = 1 << 16 };
+
+struct fingerprint {
+    pthread_mutex_t lock; /* held by the thread taking a step */
+    char *path;
+    int fd;    /* -1 when the file could not be opened */
+    int error; /* errno of the failed open or read, or 0 */
+    bool done; /* the end of the file, or an error, was reached */
+    atomic_bool cancelled;
+    unsigned long long offset;
+    EVP_MD_CTX *sha;
+    unsigned char *buf;
 };
 
-static void *hash_file(void *arg)
+struct fingerprint *fingerprint_open(const char *path)
 {
-    struct hasher *h = arg;
-    unsigned char *buf = xmalloc(BLOCK_SIZE), digest[EVP_MAX_MD_SIZE];
-    unsigned int n_digest = 0;
-    EVP_MD_CTX *sha = EVP_MD_CTX_new();
-    EVP_DigestInit_ex(sha, EVP_sha256(), NULL);
-    off_t offset = 0;
-    ssize_t n = 0;
-    while (!atomic_load(&h->stop)) {
-        n = pread(h->fd, buf, BLOCK_SIZE, offset);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        EVP_DigestUpdate(sha, buf, (size_t)n);
-        offset += n;
+    struct fingerprint *f = xcalloc(1, sizeof *f);
+    pthread_mutex_init(&f->lock, NULL);
+    size_t len = strlen(path) + 1;
+    f->path = memcpy(xmalloc(len), path, len);
+    f->fd = open(path, O_RDONLY);
+    f->error = f->fd < 0 ? errno : 0;
+    f->sha = EVP_MD_CTX_new();
+    if (f->sha && EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL) != 1) {
+        EVP_MD_CTX_free(f->sha);
+        f->sha = NULL;
     }
-    h->error = n < 0 ? errno : 0;
-    EVP_DigestFinal_ex(sha, digest, &n_digest);
-    for (unsigned int i = 0; i < n_digest && i < 32; i++)
-        snprintf(h->hex + 2 * i, 3, "%02x", digest[i]);
-    EVP_MD_CTX_free(sha);
-    free(buf);
-    return NULL;
+    f->done = f->fd < 0 || !f->sha;
+    f->buf = xmalloc(FINGERPRINT_STEP);
+    return f;
+}
+
+/* Under the lock: hashes the next piece; false once there is nothing left. */
+static bool hash_next(struct fingerprint *f)
+{
+    if (f->done)
+        return false;
+    ssize_t n;
+    do
+        n = pread(f->fd, f->buf, FINGERPRINT_STEP, (off_t)f->offset);
+    while (n < 0 && errno == EINTR);
+    if (n > 0) {
+        EVP_DigestUpdate(f->sha, f->buf, (size_t)n);
+        f->offset += (unsigned long long)n;
+    } else {
+        f->error = n < 0 ? errno : 0;
+        f->done = true;
+    }
+    return !f->done;
+}
+
+bool fingerprint_step(struct fingerprint *f)
+{
+    if (!f || atomic_load(&f->cancelled) || pthread_mutex_trylock(&f->lock) != 0)
+        return false;
+    bool stepped = hash_next(f);
+    pthread_mutex_unlock(&f->lock);
+    return stepped;
+}
+
+int fingerprint_finish(struct fingerprint *f, char sha256[65], struct impact_error *err)
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int n_digest = 0;
+    int status = IMPACT_OK;
+    sha256[0] = '\0';
+    pthread_mutex_lock(&f->lock);
+    while (!atomic_load(&f->cancelled) && hash_next(f))
+        continue;
+    if (atomic_load(&f->cancelled))
+        status = impact_fail(err, STAGE, f->path, 0, 0, "the file's hash was not finished");
+    else if (!f->sha)
+        status = impact_fail(err, STAGE, f->path, 0, 0, "cannot compute the SHA-256");
+    else if (f->error)
+        status = impact_fail(err, STAGE, f->path, 0, 0, "cannot read: %s", strerror(f->error));
+    else if (EVP_DigestFinal_ex(f->sha, digest, &n_digest) != 1 || n_digest != 32)
+        status = impact_fail(err, STAGE, f->path, 0, 0, "cannot compute the SHA-256");
+    for (unsigned int i = 0; status == IMPACT_OK && i < n_digest; i++)
+        snprintf(sha256 + 2 * i, 3, "%02x", digest[i]);
+    f->done = true;
+    f->cancelled = true; /* the digest is final: no step may follow */
+    pthread_mutex_unlock(&f->lock);
+    return status;
+}
+
+void fingerprint_cancel(struct fingerprint *f)
+{
+    if (f)
+        atomic_store(&f->cancelled, true);
+}
+
+void fingerprint_free(struct fingerprint *f)
+{
+    if (!f)
+        return;
+    if (f->fd >= 0)
+        close(f->fd);
+    EVP_MD_CTX_free(f->sha);
+    pthread_mutex_destroy(&f->lock);
+    free(f->buf);
+    free(f->path);
+    free(f);
 }
 
 /* ---- the whole file ---- */
@@ -896,19 +990,17 @@ static void *parse_thread(void *arg)
     return NULL;
 }
 
-/* Three threads: this one cleans and joins (on_row), one parses, one hashes. Events reach
- * on_row and the sink in file order whatever the threads' timing, so every output is the
- * same as a single thread's. A thread that cannot start is done here instead. */
+/* Two threads: this one cleans and joins (on_row), the other parses. Events reach on_row
+ * and the sink in file order whatever the threads' timing, so every output is the same as
+ * a single thread's. When the parsing thread cannot start, the file is parsed here. */
 static void read_in_threads(struct reader *r)
 {
     struct handoff *h = xcalloc(1, sizeof *h);
-    struct hasher sha = {.fd = r->fd};
-    pthread_t parser, hasher;
+    pthread_t parser;
     pthread_mutex_init(&h->lock, NULL);
     pthread_cond_init(&h->changed, NULL);
     r->handoff = h;
     r->batch = &h->slots[0];
-    bool hashing = pthread_create(&hasher, NULL, hash_file, &sha) == 0;
     if (pthread_create(&parser, NULL, parse_thread, r) == 0) {
         deliver_all(r);
         pthread_join(parser, NULL);
@@ -916,15 +1008,6 @@ static void read_in_threads(struct reader *r)
         r->handoff = NULL;
         parse_file(r);
     }
-    if (r->status != IMPACT_OK)
-        atomic_store(&sha.stop, true);
-    if (hashing)
-        pthread_join(hasher, NULL);
-    else
-        hash_file(&sha);
-    if (sha.error)
-        reader_fail(r, 0, 0, "cannot read: %s", strerror(sha.error));
-    memcpy(r->result->sha256, sha.hex, sizeof sha.hex);
     for (int i = 0; i < QUEUE_BATCHES; i++) {
         free(h->slots[i].text);
         free(h->slots[i].events);

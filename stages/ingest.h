@@ -6,11 +6,19 @@
  * matched after folding case, accents and spaces), then parses the rows with libcsv and
  * hands each to `on_row` with its physical line number. Malformed rows (bad quoting, wrong
  * number of fields, invalid UTF-8, a NUL byte, an empty row) go to the diag sink as rejects;
- * the rest of the file is still read. The file is hashed (SHA-256) as it is read.
+ * the rest of the file is still read.
  *
- * Threads: ingest_file parses on a thread of its own and hashes on another, and calls
- * on_row, the diag sink and the progress callback from the caller's thread only, in file
- * order, exactly as a single thread would (the callbacks need no locking).
+ * Threads: ingest_file parses on a thread of its own, and calls on_row, the diag sink and
+ * the progress callback from the caller's thread only, in file order, exactly as a single
+ * thread would (the callbacks need no locking). When the source has a fingerprint, either
+ * thread takes a step of it instead of waiting for the other.
+ *
+ * Fingerprint: the SHA-256 of a file's bytes, for the outputs' record of their inputs,
+ * computed in steps of 256 KiB by whichever thread has time: ingest's threads while they
+ * would wait, and fingerprint_finish for the rest (on a background thread in the pipeline).
+ * It reads the file on its own (pread), whatever ingest does. fingerprint_step and
+ * fingerprint_cancel may be called from any thread; fingerprint_finish once, then
+ * fingerprint_free.
  *
  * Lifecycle: ingest_probe() on every input first, so that a missing column stops the run
  * before any row is read; then ingest_file() once per input; nothing to free.
@@ -25,6 +33,7 @@
 #include "stages/common/error.h"
 #include "stages/common/records.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,12 +62,12 @@ struct ingest_source {
     void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
                      unsigned long rows);
     void *progress_ctx;
+    struct fingerprint *fingerprint; /* optional: stepped while ingest's threads would wait */
 };
 
 typedef void (*ingest_row_fn)(void *ctx, const struct raw_row *row);
 
 struct ingest_result {
-    char sha256[65];               /* lower-case hex */
     enum ingest_encoding encoding; /* what was used */
     char delimiter;                /* what was used */
     unsigned long rows_read;       /* data rows (header excluded), including rejected ones */
@@ -74,8 +83,7 @@ int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *
 /* Reads the header only, with the same encoding and delimiter detection and the same
  * column mapping as ingest_file, and fails as it would on a bad header (missing required
  * column, two columns for one field, empty file). Fills encoding, delimiter, bytes and
- * n_header_columns of `result`; rows_read stays 0 and sha256 empty (the file is not read
- * through). */
+ * n_header_columns of `result`; rows_read stays 0 (the file is not read through). */
 int ingest_probe(const struct ingest_source *source, struct ingest_result *result,
                  struct impact_error *err);
 
@@ -84,5 +92,19 @@ int ingest_probe(const struct ingest_source *source, struct ingest_result *resul
 int ingest_builtin_field(enum input_kind kind, const char *header);
 
 const char *ingest_encoding_name(enum ingest_encoding encoding);
+
+struct fingerprint;
+
+/* Never NULL; a file that cannot be opened or read fails in fingerprint_finish. */
+struct fingerprint *fingerprint_open(const char *path);
+/* Hashes the next step unless another thread is at it or nothing is left; true when it did
+ * (a thread about to wait may then look again), false when the caller should just wait. */
+bool fingerprint_step(struct fingerprint *fingerprint);
+/* Hashes what is left and writes the lower-case hex digest; IMPACT_FAIL (sha256 empty) when
+ * the file could not be read or the fingerprint was cancelled. */
+int fingerprint_finish(struct fingerprint *fingerprint, char sha256[65], struct impact_error *err);
+/* A failed run does not wait for the rest of the file: steps and finish stop. */
+void fingerprint_cancel(struct fingerprint *fingerprint);
+void fingerprint_free(struct fingerprint *fingerprint);
 
 #endif

@@ -25,6 +25,8 @@
 
 #include "stages/ingest.h"
 
+#include <openssl/sha.h>
+
 #include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -772,11 +774,26 @@ static void test_probe_reads_the_header_only(void **state)
         assert_int_equal(res.rows_read, 0);
         assert_int_equal(res.rows_rejected, 0);
         assert_int_equal(res.bytes, strlen(pc->content));
-        assert_string_equal(res.sha256, "");
     }
 }
 
-/* ---- SHA-256 ---- */
+/* ---- SHA-256 (the fingerprint) ---- */
+
+/* Hex SHA-256 of a file read through ingest_file with the fingerprint attached, so that the
+ * ingest threads take steps of it while they wait, and finished afterwards. */
+static void fingerprint_through_ingest(const char *path, size_t block_size, char hex[65])
+{
+    struct fingerprint *fp = fingerprint_open(path);
+    struct ingest_source src = {.path = path, .block_size = block_size, .fingerprint = fp};
+    struct collector c = {0};
+    struct ingest_result res;
+    struct impact_error err;
+    assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_OK);
+    if (fingerprint_finish(fp, hex, &err) != IMPACT_OK)
+        fail_msg("fingerprint_finish: %s", err.message);
+    fingerprint_free(fp);
+    collector_free(&c);
+}
 
 /* Digests computed independently with the sha256sum command, e.g.
  *   printf 'date,site,id\n2019-03-12,Tarascon,P1\n' | sha256sum
@@ -799,14 +816,76 @@ static void test_sha256(void **state)
         char path[256];
         write_file(*state, "hash.csv", cases[i].content, strlen(cases[i].content), path,
                    sizeof path);
-        struct ingest_source src = {.path = path};
-        struct collector c = {0};
-        struct ingest_result res;
-        struct impact_error err;
-        assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_OK);
-        assert_string_equal(res.sha256, cases[i].sha256);
-        collector_free(&c);
+        char hex[65];
+        fingerprint_through_ingest(path, 0, hex);
+        assert_string_equal(hex, cases[i].sha256);
+        fingerprint_through_ingest(path, 5, hex); /* many small blocks: many waits */
+        assert_string_equal(hex, cases[i].sha256);
     }
+}
+
+/* A file of many fingerprint steps (64 KiB each), hashed while ingest reads it, then by
+ * steps alone, against OpenSSL's one-shot SHA256 of the same bytes (no steps at all). */
+static void test_sha256_in_steps(void **state)
+{
+    enum { ROWS = 60000 };
+    size_t cap = 64 + (size_t)ROWS * 40, len = 0;
+    char *content = malloc(cap);
+    assert_non_null(content);
+    len += (size_t)snprintf(content, cap, "date,site,id\n");
+    for (int i = 0; i < ROWS; i++)
+        len += (size_t)snprintf(content + len, cap - len, "2019-03-%02d,Site %d,P%d\n", i % 28 + 1,
+                                i % 97, i);
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256((const unsigned char *)content, len, digest);
+    char want[65];
+    for (int i = 0; i < SHA256_DIGEST_LENGTH; i++)
+        snprintf(want + 2 * i, 3, "%02x", digest[i]);
+    char path[256], hex[65];
+    write_file(*state, "big.csv", content, len, path, sizeof path);
+    assert_true(len > 20 * 65536);
+    fingerprint_through_ingest(path, 0, hex);
+    assert_string_equal(hex, want);
+    struct fingerprint *fp = fingerprint_open(path);
+    size_t steps = 0;
+    while (fingerprint_step(fp))
+        steps++;
+    assert_int_equal(steps, (len + 65535) / 65536);
+    struct impact_error err;
+    assert_int_equal(fingerprint_finish(fp, hex, &err), IMPACT_OK);
+    assert_string_equal(hex, want);
+    assert_false(fingerprint_step(fp)); /* final: nothing more is hashed */
+    fingerprint_free(fp);
+    free(content);
+}
+
+/* An unreadable file fails when the fingerprint is finished, with the file named; a
+ * cancelled fingerprint fails too (its run has failed already) and leaves no digest. */
+static void test_sha256_failures(void **state)
+{
+    const struct tmpdir *d = *state;
+    char missing[128], hex[65], path[256];
+    struct impact_error err;
+    snprintf(missing, sizeof missing, "%s/missing.csv", d->path);
+    struct fingerprint *fp = fingerprint_open(missing);
+    assert_false(fingerprint_step(fp));
+    assert_int_equal(fingerprint_finish(fp, hex, &err), IMPACT_FAIL);
+    assert_string_equal(err.file, missing);
+    assert_non_null(strstr(err.message, "cannot read: No such file"));
+    assert_string_equal(hex, "");
+    fingerprint_free(fp);
+    fp = fingerprint_open(d->path); /* a directory opens, but cannot be read */
+    assert_int_equal(fingerprint_finish(fp, hex, &err), IMPACT_FAIL);
+    assert_non_null(strstr(err.message, "cannot read: Is a directory"));
+    fingerprint_free(fp);
+    write_file(d, "small.csv", "date,site,id\n", 13, path, sizeof path);
+    fp = fingerprint_open(path);
+    fingerprint_cancel(fp);
+    assert_false(fingerprint_step(fp));
+    assert_int_equal(fingerprint_finish(fp, hex, &err), IMPACT_FAIL);
+    assert_non_null(strstr(err.message, "not finished"));
+    assert_string_equal(hex, "");
+    fingerprint_free(fp);
 }
 
 /* ---- a file larger than ingest's 1 MiB read block ---- */
@@ -912,6 +991,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_probe_failing_cases, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_probe_reads_the_header_only, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_sha256, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_sha256_in_steps, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_sha256_failures, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_large_file, setup_dir, teardown_dir),
         cmocka_unit_test(test_builtin_fields),
     };
