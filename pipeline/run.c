@@ -5,9 +5,9 @@
  * stage holds all rows. Outputs go to a staging folder and are moved into place by the last
  * step only, so a failed run leaves the previous outputs as they were.
  *
- * Some steps run in the background, each on a thread of its own, while the next ones run
- * on the caller's: the table says which, and which later step waits for them. Such a step
- * touches only what its stage header says may be used from another thread. */
+ * Some steps run in the background, one after another on a thread of their own, while the
+ * next ones run on the caller's: the table says which, and which later step waits for them.
+ * Such a step touches only what its stage header says may be used from another thread. */
 #include "pipeline/run.h"
 
 #include "pipeline/staging.h"
@@ -31,18 +31,28 @@
 
 struct run_state;
 
-enum { MAX_BACKGROUND = 2 };
+enum { MAX_BACKGROUND = 4 };
 
-/* A step running in the background; its thread writes only status, seconds and err, which
- * the caller's thread reads once it has joined it. */
-struct background {
-    const struct step *step; /* NULL when the slot is free */
-    struct run_state *state;
-    pthread_t thread;
-    bool on_thread; /* false: no thread could start, and the step ran at once */
+struct background_result {
     int status;
     double seconds;
     struct impact_error err;
+};
+
+/* The background steps run one at a time, in the order the table starts them, on one
+ * thread: each is there to fill the core the caller's steps leave free, and two at once
+ * would take turns with the caller's thread instead. The thread writes only the results,
+ * which the caller's thread reads once it has joined it. */
+struct background {
+    pthread_mutex_t lock;
+    pthread_cond_t changed;
+    pthread_t thread;
+    bool on_thread; /* the thread is running; false when none could start (steps run inline) */
+    bool closing;   /* no more steps will be queued: the thread ends when the queue is empty */
+    struct run_state *state;
+    const struct step *queue[MAX_BACKGROUND];
+    size_t queued, taken; /* steps queued, and taken by the thread */
+    struct background_result result[MAX_BACKGROUND];
 };
 
 struct run_state {
@@ -61,7 +71,7 @@ struct run_state {
     struct input_summary *inputs;
     struct chart_list charts;
     struct fingerprint **fingerprints; /* by input: stepped by ingest, finished in the background */
-    struct background background[MAX_BACKGROUND];
+    struct background background;
 };
 
 /* What one input's rows go through while ingest streams them. */
@@ -285,9 +295,9 @@ static int step_publish(struct run_state *s, struct impact_error *err)
 
 enum { FOR_RUN = 1, FOR_VALIDATE = 2, BOTH = FOR_RUN | FOR_VALIDATE };
 
-/* IN_TURN: in the table's order. IN_BACKGROUND: started in its turn, on a thread of its
- * own, and not waited for. AFTER_BACKGROUND: in its turn, once every background step is
- * over (their results are needed). At most MAX_BACKGROUND run in the background at once. */
+/* IN_TURN: in the table's order. IN_BACKGROUND: queued in its turn for the background
+ * thread, and not waited for. AFTER_BACKGROUND: in its turn, once every background step is
+ * over (their results are needed). At most MAX_BACKGROUND are queued before one waits. */
 enum step_order { IN_TURN, IN_BACKGROUND, AFTER_BACKGROUND };
 
 struct step {
@@ -371,44 +381,76 @@ static void report_step(const struct run_state *s, const char *name, double seco
         s->observer->step_done(s->observer->ctx, name, seconds);
 }
 
-static void *run_background(void *arg)
+static void run_background_step(struct background *bg, size_t i)
+{
+    struct background_result *r = &bg->result[i];
+    double start = seconds_now();
+    r->status = bg->queue[i]->run(bg->state, &r->err);
+    r->seconds = seconds_now() - start;
+}
+
+static void *background_thread(void *arg)
 {
     struct background *bg = arg;
-    double start = seconds_now();
-    bg->status = bg->step->run(bg->state, &bg->err);
-    bg->seconds = seconds_now() - start;
+    pthread_mutex_lock(&bg->lock);
+    for (;;) {
+        while (bg->taken == bg->queued && !bg->closing)
+            pthread_cond_wait(&bg->changed, &bg->lock);
+        if (bg->taken == bg->queued)
+            break;
+        size_t i = bg->taken++;
+        pthread_mutex_unlock(&bg->lock);
+        run_background_step(bg, i);
+        pthread_mutex_lock(&bg->lock);
+    }
+    pthread_mutex_unlock(&bg->lock);
     return NULL;
 }
 
-/* In a free slot (the table has no more than MAX_BACKGROUND before a step that waits). */
+/* Queues the step, starting the thread for the first one. Without a thread, the step runs
+ * at once. The table queues no more than MAX_BACKGROUND before a step that waits. */
 static void start_background(struct run_state *s, const struct step *step)
 {
-    struct background *bg = s->background;
-    while (bg->step)
-        bg++;
-    *bg = (struct background){.step = step, .state = s};
-    bg->on_thread = pthread_create(&bg->thread, NULL, run_background, bg) == 0;
+    struct background *bg = &s->background;
+    if (bg->queued == 0) {
+        bg->state = s;
+        bg->closing = false;
+        pthread_mutex_init(&bg->lock, NULL);
+        pthread_cond_init(&bg->changed, NULL);
+        bg->on_thread = pthread_create(&bg->thread, NULL, background_thread, bg) == 0;
+    }
+    pthread_mutex_lock(&bg->lock);
+    bg->queue[bg->queued++] = step;
+    pthread_cond_signal(&bg->changed);
+    pthread_mutex_unlock(&bg->lock);
     if (!bg->on_thread)
-        run_background(bg);
+        run_background_step(bg, bg->taken++);
 }
 
-/* Waits for the background steps, in the order they started, and reports each (with its
- * own wall time, which overlapped the steps reported before it). The first failure wins. */
+/* Waits for the background steps and reports each, in the order they ran (with its own
+ * wall time, which overlapped the steps reported before it). The first failure wins. */
 static int finish_background(struct run_state *s, struct impact_error *err)
 {
+    struct background *bg = &s->background;
     int status = IMPACT_OK;
-    for (struct background *bg = s->background; bg < s->background + MAX_BACKGROUND; bg++) {
-        if (!bg->step)
-            continue;
-        if (bg->on_thread)
-            pthread_join(bg->thread, NULL);
-        report_step(s, bg->step->name, bg->seconds);
-        if (bg->status != IMPACT_OK && status == IMPACT_OK) {
-            *err = bg->err;
-            status = bg->status;
+    if (bg->queued == 0)
+        return IMPACT_OK;
+    pthread_mutex_lock(&bg->lock);
+    bg->closing = true;
+    pthread_cond_signal(&bg->changed);
+    pthread_mutex_unlock(&bg->lock);
+    if (bg->on_thread)
+        pthread_join(bg->thread, NULL);
+    for (size_t i = 0; i < bg->queued; i++) {
+        report_step(s, bg->queue[i]->name, bg->result[i].seconds);
+        if (bg->result[i].status != IMPACT_OK && status == IMPACT_OK) {
+            *err = bg->result[i].err;
+            status = bg->result[i].status;
         }
-        bg->step = NULL;
     }
+    pthread_cond_destroy(&bg->changed);
+    pthread_mutex_destroy(&bg->lock);
+    bg->queued = bg->taken = 0;
     return status;
 }
 

@@ -727,7 +727,7 @@ static void period_dosage(const struct figures *f, const struct histogram *h,
         }
     }
     struct dosage *dz = &pf->dosage;
-    dz->defined = stats_quartiles(values, m, &dz->q1, &dz->median, &dz->q3);
+    dz->defined = stats_quartiles_sorted(values, m, &dz->q1, &dz->median, &dz->q3);
     dz->mean = m ? sum / (double)m : 0;
 }
 

@@ -318,15 +318,21 @@ bool stats_linear_crossing(const double *x, const double *y, size_t n, double ta
 
 /* ---- quartiles ------------------------------------------------------------------------ */
 
-bool stats_quartiles(double *values, size_t n, double *q1, double *median, double *q3)
+bool stats_quartiles_sorted(const double *sorted, size_t n, double *q1, double *median, double *q3)
 {
     bool ok = n > 0;
     if (ok) {
         /* GSL's quantile interpolates between order statistics at f (n - 1), R's type 7. */
-        gsl_sort(values, 1, n);
-        *q1 = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.25);
-        *median = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.5);
-        *q3 = gsl_stats_quantile_from_sorted_data(values, 1, n, 0.75);
+        *q1 = gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.25);
+        *median = gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.5);
+        *q3 = gsl_stats_quantile_from_sorted_data(sorted, 1, n, 0.75);
     }
     return ok;
+}
+
+bool stats_quartiles(double *values, size_t n, double *q1, double *median, double *q3)
+{
+    if (n > 0)
+        gsl_sort(values, 1, n);
+    return stats_quartiles_sorted(values, n, q1, median, q3);
 }

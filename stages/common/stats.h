@@ -79,5 +79,7 @@ bool stats_linear_crossing(const double *x, const double *y, size_t n, double ta
 /* Median and quartiles (GSL, type 7 as R's default quantile) of n finite values; sorts
  * `values` in place. Returns false, outputs untouched, when n == 0. */
 bool stats_quartiles(double *values, size_t n, double *q1, double *median, double *q3);
+/* The same of values already in ascending order (not checked). */
+bool stats_quartiles_sorted(const double *sorted, size_t n, double *q1, double *median, double *q3);
 
 #endif

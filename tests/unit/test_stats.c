@@ -475,6 +475,11 @@ static void test_quartiles_reference(void **state)
         assert_close(q3, c->q3, "q3", (int)i);
         for (size_t k = 1; k < c->n; k++) /* contract: sorted in place */
             assert_true(values[k - 1] <= values[k]);
+        q1 = median = q3 = SENTINEL; /* the same R references from the sorted values */
+        assert_true(stats_quartiles_sorted(values, c->n, &q1, &median, &q3));
+        assert_close(q1, c->q1, "sorted q1", (int)i);
+        assert_close(median, c->median, "sorted median", (int)i);
+        assert_close(q3, c->q3, "sorted q3", (int)i);
     }
 }
 
@@ -485,6 +490,7 @@ static void test_quartiles_empty(void **state)
     double values[1] = {1.0};
     double q1 = SENTINEL, median = SENTINEL, q3 = SENTINEL;
     assert_false(stats_quartiles(values, 0, &q1, &median, &q3));
+    assert_false(stats_quartiles_sorted(values, 0, &q1, &median, &q3));
     assert_true(q1 == SENTINEL && median == SENTINEL && q3 == SENTINEL);
 }
 
