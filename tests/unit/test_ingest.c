@@ -379,6 +379,20 @@ static const struct ok_case ok_cases[] = {
      .want_header_columns = 3,
      .rows = {R3(3, "2019-03-13", "Tarascon", "P2")},
      .rejects = {{2, 2, "site", "UTF-8"}}},
+    /* ingest remembers the last site that passed the UTF-8 check (rows of a session repeat
+     * it): a site of the same length differing in one byte, or an invalid one in between,
+     * is still checked. */
+    {.name = "a checked site repeated, then one byte off",
+     .content = "date,site,id\n2019-03-12,F\xC3\xA9lix,P1\n2019-03-12,F\xC3\xA9lix,P2\n"
+                "2019-03-12,F\xC3\xA9li\xE9,P3\n2019-03-12,F\xC3\xA9lix,P4\n"
+                "2019-03-12,F\xC3\xA9lix\xC3,P5\n",
+     .encoding = UTF8,
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "F\xC3\xA9lix", "P1"), R3(3, "2019-03-12", "F\xC3\xA9lix", "P2"),
+              R3(5, "2019-03-12", "F\xC3\xA9lix", "P4")},
+     .rejects = {{4, 2, "site", "UTF-8"}, {6, 2, "site", "UTF-8"}}},
     {.name = "empty rows",
      .content = "date;site;id\n;;\n12/03/2019;Tarascon;P1\n ; ; \n",
      .want_delimiter = ';',
