@@ -449,14 +449,28 @@ static bool field_is_bad(const char *field, size_t len, char *reason, size_t cap
     return false;
 }
 
+/* copy_field for 4 to 7 bytes: the first four and the last four, which overlap. */
+static bool copy_short_field(char *to, const char *from, size_t len)
+{
+    const uint32_t ones = 0x01010101u, highs = 0x80808080u;
+    uint32_t head, tail;
+    memcpy(&head, from, 4);
+    memcpy(&tail, from + len - 4, 4);
+    memcpy(to, &head, 4);
+    memcpy(to + len - 4, &tail, 4);
+    uint32_t seen = head | tail | ((head - ones) & ~head) | ((tail - ones) & ~tail);
+    return (seen & highs) != 0;
+}
+
 /* Copies a field and tells whether any byte needs the checks of field_is_bad (a high bit,
  * or zero). Most fields are a few ASCII bytes: eight at a time, the last eight of a field
- * longer than that overlapping the ones before, without a call per field. */
+ * longer than that overlapping the ones before (four for a shorter one), without a call
+ * per field. */
 static bool copy_field(char *to, const char *from, size_t len)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t seen = 0, w; /* high bits of the bytes, or of (byte - 1) & ~byte: zero bytes */
-    if (len < 8) {
+    if (len < 4) {
         for (size_t i = 0; i < len; i++) {
             unsigned char c = (unsigned char)from[i];
             to[i] = (char)c;
@@ -464,6 +478,8 @@ static bool copy_field(char *to, const char *from, size_t len)
         }
         return (seen & 0x80) != 0;
     }
+    if (len < 8)
+        return copy_short_field(to, from, len);
     for (size_t i = 0;; i += 8) {
         size_t at = i + 8 <= len ? i : len - 8;
         memcpy(&w, from + at, 8);

@@ -612,6 +612,62 @@ static void test_nul_byte(void **state)
     collector_free(&c);
 }
 
+/* ingest copies a field eight, four or one byte at a time depending on its length, and
+ * tests the copied words for high bits and zero bytes: every length from 1 to 19, clean
+ * (copied exactly), and with a bad byte (0xFF, or NUL) at each position (rejected, naming
+ * that byte). The expected texts and positions are built here byte by byte. */
+static void test_field_lengths(void **state)
+{
+    enum { MAX_LEN = 19 };
+    size_t cap = 1 << 16, len = 0;
+    char *content = malloc(cap);
+    assert_non_null(content);
+    len += (size_t)snprintf(content, cap, "date,site,id\n");
+    for (int k = 1; k <= MAX_LEN; k++) {
+        len += (size_t)snprintf(content + len, cap - len, "2019-03-12,");
+        for (int i = 0; i < k; i++)
+            content[len++] = (char)('a' + i);
+        len += (size_t)snprintf(content + len, cap - len, ",P%d\n", k);
+        for (int p = 0; p < k; p++)
+            for (int bad = 0; bad < 2; bad++) {
+                len += (size_t)snprintf(content + len, cap - len, "2019-03-12,");
+                for (int i = 0; i < k; i++)
+                    content[len++] = i == p ? (bad ? '\0' : '\xFF') : 'a';
+                len += (size_t)snprintf(content + len, cap - len, ",X\n");
+            }
+    }
+    char path[256];
+    write_file(*state, "lengths.csv", content, len, path, sizeof path);
+    /* declared: so many 0xFF bytes would otherwise make it a Windows-1252 file */
+    struct ingest_source src = {
+        .path = path, .kind = INPUT_ATTENDANCE, .encoding = INGEST_ENCODING_UTF8};
+    struct collector c = {0};
+    struct ingest_result res;
+    struct impact_error err;
+    assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_OK);
+    assert_int_equal(c.n_rows, MAX_LEN);
+    assert_int_equal(c.n_rejects, MAX_LEN * (MAX_LEN + 1)); /* 2 per position */
+    size_t r = 0;
+    for (int k = 1; k <= MAX_LEN; k++) {
+        char want[MAX_LEN + 1];
+        for (int i = 0; i < k; i++)
+            want[i] = (char)('a' + i);
+        want[k] = '\0';
+        assert_string_equal(c.rows[k - 1].cells[FIELD_SITE], want);
+        for (int p = 0; p < k; p++, r += 2) {
+            char where[48];
+            snprintf(where, sizeof where, "byte %d of the field", p + 1);
+            assert_int_equal(c.rejects[r].column, 2);
+            assert_non_null(strstr(c.rejects[r].reason, "invalid UTF-8"));
+            assert_non_null(strstr(c.rejects[r].reason, where));
+            assert_non_null(strstr(c.rejects[r + 1].reason, "NUL byte"));
+            assert_non_null(strstr(c.rejects[r + 1].reason, where));
+        }
+    }
+    collector_free(&c);
+    free(content);
+}
+
 /* ---- cases that stop the file ---- */
 
 struct fail_case {
@@ -1000,6 +1056,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reading_cases_small_blocks, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_field_columns, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_nul_byte, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_field_lengths, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_failing_cases, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_directory_and_missing_file, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_probe_failing_cases, setup_dir, teardown_dir),
