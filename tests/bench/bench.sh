@@ -31,12 +31,18 @@ while [ "$i" -lt "$repeat" ]; do
         "$build/impact" run --config "$data/config.json" --quiet
     i=$((i + 1))
 done
-median() { awk -F '\t' -v k="$1" -v c="$2" '$1 == k { print $c }' "$record" | sort -n |
+median_of_lines() { sort -n |
     awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+median() { awk -F '\t' -v k="$1" -v c="$2" '$1 == k { print $c }' "$record" | median_of_lines; }
 floor=$(median "libcsv floor" 2)
 wall=$(median "impact run" 2)
 rss=$(median "impact run" 4)
-awk -v f="$floor" -v w="$wall" -v r="$rss" -v n="$repeat" 'BEGIN {
-    printf "medians of %d runs: libcsv floor %.2f s, impact %.2f s: %.2f x wall; ", n, f, w, w / f
-    printf "impact peak RSS %.0f MiB (targets at 10 M rows: at most 2 x, under 512 MiB)\n", r / 1024 }'
+# Each impact run against the floor run just before it, the drift of the host in between
+# being smallest: the median of these ratios is printed too.
+paired=$(awk -F '\t' '$1 == "libcsv floor" { f = $2 } $1 == "impact run" { print $2 / f }' \
+    "$record" | median_of_lines)
+awk -v f="$floor" -v w="$wall" -v r="$rss" -v n="$repeat" -v p="$paired" 'BEGIN {
+    printf "medians of %d runs: libcsv floor %.2f s, impact %.2f s: %.2f x wall ", n, f, w, w / f
+    printf "(median of the %d paired ratios %.2f x); impact peak RSS %.0f MiB ", n, p, r / 1024
+    print "(targets at 10 M rows: at most 2 x, under 512 MiB)" }'
 "$tools/check" "$data/expected.txt" "$data/out/indicators.json"
