@@ -22,6 +22,7 @@
 #include "stages/quality.h"
 #include "stages/summary.h"
 
+#include <assert.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -419,6 +420,7 @@ static void start_background(struct run_state *s, const struct step *step)
         pthread_cond_init(&bg->changed, NULL);
         bg->on_thread = pthread_create(&bg->thread, NULL, background_thread, bg) == 0;
     }
+    assert(bg->queued < MAX_BACKGROUND); /* the table queues no more before a step waits */
     pthread_mutex_lock(&bg->lock);
     bg->queue[bg->queued++] = step;
     pthread_cond_signal(&bg->changed);

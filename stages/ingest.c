@@ -547,7 +547,7 @@ static void on_row_end(int terminator, void *userdata)
     reset_row(r);
 }
 
-/* ---- bytes in: blocks, hashing, encoding ---- */
+/* ---- bytes in: blocks, encoding ---- */
 
 static bool read_block(struct reader *r, unsigned long long offset)
 {
@@ -784,6 +784,8 @@ static void read_all(struct reader *r)
 
 /* ---- entry point ---- */
 
+static bool fingerprint_is_of(const struct fingerprint *f, const struct stat *st);
+
 static int open_input(struct reader *r)
 {
     struct stat st;
@@ -791,9 +793,14 @@ static int open_input(struct reader *r)
     if (r->fd < 0)
         return impact_fail(r->err, STAGE, r->src->path, 0, 0, "cannot open the file: %s",
                            strerror(errno));
-    if (fstat(r->fd, &st) == 0 && S_ISDIR(st.st_mode))
+    if (fstat(r->fd, &st) != 0)
+        return impact_fail(r->err, STAGE, r->src->path, 0, 0, "cannot read: %s", strerror(errno));
+    if (S_ISDIR(st.st_mode))
         return impact_fail(r->err, STAGE, r->src->path, 0, 0,
                            "is a directory, expected a CSV file");
+    if (r->src->fingerprint && !fingerprint_is_of(r->src->fingerprint, &st))
+        return impact_fail(r->err, STAGE, r->src->path, 0, 0,
+                           "the file was replaced while the run read it; run again");
     r->result->bytes = (unsigned long long)st.st_size;
     return IMPACT_OK;
 }
@@ -937,6 +944,8 @@ struct fingerprint {
     unsigned long long offset;
     EVP_MD_CTX *sha;
     unsigned char *buf;
+    dev_t device; /* of the file opened, so that ingest can tell it reads the same one */
+    ino_t inode;
 };
 
 struct fingerprint *fingerprint_open(const char *path)
@@ -947,6 +956,11 @@ struct fingerprint *fingerprint_open(const char *path)
     f->path = memcpy(xmalloc(len), path, len);
     f->fd = open(path, O_RDONLY);
     f->error = f->fd < 0 ? errno : 0;
+    struct stat st;
+    if (f->fd >= 0 && fstat(f->fd, &st) == 0) {
+        f->device = st.st_dev;
+        f->inode = st.st_ino;
+    }
     f->sha = EVP_MD_CTX_new();
     if (f->sha && EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL) != 1) {
         EVP_MD_CTX_free(f->sha);
@@ -955,6 +969,12 @@ struct fingerprint *fingerprint_open(const char *path)
     f->done = f->fd < 0 || !f->sha;
     f->buf = xmalloc(FINGERPRINT_STEP);
     return f;
+}
+
+/* A fingerprint that could not open its file fails on its own in fingerprint_finish. */
+static bool fingerprint_is_of(const struct fingerprint *f, const struct stat *st)
+{
+    return f->fd < 0 || (f->device == st->st_dev && f->inode == st->st_ino);
 }
 
 /* Under the lock: hashes the next piece; false once there is nothing left. */
@@ -966,8 +986,11 @@ static bool hash_next(struct fingerprint *f)
     do
         n = pread(f->fd, f->buf, FINGERPRINT_STEP, (off_t)f->offset);
     while (n < 0 && errno == EINTR);
-    if (n > 0) {
-        EVP_DigestUpdate(f->sha, f->buf, (size_t)n);
+    if (n > 0 && EVP_DigestUpdate(f->sha, f->buf, (size_t)n) != 1) {
+        EVP_MD_CTX_free(f->sha); /* fingerprint_finish: "cannot compute the SHA-256" */
+        f->sha = NULL;
+        f->done = true;
+    } else if (n > 0) {
         f->offset += (unsigned long long)n;
     } else {
         f->error = n < 0 ? errno : 0;

@@ -14,9 +14,10 @@
  * thread takes a step of it instead of waiting for the other.
  *
  * Fingerprint: the SHA-256 of a file's bytes, for the outputs' record of their inputs,
- * computed in steps of 256 KiB by whichever thread has time: ingest's threads while they
+ * computed in steps of 64 KiB by whichever thread has time: ingest's threads while they
  * would wait, and fingerprint_finish for the rest (on a background thread in the pipeline).
- * It reads the file on its own (pread), whatever ingest does. fingerprint_step and
+ * It reads the file on its own (pread), whatever ingest does; ingest_file fails when the
+ * file it opens is not the one the fingerprint opened (replaced in between). fingerprint_step and
  * fingerprint_cancel may be called from any thread; fingerprint_finish once, then
  * fingerprint_free.
  *

@@ -13,6 +13,7 @@
 #include "stages/common/fold.h"
 #include "stages/common/intern.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1352,6 +1353,7 @@ static void free_search(struct duplicate_search *s)
 /* Keeps the name keys the probable duplicates point to, and frees the rest of the search. */
 void join_find_duplicates(struct join *j)
 {
+    assert(j->search); /* once, after join_finish */
     find_probable_duplicates(j);
     for (size_t i = 0; i < j->stats.n_probable_duplicates; i++) {
         struct probable_duplicate *p = &j->stats.probable_duplicates[i];

@@ -15,9 +15,12 @@
  * Lifecycle: join_new() → join_add_attendance()/join_add_outcome() per clean row, in input
  * order → join_finish() once → join_find_duplicates() once → read the stats → join_free().
  * The dataset may be read from join_finish() on, and join_find_duplicates() may run on
- * another thread meanwhile: it reads and frees only the join's own tables (the entities and
- * their keys) and writes only the stats' probable duplicates, which are complete when it
- * returns. Nothing else of the join may be called while it runs.
+ * another thread meanwhile: join_finish() has copied what the search needs (name keys, row
+ * origins) and freed the person tables; the search reads and frees that copy, writes only
+ * the stats' probable duplicates, which are complete when it returns, and adds their name
+ * keys to the arena that holds the dataset's site names (an arena never moves what it
+ * holds, so the names stay readable). Nothing else of the join may be called while it
+ * runs. join_free() is safe with or without join_find_duplicates().
  * Ownership: the join copies what it keeps from the rows. The dataset and stats returned
  * belong to the join and live until join_free().
  */

@@ -948,7 +948,20 @@ static void test_sha256_failures(void **state)
     assert_int_equal(fingerprint_finish(fp, hex, &err), IMPACT_FAIL);
     assert_non_null(strstr(err.message, "cannot read: Is a directory"));
     fingerprint_free(fp);
+    /* A file replaced (renamed over) between the fingerprint's open and ingest's: the digest
+     * would not be of the rows read, so ingest refuses the file. */
+    char other[256];
     write_file(d, "small.csv", "date,site,id\n", 13, path, sizeof path);
+    fp = fingerprint_open(path);
+    write_file(d, "other.csv", "date,site,id\n2019-03-12,Tarascon,P1\n", 36, other, sizeof other);
+    assert_int_equal(rename(other, path), 0);
+    struct ingest_source src = {.path = path, .fingerprint = fp};
+    struct collector c = {0};
+    struct ingest_result res;
+    assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_FAIL);
+    assert_non_null(strstr(err.message, "replaced"));
+    collector_free(&c);
+    fingerprint_free(fp);
     fp = fingerprint_open(path);
     fingerprint_cancel(fp);
     assert_false(fingerprint_step(fp));
