@@ -15,6 +15,7 @@
 
 #include "stages/common/arena.h"
 #include "stages/common/fold.h"
+#include "stages/common/intern.h"
 
 #include <csv.h>
 #include <errno.h>
@@ -494,7 +495,7 @@ static bool copy_field(char *to, const char *from, size_t len)
 static bool checked_before(const struct reader *r, size_t column, const char *field, size_t len)
 {
     return column < CHECKED_COLUMNS && r->checked[column].len == len &&
-           memcmp(r->checked[column].text, field, len) == 0;
+           intern_same_bytes(r->checked[column].text, field, len);
 }
 
 static void remember_checked(struct reader *r, size_t column, const char *field, size_t len)

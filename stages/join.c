@@ -176,7 +176,7 @@ struct name_use {
 };
 
 struct join {
-    struct arena *arena;           /* the entities' keys: freed after the duplicate search */
+    struct arena *arena;           /* the entities' long keys: freed at the end of join_finish */
     struct arena *kept;            /* site names, the probable duplicates' name keys */
     struct arena *key_arena;       /* session and site keys: freed once ingest is over */
     uint64_t *entity_slots;        /* hash32 << 32 | (entity + 1), 0 = empty; NULL once frozen */
