@@ -40,10 +40,12 @@ struct background_result {
     struct impact_error err;
 };
 
-/* The background steps run one at a time, in the order the table starts them, on one
- * thread: each is there to fill the core the caller's steps leave free, and two at once
- * would take turns with the caller's thread instead. The thread writes only the results,
- * which the caller's thread reads once it has joined it. */
+/* The background steps are taken in the order the table starts them, one at a time, by one
+ * thread: each is there to fill the core the caller's steps leave free, and two threads at
+ * it would take turns with the caller's instead. When the caller reaches a step that waits
+ * for them, it takes the steps the thread has not started yet itself, rather than leave
+ * its core idle (at 10 M rows the thread may still be hashing then). Each step writes only
+ * its own result, which the caller's thread reads once it has joined the thread. */
 struct background {
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -429,8 +431,9 @@ static void start_background(struct run_state *s, const struct step *step)
         run_background_step(bg, bg->taken++);
 }
 
-/* Waits for the background steps and reports each, in the order they ran (with its own
- * wall time, which overlapped the steps reported before it). The first failure wins. */
+/* Waits for the background steps, running those not started yet on the caller's thread,
+ * and reports each in the order they were queued (with its own wall time, which overlapped
+ * the steps reported before it). The first failure wins. */
 static int finish_background(struct run_state *s, struct impact_error *err)
 {
     struct background *bg = &s->background;
@@ -438,6 +441,12 @@ static int finish_background(struct run_state *s, struct impact_error *err)
     if (bg->queued == 0)
         return IMPACT_OK;
     pthread_mutex_lock(&bg->lock);
+    while (bg->taken < bg->queued) {
+        size_t i = bg->taken++;
+        pthread_mutex_unlock(&bg->lock);
+        run_background_step(bg, i);
+        pthread_mutex_lock(&bg->lock);
+    }
     bg->closing = true;
     pthread_cond_signal(&bg->changed);
     pthread_mutex_unlock(&bg->lock);
