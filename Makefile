@@ -2,12 +2,15 @@
 #
 #   make run     install what is missing, build, run config/default.json on the samples
 #   make test    install what is missing, build, run every test (plain, then ASan+UBSan,
-#                then 30 s of each fuzz target)
+#                then ThreadSanitizer, whole runs under Valgrind, then 30 s of each fuzz
+#                target)
 #   make deps    install the Debian packages a fresh machine lacks (checks first)
 #   make samples rebuild the sample generator and regenerate samples/*.csv
 #   make fuzz    run each libFuzzer target (tests/fuzz/) for FUZZ_SECONDS (default 300)
 #
-# BUILD selects the build folder (default build/); SAN=1 builds with ASan and UBSan;
+# BUILD selects the build folder (default build/); SAN=1 builds with ASan and UBSan; TSAN=1
+# with ThreadSanitizer (every run reads on two threads and finishes on two: see
+# pipeline/run.c and stages/ingest.c);
 # FUZZ=1 builds with clang, libFuzzer coverage, ASan and UBSan (make fuzz sets it).
 
 BUILD ?= build
@@ -24,6 +27,11 @@ OPT := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-f
 SAN_LDFLAGS := -fsanitize=address,undefined
 export LSAN_OPTIONS := suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+endif
+ifeq ($(TSAN),1)
+OPT := -O1 -g -fsanitize=thread -fno-omit-frame-pointer
+SAN_LDFLAGS := -fsanitize=thread
+export TSAN_OPTIONS := halt_on_error=1:second_deadlock_stack=1
 endif
 ifeq ($(FUZZ),1)
 CC := clang
@@ -61,6 +69,7 @@ test: deps
 	@$(MAKE) --no-print-directory format-check
 	@$(MAKE) --no-print-directory check
 	@$(MAKE) --no-print-directory check BUILD=build/san SAN=1
+	@$(MAKE) --no-print-directory check BUILD=build/tsan TSAN=1
 	@$(MAKE) --no-print-directory valgrind
 	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=30
 
