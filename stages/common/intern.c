@@ -16,20 +16,10 @@ static uint64_t mix64(uint64_t x)
     return x;
 }
 
-uint64_t intern_hash_bytes(const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    uint64_t h = 0xcbf29ce484222325ULL;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 0x100000001b3ULL;
-    }
-    return mix64(h ^ len);
-}
-
-/* Eight bytes at a time: FNV-1a's byte-by-byte chain of multiplications cost more than
- * the probe itself on short keys hashed on every row (docs/performance.md). The last
- * bytes are read as an overlapping word, or as two half words, never past the end. */
+/* Eight bytes at a time: FNV-1a's byte-by-byte chain of multiplications, the hash used
+ * first, cost more than the probe itself on short keys hashed on every row
+ * (docs/performance.md). The last bytes are read as an overlapping word, or as two half
+ * words, never past the end. */
 static uint64_t load64(const unsigned char *p)
 {
     uint64_t w;

@@ -71,10 +71,8 @@ static inline bool intern_same_bytes(const char *a, const char *b, size_t n)
     return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]);
 }
 
-/* 64-bit hash of a byte string (FNV-1a with a final avalanche); exposed for tests. */
-uint64_t intern_hash_bytes(const void *data, size_t len);
-/* A faster 64-bit hash of a byte string, a word at a time, seeded so that one table can
- * hash several kinds of keys apart. Its values may change between versions: for tables
+/* A 64-bit hash of a byte string, a word at a time, seeded so that one table can hash
+ * several kinds of keys apart. Its values may change between versions: for tables
  * in memory only, never for anything written out. */
 uint64_t intern_hash_words(const void *data, size_t len, uint64_t seed);
 

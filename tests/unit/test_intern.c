@@ -1,11 +1,9 @@
 /* test_intern.c — tests of stages/common/intern (strtab, keymap, the byte hash) and of the
  * arena the string table copies into.
  *
- * Reference hashes were computed independently in Python (FNV-1a 64 over the bytes, then
- * x ^= len and the murmur3 fmix64 finaliser), e.g. intern_hash_bytes("Tarascon") ==
- * 0xd88a837382a5f71e, so that it does not change silently. The tables hash with the faster
- * intern_hash_words, whose values are not fixed (nothing written out depends on them): its
- * tests check that it tells keys apart and reads only the bytes it is given.
+ * The tables hash with intern_hash_words, whose values are not fixed (nothing written out
+ * depends on them): its tests check that it tells keys apart and reads only the bytes it
+ * is given.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -259,26 +257,6 @@ static void test_keymap_many_keys(void **state)
     keymap_free(map);
 }
 
-static void test_hash_bytes(void **state)
-{
-    (void)state;
-    static const struct {
-        const char *data;
-        size_t len;
-        uint64_t hash; /* Python reference, see the top of the file */
-    } cases[] = {
-        {"", 0, 0xefd01f60ba992926ULL},
-        {"a", 1, 0x25ad9d1b70de62d1ULL},
-        {"a\0", 2, 0x9f519123c871a36cULL},
-        {"Tarascon", 8, 0xd88a837382a5f71eULL},
-    };
-    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
-        if (intern_hash_bytes(cases[i].data, cases[i].len) != cases[i].hash)
-            fail_msg("intern_hash_bytes(case %zu) = %#llx, expected %#llx", i,
-                     (unsigned long long)intern_hash_bytes(cases[i].data, cases[i].len),
-                     (unsigned long long)cases[i].hash);
-}
-
 /* Exact-size copies, so that ASan (make check SAN=1) sees any read past the end. */
 static char *exact_copy(const char *text, size_t len)
 {
@@ -400,7 +378,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_strtab_many_strings, setup_tables, teardown_tables),
         cmocka_unit_test(test_keymap_basics),
         cmocka_unit_test(test_keymap_many_keys),
-        cmocka_unit_test(test_hash_bytes),
         cmocka_unit_test(test_hash_words),
         cmocka_unit_test(test_same_bytes),
         cmocka_unit_test(test_free_null),
