@@ -129,7 +129,8 @@ enum { BATCH_TEXT = 1 << 19, BATCH_EVENTS = 4096, QUEUE_BATCHES = 4 };
 #define NO_REJECT ((size_t)-1)
 
 /* A row, or a reject, in file order. Texts are offsets into the batch's text, which moves
- * while the batch fills. A row's fields are at the file's mapped columns. */
+ * while the batch fills. A row's fields are by enum field; only those the file has are set
+ * (the others hold whatever the slot held before). */
 struct event {
     uint32_t line;
     int reject_column;           /* 1-based column of a reject, 0 for the whole row */
@@ -169,6 +170,11 @@ struct checked_field {
     char text[CHECKED_BYTES];
 };
 
+/* A field of the records (enum field) and the file's 0-based column holding it. */
+struct mapped_field {
+    int field, column;
+};
+
 struct reader {
     const struct ingest_source *src;
     const struct diag_sink *diag;
@@ -201,9 +207,12 @@ struct reader {
     struct batch inline_batch;
     size_t row_text;
     unsigned long rows_delivered; /* caller's side: events delivered, for the progress */
-    size_t *field_start;          /* offsets in the batch's text */
+    size_t *field_start;          /* the header's fields: offsets in the batch's text */
     size_t *field_len;
-    size_t n_fields, fields_cap;
+    size_t fields_cap;
+    struct event *row_event; /* the batch's next event: the current row's (on_field) */
+    size_t n_fields;         /* fields of the current row so far */
+    size_t extra_nonempty;   /* of them, non-empty fields past the header's width */
     struct checked_field checked[CHECKED_COLUMNS];
     bool row_bad;
     int bad_column;
@@ -211,8 +220,10 @@ struct reader {
 
     bool have_header;
     int n_header;
-    int column_field[MAX_COLUMNS]; /* enum field, or -1 for an ignored column */
-    int field_column[FIELD_COUNT]; /* 0-based column, or -1 when the file lacks it */
+    int column_field[MAX_COLUMNS];           /* enum field, or -1 for an ignored column */
+    int field_column[FIELD_COUNT];           /* 0-based column, or -1 when the file lacks it */
+    struct mapped_field mapped[FIELD_COUNT]; /* the fields the file has, for deliver */
+    size_t n_mapped;
 };
 
 /* Records the first fatal error; later ones are consequences of it. */
@@ -235,28 +246,40 @@ static bool wants_more(const struct reader *r)
 
 static void hand_over(struct reader *r);
 
+/* The current row's fields are written into the batch's next event as they come
+ * (on_field), which emit_row keeps, or a reject takes over. */
+static void make_room_for_row(struct reader *r)
+{
+    struct batch *b = r->batch;
+    xgrow((void **)&b->events, &b->events_cap, b->n_events + 1, sizeof *b->events);
+    r->row_event = &b->events[b->n_events];
+}
+
 /* The current row's field texts are dropped unless a row event took them. */
 static void reset_row(struct reader *r)
 {
     r->in_row = false;
     r->batch->text_len = r->row_text;
     r->n_fields = 0;
+    r->extra_nonempty = 0;
     r->row_bad = false;
     r->row_next_line_offset = 0;
     if (r->batch->text_len >= BATCH_TEXT || r->batch->n_events >= BATCH_EVENTS)
         hand_over(r);
+    make_room_for_row(r);
 }
 
-static const char *row_text(const struct reader *r, size_t column)
+/* The header's field at the column. */
+static const char *header_text(const struct reader *r, size_t column)
 {
     return r->batch->text + r->field_start[column];
 }
 
+/* Keeps the row's event (its fields are in place already: make_room_for_row). */
 static struct event *new_event(struct reader *r)
 {
-    struct batch *b = r->batch;
-    xgrow((void **)&b->events, &b->events_cap, b->n_events + 1, sizeof *b->events);
-    struct event *e = &b->events[b->n_events++];
+    struct event *e = r->row_event;
+    r->batch->n_events++;
     e->line = (uint32_t)r->row_line;
     e->reject_column = 0;
     e->reject_field = NULL;
@@ -351,7 +374,7 @@ static void take_header(struct reader *r)
         return;
     }
     for (size_t c = 0; c < r->n_fields && r->status == IMPACT_OK; c++) {
-        const char *h = row_text(r, c);
+        const char *h = header_text(r, c);
         fold_label(h, strlen(h), folded, sizeof folded);
         int f = config_field_for(r, folded);
         if (f < 0)
@@ -365,6 +388,9 @@ static void take_header(struct reader *r)
         else if (f >= 0)
             r->field_column[f] = (int)c;
     }
+    for (int f = 0; f < FIELD_COUNT; f++)
+        if (r->field_column[f] >= 0)
+            r->mapped[r->n_mapped++] = (struct mapped_field){f, r->field_column[f]};
     const char *missing = r->status == IMPACT_OK ? missing_required(r) : NULL;
     if (missing) {
         list_headers(r, found, sizeof found);
@@ -384,12 +410,13 @@ static bool is_blank_byte(char c)
     return c == ' ' || c == '\t' || c == '\0';
 }
 
+/* The row's texts, each with its NUL, are together at the end of the batch's text. */
 static bool row_is_empty(const struct reader *r)
 {
-    for (size_t c = 0; c < r->n_fields; c++)
-        for (size_t i = 0; i < r->field_len[c]; i++)
-            if (!is_blank_byte(row_text(r, c)[i]))
-                return false;
+    const struct batch *b = r->batch;
+    for (size_t i = r->row_text; i < b->text_len; i++)
+        if (!is_blank_byte(b->text[i]))
+            return false;
     return true;
 }
 
@@ -397,10 +424,7 @@ static bool row_is_empty(const struct reader *r)
  * tolerated when empty (exports often end rows with a delimiter). */
 static const char *check_width(const struct reader *r, char *reason, size_t cap)
 {
-    size_t extra_nonempty = 0;
-    for (size_t c = (size_t)r->n_header; c < r->n_fields; c++)
-        extra_nonempty += r->field_len[c] > 0;
-    if (r->n_fields < (size_t)r->n_header || extra_nonempty > 0) {
+    if (r->n_fields < (size_t)r->n_header || r->extra_nonempty > 0) {
         snprintf(reason, cap, "expected %d fields as in the header, found %zu", r->n_header,
                  r->n_fields);
         return reason;
@@ -419,12 +443,7 @@ static void emit_row(struct reader *r)
     } else if (r->row_bad) {
         reject_row(r, r->bad_column, r->bad_reason);
     } else {
-        struct event *e = new_event(r);
-        for (int f = 0; f < FIELD_COUNT; f++) {
-            int c = r->field_column[f];
-            e->start[f] = c >= 0 ? (uint32_t)r->field_start[c] : 0;
-            e->len[f] = c >= 0 ? (uint32_t)r->field_len[c] : 0;
-        }
+        new_event(r);
         r->row_text = r->batch->text_len; /* the event keeps the row's texts */
         r->result->rows_read++;
     }
@@ -467,7 +486,7 @@ static bool copy_short_field(char *to, const char *from, size_t len)
  * or zero). Most fields are a few ASCII bytes: eight at a time, the last eight of a field
  * longer than that overlapping the ones before (four for a shorter one), without a call
  * per field. */
-static bool copy_field(char *to, const char *from, size_t len)
+__attribute__((always_inline)) static inline bool copy_field(char *to, const char *from, size_t len)
 {
     const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
     uint64_t seen = 0, w; /* high bits of the bytes, or of (byte - 1) & ~byte: zero bytes */
@@ -506,33 +525,85 @@ static void remember_checked(struct reader *r, size_t column, const char *field,
     }
 }
 
-static void on_field(void *data, size_t len, void *userdata)
+/* The header's fields are kept by column, for take_header to map. */
+__attribute__((noinline)) static void keep_header_field(struct reader *r, size_t column,
+                                                        size_t start, size_t len)
 {
-    struct reader *r = userdata;
-    struct batch *b = r->batch;
-    const char *field = data ? data : "";
-    if (b->text_len + len + 1 > b->text_cap)
-        xgrow((void **)&b->text, &b->text_cap, b->text_len + len + 1, 1);
-    if (r->n_fields == r->fields_cap) {
+    if (column == r->fields_cap) {
         r->fields_cap = r->fields_cap ? 2 * r->fields_cap : 32;
         r->field_start = xrealloc(r->field_start, r->fields_cap * sizeof(size_t));
         r->field_len = xrealloc(r->field_len, r->fields_cap * sizeof(size_t));
     }
+    r->field_start[column] = start;
+    r->field_len[column] = len;
+}
+
+/* A row's field goes straight to its place in the row's event, by the header's mapping;
+ * one past the header's width only counts (check_width). */
+static void place_field(struct reader *r, size_t column, size_t start, size_t len)
+{
+    int f = column < (size_t)r->n_header ? r->column_field[column] : -1;
+    if (f >= 0) {
+        r->row_event->start[f] = (uint32_t)start;
+        r->row_event->len[f] = (uint32_t)len;
+    } else if (column >= (size_t)r->n_header) {
+        r->extra_nonempty += len > 0;
+    }
+}
+
+/* The field at `column` has a byte that needs field_is_bad's checks. */
+__attribute__((noinline)) static void check_field(struct reader *r, size_t column,
+                                                  const char *field, size_t len)
+{
+    if (r->row_bad || checked_before(r, column, field, len))
+        return;
+    if (field_is_bad(field, len, r->bad_reason, sizeof r->bad_reason)) {
+        r->row_bad = true;
+        r->bad_column = (int)column + 1;
+    } else {
+        remember_checked(r, column, field, len);
+    }
+}
+
+/* Copies the field into the batch, which has room for it, and notes where it went. */
+__attribute__((always_inline)) static inline void put_field(struct reader *r, const char *field,
+                                                            size_t len, bool in_header)
+{
+    struct batch *b = r->batch;
     char *copy = b->text + b->text_len;
     bool needs_checks = copy_field(copy, field, len);
     copy[len] = '\0';
-    r->field_start[r->n_fields] = b->text_len;
-    r->field_len[r->n_fields] = len;
+    size_t column = r->n_fields++;
+    if (in_header)
+        keep_header_field(r, column, b->text_len, len);
+    else
+        place_field(r, column, b->text_len, len);
     b->text_len += len + 1;
-    r->n_fields++;
-    if (!r->row_bad && needs_checks && !checked_before(r, r->n_fields - 1, field, len)) {
-        if (field_is_bad(field, len, r->bad_reason, sizeof r->bad_reason)) {
-            r->row_bad = true;
-            r->bad_column = (int)r->n_fields;
-        } else {
-            remember_checked(r, r->n_fields - 1, field, len);
-        }
-    }
+    if (needs_checks)
+        check_field(r, column, field, len);
+}
+
+__attribute__((noinline)) static void put_field_slowly(struct reader *r, const char *field,
+                                                       size_t len)
+{
+    struct batch *b = r->batch;
+    if (b->text_len + len + 1 > b->text_cap)
+        xgrow((void **)&b->text, &b->text_cap, b->text_len + len + 1, 1);
+    put_field(r, field, len, !r->have_header);
+}
+
+/* Called by libcsv for each of the 110 million fields of a 10 M-row file. What is rare
+ * (growing the batch, the header, a byte to check) is out of line: the common case then
+ * calls nothing before its end, and saves fewer registers on entry (docs/performance.md). */
+static void on_field(void *data, size_t len, void *userdata)
+{
+    struct reader *r = userdata;
+    const struct batch *b = r->batch;
+    const char *field = data ? data : "";
+    if (b->text_len + len + 1 > b->text_cap || !r->have_header)
+        put_field_slowly(r, field, len);
+    else
+        put_field(r, field, len, false);
 }
 
 static void on_row_end(int terminator, void *userdata)
@@ -829,13 +900,15 @@ static void deliver(struct reader *r, const struct batch *b)
             diag_reject(r->diag, &rej);
             continue;
         }
-        if (e->start[0] + TEXT_AHEAD < b->text_len)
-            __builtin_prefetch(b->text + e->start[0] + TEXT_AHEAD);
+        /* Only the file's fields are set in an event (on_field): a row has at least one. */
+        size_t first_text = r->n_mapped > 0 ? e->start[r->mapped[0].field] : 0;
+        if (first_text + TEXT_AHEAD < b->text_len)
+            __builtin_prefetch(b->text + first_text + TEXT_AHEAD);
         row.origin = origin;
-        for (int f = 0; f < FIELD_COUNT; f++) {
-            int c = r->field_column[f];
-            if (c >= 0)
-                row.fields[f] = (struct raw_field){b->text + e->start[f], e->len[f], c + 1};
+        for (size_t m = 0; m < r->n_mapped; m++) {
+            int f = r->mapped[m].field;
+            row.fields[f] =
+                (struct raw_field){b->text + e->start[f], e->len[f], r->mapped[m].column + 1};
         }
         if (r->on_row) /* a probe has none, and stops at the header */
             r->on_row(r->ctx, &row);
@@ -1061,6 +1134,7 @@ static void parse_file(struct reader *r)
     r->block = asked == 0 ? BLOCK_SIZE : asked < MIN_BLOCK_SIZE ? MIN_BLOCK_SIZE : asked;
     r->buf = xmalloc(r->block);
     init_parser(r);
+    make_room_for_row(r);
     if (read_block(r, 0)) {
         start_encoding(r);
         csv_set_delim(&r->csv, (unsigned char)r->result->delimiter);
