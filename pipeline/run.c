@@ -6,8 +6,9 @@
  * step only, so a failed run leaves the previous outputs as they were.
  *
  * Some steps run in the background, one after another on a thread of their own, while the
- * next ones run on the caller's: the table says which, and which later step waits for them.
- * Such a step touches only what its stage header says may be used from another thread. */
+ * next ones run on the caller's: the table says which, and which later step waits for them
+ * (the caller's thread, once there, helps with what is left: struct background). Such a
+ * step touches only what its stage header says may be used from another thread. */
 #include "pipeline/run.h"
 
 #include "pipeline/staging.h"
@@ -44,8 +45,10 @@ struct background_result {
  * thread: each is there to fill the core the caller's steps leave free, and two threads at
  * it would take turns with the caller's instead. When the caller reaches a step that waits
  * for them, it takes the steps the thread has not started yet itself, rather than leave
- * its core idle (at 10 M rows the thread may still be hashing then). Each step writes only
- * its own result, which the caller's thread reads once it has joined the thread. */
+ * its core idle (at 10 M rows the thread may still be hashing then). A shared step (the
+ * table says which) can run on both threads at once, each call taking what is left of its
+ * work: whichever thread is free joins it. A step's result is merged under the lock, and
+ * the caller's thread reads the results once it has joined the thread. */
 struct background {
     pthread_mutex_t lock;
     pthread_cond_t changed;
@@ -54,7 +57,8 @@ struct background {
     bool closing;   /* no more steps will be queued: the thread ends when the queue is empty */
     struct run_state *state;
     const struct step *queue[MAX_BACKGROUND];
-    size_t queued, taken; /* steps queued, and taken by the thread */
+    size_t queued, taken; /* steps queued, and taken by a thread */
+    int sharing;          /* the shared step running, which another thread may join, or -1 */
     struct background_result result[MAX_BACKGROUND];
 };
 
@@ -214,7 +218,16 @@ static int step_fingerprints(struct run_state *s, struct impact_error *err)
 static int step_duplicates(struct run_state *s, struct impact_error *err)
 {
     (void)err;
-    join_find_duplicates(s->join);
+    while (join_search_duplicates_part(s->join))
+        continue;
+    return IMPACT_OK;
+}
+
+/* Once every thread is out of the search. */
+static int step_list_duplicates(struct run_state *s, struct impact_error *err)
+{
+    (void)err;
+    join_list_duplicates(s->join);
     return IMPACT_OK;
 }
 
@@ -299,9 +312,11 @@ static int step_publish(struct run_state *s, struct impact_error *err)
 enum { FOR_RUN = 1, FOR_VALIDATE = 2, BOTH = FOR_RUN | FOR_VALIDATE };
 
 /* IN_TURN: in the table's order. IN_BACKGROUND: queued in its turn for the background
- * thread, and not waited for. AFTER_BACKGROUND: in its turn, once every background step is
- * over (their results are needed). At most MAX_BACKGROUND are queued before one waits. */
-enum step_order { IN_TURN, IN_BACKGROUND, AFTER_BACKGROUND };
+ * thread, and not waited for; SHARED_IN_BACKGROUND: the same, and it may run on both
+ * threads at once (see struct background). AFTER_BACKGROUND: in its turn, once every
+ * background step is over (their results are needed). At most MAX_BACKGROUND are queued
+ * before one waits. */
+enum step_order { IN_TURN, IN_BACKGROUND, SHARED_IN_BACKGROUND, AFTER_BACKGROUND };
 
 struct step {
     const char *name;
@@ -317,12 +332,13 @@ static const struct step steps[] = {
     {"ingest and clean", step_read_inputs, BOTH, IN_TURN},
     {"fingerprint inputs", step_fingerprints, BOTH, IN_BACKGROUND},
     {"join", step_join, BOTH, IN_TURN},
-    {"probable duplicates", step_duplicates, BOTH, IN_BACKGROUND},
+    {"probable duplicates", step_duplicates, BOTH, SHARED_IN_BACKGROUND},
     {"indicators", step_indicators, FOR_RUN, IN_TURN},
     {"public figures", step_disclose, FOR_RUN, IN_TURN},
     {"charts", step_charts, FOR_RUN, IN_TURN},
     {"summary sheet", step_summary, FOR_RUN, IN_TURN},
-    {"account for every row", step_account, BOTH, AFTER_BACKGROUND},
+    {"list probable duplicates", step_list_duplicates, BOTH, AFTER_BACKGROUND},
+    {"account for every row", step_account, BOTH, IN_TURN},
     {"indicators.json", step_emit, FOR_RUN, IN_TURN},
     {"public/indicators.json", step_emit_public, FOR_RUN, IN_TURN},
     {"publish outputs", step_publish, BOTH, IN_TURN},
@@ -384,28 +400,62 @@ static void report_step(const struct run_state *s, const char *name, double seco
         s->observer->step_done(s->observer->ctx, name, seconds);
 }
 
-static void run_background_step(struct background *bg, size_t i)
+/* Runs step i on this thread, unlocked, and merges its result: the first failure wins, and
+ * the step's time is that of the thread that started it (`first`). */
+static void run_background_step(struct background *bg, size_t i, bool first)
 {
-    struct background_result *r = &bg->result[i];
+    struct background_result mine = {0};
     double start = seconds_now();
-    r->status = bg->queue[i]->run(bg->state, &r->err);
-    r->seconds = seconds_now() - start;
+    mine.status = bg->queue[i]->run(bg->state, &mine.err);
+    mine.seconds = seconds_now() - start;
+    pthread_mutex_lock(&bg->lock);
+    struct background_result *r = &bg->result[i];
+    if (first)
+        r->seconds = mine.seconds;
+    if (mine.status != IMPACT_OK && r->status == IMPACT_OK)
+        *r = (struct background_result){mine.status, r->seconds, mine.err};
+    if (first && bg->sharing == (int)i)
+        bg->sharing = -1;
+    pthread_mutex_unlock(&bg->lock);
+}
+
+/* With the lock held: the step this thread runs next, or -1 for none. The next one not
+ * started (this thread is then `first`), else a shared step another thread started and
+ * this one has not joined yet (`joined`: the last shared step this thread ran). */
+static int next_step(struct background *bg, int *joined, bool *first)
+{
+    *first = bg->taken < bg->queued;
+    if (*first) {
+        int i = (int)bg->taken++;
+        if (bg->queue[i]->order == SHARED_IN_BACKGROUND) {
+            bg->sharing = *joined = i;
+            pthread_cond_broadcast(&bg->changed); /* a waiting thread may join it */
+        }
+        return i;
+    }
+    if (bg->sharing >= 0 && bg->sharing != *joined)
+        return *joined = bg->sharing;
+    return -1;
+}
+
+/* Runs steps on this thread until next_step has none, then returns with the lock held. */
+static void run_steps(struct background *bg, int *joined)
+{
+    bool first;
+    for (int i; (i = next_step(bg, joined, &first)) >= 0;) {
+        pthread_mutex_unlock(&bg->lock);
+        run_background_step(bg, (size_t)i, first);
+        pthread_mutex_lock(&bg->lock);
+    }
 }
 
 static void *background_thread(void *arg)
 {
     struct background *bg = arg;
+    int joined = -1;
     pthread_mutex_lock(&bg->lock);
-    for (;;) {
-        while (bg->taken == bg->queued && !bg->closing)
-            pthread_cond_wait(&bg->changed, &bg->lock);
-        if (bg->taken == bg->queued)
-            break;
-        size_t i = bg->taken++;
-        pthread_mutex_unlock(&bg->lock);
-        run_background_step(bg, i);
-        pthread_mutex_lock(&bg->lock);
-    }
+    for (run_steps(bg, &joined); !bg->closing; run_steps(bg, &joined))
+        pthread_cond_wait(&bg->changed, &bg->lock);
     pthread_mutex_unlock(&bg->lock);
     return NULL;
 }
@@ -418,17 +468,19 @@ static void start_background(struct run_state *s, const struct step *step)
     if (bg->queued == 0) {
         bg->state = s;
         bg->closing = false;
+        bg->sharing = -1;
         pthread_mutex_init(&bg->lock, NULL);
         pthread_cond_init(&bg->changed, NULL);
         bg->on_thread = pthread_create(&bg->thread, NULL, background_thread, bg) == 0;
     }
     assert(bg->queued < MAX_BACKGROUND); /* the table queues no more before a step waits */
     pthread_mutex_lock(&bg->lock);
+    bg->result[bg->queued] = (struct background_result){0};
     bg->queue[bg->queued++] = step;
-    pthread_cond_signal(&bg->changed);
+    pthread_cond_broadcast(&bg->changed);
     pthread_mutex_unlock(&bg->lock);
     if (!bg->on_thread)
-        run_background_step(bg, bg->taken++);
+        run_background_step(bg, bg->taken++, true);
 }
 
 /* Waits for the background steps, running those not started yet on the caller's thread,
@@ -440,13 +492,9 @@ static int finish_background(struct run_state *s, struct impact_error *err)
     int status = IMPACT_OK;
     if (bg->queued == 0)
         return IMPACT_OK;
+    int joined = -1;
     pthread_mutex_lock(&bg->lock);
-    while (bg->taken < bg->queued) {
-        size_t i = bg->taken++;
-        pthread_mutex_unlock(&bg->lock);
-        run_background_step(bg, i);
-        pthread_mutex_lock(&bg->lock);
-    }
+    run_steps(bg, &joined);
     bg->closing = true;
     pthread_cond_signal(&bg->changed);
     pthread_mutex_unlock(&bg->lock);
@@ -474,7 +522,7 @@ static void cancel_fingerprints(struct run_state *s)
 
 static int run_step(struct run_state *s, const struct step *step, struct impact_error *err)
 {
-    if (step->order == IN_BACKGROUND) {
+    if (step->order == IN_BACKGROUND || step->order == SHARED_IN_BACKGROUND) {
         start_background(s, step);
         return IMPACT_OK;
     }

@@ -14,6 +14,7 @@
 #include "stages/common/intern.h"
 
 #include <assert.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -920,14 +921,34 @@ _Static_assert(sizeof(struct named_person) == 32, "32 bytes: sorted in place (se
 
 #define NO_BIRTH UINT32_MAX
 
+/* Two names within two edits, in the order the search meets them: a probable duplicate
+ * once join_list_duplicates has dropped pairs of persons met before. */
+struct near_pair {
+    const struct named_person *a, *b; /* a's person is the lower */
+    int distance;
+};
+
+/* One part of the search: a run of whole birth-date groups, and the pairs it found. */
+struct search_part {
+    size_t start, end; /* in the list */
+    struct near_pair *found;
+    size_t n_found, found_cap;
+};
+
+enum { SEARCH_PARTS = 8 };
+
 /* What the search needs, copied out of the entities by join_finish, which then frees them:
  * the search runs meanwhile with the indicators, and the entities (all ids and names, 64
- * bytes each) would have stayed in memory with the indicators' own. */
+ * bytes each) would have stayed in memory with the indicators' own. The list is sorted by
+ * birth date and cut into parts at group boundaries; threads take parts through next_part
+ * and write only their own part's results. */
 struct duplicate_search {
     struct named_person *list;
     size_t n;
     struct row_origin *origins; /* by named_person.source */
     struct arena *keys;         /* the list's keys */
+    struct search_part parts[SEARCH_PARTS];
+    atomic_uint next_part;
 };
 
 static const char *birth_of(const struct named_person *p)
@@ -1120,8 +1141,8 @@ static bool counts_too_far(const struct name_counts *a, const struct name_counts
     return out > 2 || in > 2;
 }
 
-static void consider_pair(struct join *j, const struct named_person *x,
-                          const struct named_person *y, size_t *cap, struct keymap *listed)
+static void consider_pair(struct search_part *part, const struct named_person *x,
+                          const struct named_person *y)
 {
     if (x->person == y->person)
         return;
@@ -1132,16 +1153,10 @@ static void consider_pair(struct join *j, const struct named_person *x,
     memcpy(nb, b->key, name_len(b));
     nb[name_len(b)] = '\0';
     int distance = fold_edit_distance(na, nb, 2);
-    struct join_stats *s = &j->stats;
-    bool added = false;
-    if (distance <= 2)
-        keymap_intern(listed, (uint64_t)a->person << 32 | b->person, &added);
-    if (!added) /* too far, or this pair of persons is already listed */
+    if (distance > 2)
         return;
-    xgrow((void **)&s->probable_duplicates, cap, s->n_probable_duplicates,
-          sizeof *s->probable_duplicates);
-    s->probable_duplicates[s->n_probable_duplicates++] = (struct probable_duplicate){
-        a->person, b->person, distance, origin_of(j, a), origin_of(j, b), a->key, b->key};
+    xgrow((void **)&part->found, &part->found_cap, part->n_found, sizeof *part->found);
+    part->found[part->n_found++] = (struct near_pair){a, b, distance};
 }
 
 /* One birth date's group by name length: members[bucket[l] .. bucket[l + 1]) are the
@@ -1232,9 +1247,8 @@ static void sort_group(struct named_person *group, size_t n)
     qsort(group, n, sizeof *group, by_birth_then_key);
 }
 
-static void compare_group(struct join *j, const struct named_person *group, size_t n,
-                          struct name_counts *counts, struct group_index *g, size_t *cap,
-                          struct keymap *listed)
+static void compare_group(struct search_part *part, const struct named_person *group, size_t n,
+                          struct name_counts *counts, struct group_index *g)
 {
     for (size_t x = 0; x < n; x++)
         count_name(&group[x], &counts[x]);
@@ -1242,37 +1256,57 @@ static void compare_group(struct join *j, const struct named_person *group, size
     for (size_t x = 0; x < n; x++) {
         size_t n_candidates = candidates_after(g, counts, x);
         for (size_t k = 0; k < n_candidates; k++)
-            consider_pair(j, &group[x], &group[g->candidates[k]], cap, listed);
+            consider_pair(part, &group[x], &group[g->candidates[k]]);
     }
 }
 
-static void find_probable_duplicates(struct join *j)
+/* Sorts the part's groups and compares each within itself. */
+static void search_part(struct named_person *list, struct search_part *part)
 {
-    sort_named(&j->search->list, j->search->n);
-    struct named_person *list = j->search->list;
-    size_t n = j->search->n, cap = 0, counts_cap = 0;
+    size_t n = part->end, counts_cap = 0;
     struct name_counts *counts = NULL; /* of the current birth date's group */
     struct group_index g = {0};
-    struct keymap *listed = keymap_new();
     /* The keys of the group after the one compared are fetched meanwhile: the list is in
      * birth order, the keys in entity order, so each key was a cache miss (in the loop
      * itself: GCC may drop a call to a function that only prefetches). */
-    size_t end = n > 0 ? group_end(list, n, 0) : 0;
-    for (size_t start = 0; start < n;) {
+    size_t end = part->start < n ? group_end(list, n, part->start) : n;
+    for (size_t start = part->start; start < n;) {
         size_t next_end = end < n ? group_end(list, n, end) : n;
-        for (size_t i = start == 0 ? 0 : end; i < next_end; i++)
+        for (size_t i = start == part->start ? start : end; i < next_end; i++)
             __builtin_prefetch(list[i].key);
         sort_group(list + start, end - start);
         xgrow((void **)&counts, &counts_cap, end - start, sizeof *counts);
-        compare_group(j, list + start, end - start, counts, &g, &cap, listed);
+        compare_group(part, list + start, end - start, counts, &g);
         start = end;
         end = next_end;
     }
-    keymap_free(listed);
     free(g.members);
     free(g.masks);
     free(g.candidates);
     free(counts);
+}
+
+/* The end of the birth-date group holding list[at] (at itself when a group starts there). */
+static size_t group_boundary(const struct named_person *list, size_t n, size_t at)
+{
+    while (at > 0 && at < n && compare_births(&list[at], &list[at - 1]) == 0)
+        at++;
+    return at;
+}
+
+/* The list in birth order, cut into SEARCH_PARTS parts of about as many names, each a run
+ * of whole groups: a birth date's group is compared within itself only. */
+static void cut_into_parts(struct duplicate_search *s)
+{
+    sort_named(&s->list, s->n);
+    size_t start = 0;
+    for (size_t p = 0; p < SEARCH_PARTS; p++) {
+        size_t end = p + 1 == SEARCH_PARTS ? s->n : s->n * (p + 1) / SEARCH_PARTS;
+        end = group_boundary(s->list, s->n, end > start ? end : start);
+        s->parts[p] = (struct search_part){.start = start, .end = end};
+        start = end;
+    }
+    atomic_init(&s->next_part, 0);
 }
 
 /* ---- memory: what only ingest and the join need is freed before the indicators run ---- */
@@ -1337,6 +1371,7 @@ const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
     j->entity_slots = NULL;
     j->search = collect_named(j);
     drop_entities(j);
+    cut_into_parts(j->search);
     return d;
 }
 
@@ -1344,24 +1379,67 @@ static void free_search(struct duplicate_search *s)
 {
     if (!s)
         return;
+    for (size_t p = 0; p < SEARCH_PARTS; p++)
+        free(s->parts[p].found);
     free(s->list);
     free(s->origins);
     arena_free(s->keys);
     free(s);
 }
 
-/* Keeps the name keys the probable duplicates point to, and frees the rest of the search. */
-void join_find_duplicates(struct join *j)
+bool join_search_duplicates_part(struct join *j)
 {
-    assert(j->search); /* once, after join_finish */
-    find_probable_duplicates(j);
-    for (size_t i = 0; i < j->stats.n_probable_duplicates; i++) {
-        struct probable_duplicate *p = &j->stats.probable_duplicates[i];
-        p->name_key_a = arena_strdup(j->kept, p->name_key_a);
-        p->name_key_b = arena_strdup(j->kept, p->name_key_b);
+    assert(j->search); /* after join_finish, before join_list_duplicates */
+    unsigned p = atomic_fetch_add(&j->search->next_part, 1);
+    if (p >= SEARCH_PARTS)
+        return false;
+    search_part(j->search->list, &j->search->parts[p]);
+    return true;
+}
+
+static void list_pair(struct join *j, const struct near_pair *pair, size_t *cap)
+{
+    struct join_stats *s = &j->stats;
+    const struct named_person *a = pair->a, *b = pair->b;
+    xgrow((void **)&s->probable_duplicates, cap, s->n_probable_duplicates,
+          sizeof *s->probable_duplicates);
+    s->probable_duplicates[s->n_probable_duplicates++] =
+        (struct probable_duplicate){a->person,
+                                    b->person,
+                                    pair->distance,
+                                    origin_of(j, a),
+                                    origin_of(j, b),
+                                    arena_strdup(j->kept, a->key),
+                                    arena_strdup(j->kept, b->key)};
+}
+
+/* The parts' pairs in list order, each pair of persons once (a person with two name keys
+ * can meet another in two groups): what one search over the whole list would list. */
+void join_list_duplicates(struct join *j)
+{
+    assert(j->search && atomic_load(&j->search->next_part) >= SEARCH_PARTS);
+    struct keymap *listed = keymap_new();
+    size_t cap = 0;
+    for (size_t p = 0; p < SEARCH_PARTS; p++) {
+        const struct search_part *part = &j->search->parts[p];
+        for (size_t i = 0; i < part->n_found; i++) {
+            const struct near_pair *pair = &part->found[i];
+            bool added;
+            keymap_intern(listed, (uint64_t)pair->a->person << 32 | pair->b->person, &added);
+            if (added)
+                list_pair(j, pair, &cap);
+        }
     }
+    keymap_free(listed);
     free_search(j->search);
     j->search = NULL;
+}
+
+void join_find_duplicates(struct join *j)
+{
+    while (join_search_duplicates_part(j))
+        continue;
+    join_list_duplicates(j);
 }
 
 const struct join_stats *join_get_stats(const struct join *j)

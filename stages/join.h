@@ -8,19 +8,22 @@
  * (date, folded site, folded activity). The same person at the same session twice counts
  * once; the later row is a duplicate. People with the same birth date and folded names
  * within edit distance 2 are listed as probable duplicates for review, never merged, by
- * join_find_duplicates().
+ * join_find_duplicates() or its two halves (below).
  *
  * Memory grows with distinct persons, sessions and person-session pairs, not with rows.
  *
  * Lifecycle: join_new() → join_add_attendance()/join_add_outcome() per clean row, in input
  * order → join_finish() once → join_find_duplicates() once → read the stats → join_free().
- * The dataset may be read from join_finish() on, and join_find_duplicates() may run on
- * another thread meanwhile: join_finish() has copied what the search needs (name keys, row
- * origins) and freed the person tables; the search reads and frees that copy, writes only
- * the stats' probable duplicates, which are complete when it returns, and adds their name
- * keys to the arena that holds the dataset's site names (an arena never moves what it
- * holds, so the names stay readable). Nothing else of the join may be called while it
- * runs. join_free() is safe with or without join_find_duplicates().
+ * join_find_duplicates() is join_search_duplicates_part() until it returns false, then
+ * join_list_duplicates(); a caller with threads calls them itself:
+ * - join_search_duplicates_part() searches a part of the names no other call has taken,
+ *   and returns false when none is left. Any number of threads may call it at once, and
+ *   the dataset may be read meanwhile: join_finish() has copied what the search needs
+ *   (name keys, row origins) into memory only the search touches, each part its own.
+ * - join_list_duplicates(), on one thread, once every call has returned: the stats' probable
+ *   duplicates, the same whatever the threads did, and the copy freed.
+ * Nothing else of the join may be called while a search runs. join_free() is safe with or
+ * without the search.
  * Ownership: the join copies what it keeps from the rows. The dataset and stats returned
  * belong to the join and live until join_free().
  */
@@ -30,6 +33,7 @@
 #include "stages/common/diag.h"
 #include "stages/common/records.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct join;
@@ -41,6 +45,8 @@ void join_add_outcome(struct join *join, const struct outcome_row *row,
                       const struct diag_sink *diag);
 const struct dataset *join_finish(struct join *join, const struct diag_sink *diag);
 void join_find_duplicates(struct join *join);
+bool join_search_duplicates_part(struct join *join);
+void join_list_duplicates(struct join *join);
 const struct join_stats *join_get_stats(const struct join *join);
 void join_free(struct join *join);
 

@@ -18,6 +18,7 @@
 
 #include "stages/join.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -111,8 +112,10 @@ struct run {
     unsigned long fed[2]; /* rows fed per file */
 };
 
-/* Feeds the attendance rows then the outcome rows (lists end at line 0) and finishes. */
-static void run_join(struct run *r, const struct att *atts, const struct out *outs)
+/* Feeds the attendance rows then the outcome rows (lists end at line 0), finishes, and
+ * searches for probable duplicates with `search`. */
+static void run_join_with(struct run *r, const struct att *atts, const struct out *outs,
+                          void (*search)(struct join *))
 {
     *r = (struct run){.join = join_new(2)};
     const struct diag_sink sink = {&r->log, log_reject, log_warning};
@@ -127,11 +130,16 @@ static void run_join(struct run *r, const struct att *atts, const struct out *ou
         r->fed[outs->file]++;
     }
     r->d = join_finish(r->join, &sink);
-    join_find_duplicates(r->join);
+    search(r->join);
     r->s = join_get_stats(r->join);
     assert_int_equal(r->s->n_files, 2);
     for (int f = 0; f < 2; f++)
         assert_int_equal(r->s->rows_accepted[f] + r->s->rows_duplicate[f], r->fed[f]);
+}
+
+static void run_join(struct run *r, const struct att *atts, const struct out *outs)
+{
+    run_join_with(r, atts, outs, join_find_duplicates);
 }
 
 static size_t count_present(const struct dataset *d)
@@ -458,6 +466,66 @@ static void test_probable_duplicates(void **state)
     join_free(r.join);
 }
 
+static void *search_parts(void *join)
+{
+    while (join_search_duplicates_part(join))
+        continue;
+    return NULL;
+}
+
+/* The search's parts taken by two threads at once (pipeline/run.c does so), then listed. */
+static void search_on_two_threads(struct join *join)
+{
+    pthread_t other;
+    assert_int_equal(pthread_create(&other, NULL, search_parts, join), 0);
+    search_parts(join);
+    assert_int_equal(pthread_join(other, NULL), 0);
+    join_list_duplicates(join);
+}
+
+/* Persons A and B each sign in under two name keys, born 1900-01-02 and 2000-06-01 (one
+ * of them mistyped, no matter which), and 2 000 others each have a birth date of their own
+ * in between: A and B are look-alikes (MOHAMED / MOHAMMED, one edit) in two birth-date
+ * groups, which the search puts in different parts (it cuts the names in birth order).
+ * Listed once, with the first group's keys, however the parts were shared out. */
+static void test_duplicates_in_parts(void **state)
+{
+    (void)state;
+    enum { OTHERS = 2000 };
+    static char ids[OTHERS][16], keys[OTHERS][48];
+    static struct att atts[OTHERS + 5];
+    atts[0] = (struct att){0, 2, .id = "A", .key = "MOHAMED|ALI|1900-01-02"};
+    atts[1] = (struct att){0, 3, .id = "B", .key = "MOHAMMED|ALI|1900-01-02"};
+    day_t first = iso("1900-01-03");
+    for (int i = 0; i < OTHERS; i++) {
+        char birth[11];
+        date_format_iso(first + 18 * i, birth); /* up to 1998-07-24 */
+        snprintf(ids[i], sizeof ids[i], "P%d", i);
+        snprintf(keys[i], sizeof keys[i], "NAME%d|X|%s", i, birth);
+        atts[2 + i] = (struct att){0, (uint32_t)i + 4, .id = ids[i], .key = keys[i]};
+    }
+    atts[OTHERS + 2] = (struct att){0, OTHERS + 4, .id = "A", .key = "MOHAMED|ALI|2000-06-01",
+                                    .date = "2019-03-13"};
+    atts[OTHERS + 3] = (struct att){0, OTHERS + 5, .id = "B", .key = "MOHAMMED|ALI|2000-06-01",
+                                    .date = "2019-03-13"};
+    void (*searches[])(struct join *) = {join_find_duplicates, search_on_two_threads};
+    for (size_t k = 0; k < 2; k++) {
+        struct run r;
+        run_join_with(&r, atts, NULL, searches[k]);
+        assert_int_equal(r.d->n_persons, OTHERS + 2);
+        assert_int_equal(r.s->n_probable_duplicates, 1);
+        const struct probable_duplicate *pd = &r.s->probable_duplicates[0];
+        assert_int_equal(pd->person_a, 0); /* A, seen first */
+        assert_int_equal(pd->person_b, 1);
+        assert_int_equal(pd->distance, 1);
+        assert_string_equal(pd->name_key_a, "MOHAMED|ALI|1900-01-02");
+        assert_string_equal(pd->name_key_b, "MOHAMMED|ALI|1900-01-02");
+        assert_int_equal(pd->origin_a.line, 2);
+        assert_int_equal(pd->origin_b.line, 3);
+        join_free(r.join);
+    }
+}
+
 /* A session larger than the join's short per-session list (join.c CHAIN_MAX): a forum
  * where 150 people sign in (odd ones marked absent), then each signs in again in file 1 in
  * another order. One attendance each, present (the second rows say so), and the 150 second
@@ -541,8 +609,8 @@ int main(void)
         cmocka_unit_test(test_scenarios),           cmocka_unit_test(test_linked_rows_share_person),
         cmocka_unit_test(test_site_first_spelling), cmocka_unit_test(test_role_sex_first_known),
         cmocka_unit_test(test_outcome_persons),     cmocka_unit_test(test_outcome_order),
-        cmocka_unit_test(test_probable_duplicates), cmocka_unit_test(test_big_session),
-        cmocka_unit_test(test_many_persons),
+        cmocka_unit_test(test_probable_duplicates), cmocka_unit_test(test_duplicates_in_parts),
+        cmocka_unit_test(test_big_session),         cmocka_unit_test(test_many_persons),
     };
     return cmocka_run_group_tests_name("join", tests, NULL, NULL);
 }
