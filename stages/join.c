@@ -216,7 +216,7 @@ struct join {
     struct session_memo memo;
     struct queued_row queue[QUEUE];  /* row n at queue[n % QUEUE] */
     uint64_t queue_head, queue_tail; /* rows queue_head .. queue_tail - 1 wait */
-    struct duplicate_search *search; /* from join_finish to join_find_duplicates */
+    struct duplicate_search *search; /* from join_finish to join_list_duplicates */
     struct join_stats stats;
     struct dataset dataset;
 };
