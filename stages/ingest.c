@@ -900,7 +900,8 @@ static void deliver(struct reader *r, const struct batch *b)
             diag_reject(r->diag, &rej);
             continue;
         }
-        /* Only the file's fields are set in an event (on_field): a row has at least one. */
+        /* Only the file's fields are set in an event (on_field); a row is delivered only
+         * after a header that maps the required ones (missing_required). */
         size_t first_text = r->n_mapped > 0 ? e->start[r->mapped[0].field] : 0;
         if (first_text + TEXT_AHEAD < b->text_len)
             __builtin_prefetch(b->text + first_text + TEXT_AHEAD);

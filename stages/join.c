@@ -940,8 +940,8 @@ enum { SEARCH_PARTS = 8 };
 /* What the search needs, copied out of the entities by join_finish, which then frees them:
  * the search runs meanwhile with the indicators, and the entities (all ids and names, 64
  * bytes each) would have stayed in memory with the indicators' own. The list is sorted by
- * birth date and cut into parts at group boundaries; threads take parts through next_part
- * and write only their own part's results. */
+ * birth date and cut into parts at group boundaries; threads take parts through next_part,
+ * and each sorts its own range of the list in place and writes only its own results. */
 struct duplicate_search {
     struct named_person *list;
     size_t n;
@@ -1417,6 +1417,7 @@ static void list_pair(struct join *j, const struct near_pair *pair, size_t *cap)
  * can meet another in two groups): what one search over the whole list would list. */
 void join_list_duplicates(struct join *j)
 {
+    /* Every part taken; that every call has returned is the caller's part (join.h). */
     assert(j->search && atomic_load(&j->search->next_part) >= SEARCH_PARTS);
     struct keymap *listed = keymap_new();
     size_t cap = 0;

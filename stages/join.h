@@ -19,7 +19,8 @@
  * - join_search_duplicates_part() searches a part of the names no other call has taken,
  *   and returns false when none is left. Any number of threads may call it at once, and
  *   the dataset may be read meanwhile: join_finish() has copied what the search needs
- *   (name keys, row origins) into memory only the search touches, each part its own.
+ *   (name keys, row origins) into memory only the search touches, and sorted it by birth
+ *   date; each part sorts and reads its own range of it and writes its own results.
  * - join_list_duplicates(), on one thread, once every call has returned: the stats' probable
  *   duplicates, the same whatever the threads did, and the copy freed.
  * Nothing else of the join may be called while a search runs. join_free() is safe with or
