@@ -208,7 +208,6 @@ struct reader {
     size_t row_text;
     unsigned long rows_delivered; /* caller's side: events delivered, for the progress */
     size_t *field_start;          /* the header's fields: offsets in the batch's text */
-    size_t *field_len;
     size_t fields_cap;
     struct event *row_event; /* the batch's next event: the current row's (on_field) */
     size_t n_fields;         /* fields of the current row so far */
@@ -527,15 +526,10 @@ static void remember_checked(struct reader *r, size_t column, const char *field,
 
 /* The header's fields are kept by column, for take_header to map. */
 __attribute__((noinline)) static void keep_header_field(struct reader *r, size_t column,
-                                                        size_t start, size_t len)
+                                                        size_t start)
 {
-    if (column == r->fields_cap) {
-        r->fields_cap = r->fields_cap ? 2 * r->fields_cap : 32;
-        r->field_start = xrealloc(r->field_start, r->fields_cap * sizeof(size_t));
-        r->field_len = xrealloc(r->field_len, r->fields_cap * sizeof(size_t));
-    }
+    xgrow((void **)&r->field_start, &r->fields_cap, column, sizeof *r->field_start);
     r->field_start[column] = start;
-    r->field_len[column] = len;
 }
 
 /* A row's field goes straight to its place in the row's event, by the header's mapping;
@@ -575,7 +569,7 @@ __attribute__((always_inline)) static inline void put_field(struct reader *r, co
     copy[len] = '\0';
     size_t column = r->n_fields++;
     if (in_header)
-        keep_header_field(r, column, b->text_len, len);
+        keep_header_field(r, column, b->text_len);
     else
         place_field(r, column, b->text_len, len);
     b->text_len += len + 1;
@@ -1211,7 +1205,6 @@ static int ingest_run(const struct ingest_source *source, bool header_only, inge
     free(r->inline_batch.text);
     free(r->inline_batch.events);
     free(r->field_start);
-    free(r->field_len);
     free(r);
     return status;
 }

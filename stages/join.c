@@ -1261,7 +1261,7 @@ static void compare_group(struct search_part *part, const struct named_person *g
 }
 
 /* Sorts the part's groups and compares each within itself. */
-static void search_part(struct named_person *list, struct search_part *part)
+static void search_one_part(struct named_person *list, struct search_part *part)
 {
     size_t n = part->end, counts_cap = 0;
     struct name_counts *counts = NULL; /* of the current birth date's group */
@@ -1393,7 +1393,7 @@ bool join_search_duplicates_part(struct join *j)
     unsigned p = atomic_fetch_add(&j->search->next_part, 1);
     if (p >= SEARCH_PARTS)
         return false;
-    search_part(j->search->list, &j->search->parts[p]);
+    search_one_part(j->search->list, &j->search->parts[p]);
     return true;
 }
 
