@@ -169,7 +169,7 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libimp
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libimpact.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MF $@.d -fsanitize=fuzzer,address,undefined -o $@ $< $(BUILD)/libimpact.a $(LDLIBS)
 
-$(BUILD)/gen_samples: samples/generate.c
+$(BUILD)/gen_samples: samples/generate.c samples/seeded_random.h
 	@mkdir -p $(dir $@)
 	$(CC) $(WARN) -O2 -o $@ $<
 
@@ -177,10 +177,10 @@ samples: $(BUILD)/gen_samples
 	$(BUILD)/gen_samples samples
 
 format:
-	clang-format -i $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.c)
+	clang-format -i $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.[ch])
 
 format-check:
-	@clang-format --dry-run -Werror $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.c)
+	@clang-format --dry-run -Werror $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.[ch])
 
 clean:
 	rm -rf build
@@ -222,6 +222,8 @@ $(BUILD)/bench/check: tests/bench/check.c
 	@mkdir -p $(dir $@)
 	$(CC) $(BENCH_CFLAGS) $(shell pkg-config --cflags jansson) -o $@ $< \
 	  $(shell pkg-config --libs jansson)
+
+$(BUILD)/bench/generate: samples/seeded_random.h
 
 $(BUILD)/bench/%: tests/bench/%.c
 	@mkdir -p $(dir $@)

@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seeded_random.h"
+
 #define DEFAULT_SEED  20191231u
 #define FIELD_CAP     96
 #define NAME_CAP      40
@@ -35,8 +37,6 @@
 #define FIRST_YEAR    2017
 #define N_YEARS       3
 #define EXCEL_EPOCH   25569 /* Excel serial of 1970-01-01 (1900 date system) */
-
-typedef int32_t day_t;
 
 enum site { SITE_BELLEVUE, SITE_LAURIERS, SITE_TARASCON, N_SITES };
 enum activity {
@@ -245,10 +245,6 @@ static const struct name_group GROUPS[] = {
 
 /* ---------------------------------------------------------------- working data */
 
-struct rng {
-    uint64_t s[4];
-};
-
 struct person {
     char last[NAME_CAP], first[NAME_CAP];
     char key[KEY_CAP]; /* folded last+first: keeps invented identities apart */
@@ -373,51 +369,6 @@ static void note(char *dst, const char *fmt, ...)
 
 /* ---------------------------------------------------------------- random numbers */
 
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** (Blackman & Vigna). */
-static uint64_t rng_next(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, n): draws above the last whole multiple of n are redrawn, so no bias. */
-static uint32_t rng_below(struct rng *r, uint32_t n)
-{
-    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t x;
-    do
-        x = rng_next(r);
-    while (x >= limit);
-    return (uint32_t)(x % n);
-}
-
 static int rng_range(struct rng *r, int lo, int hi)
 {
     return lo + (int)rng_below(r, (uint32_t)(hi - lo + 1));
@@ -449,30 +400,6 @@ static const char *rng_item(struct rng *r, struct name_list l)
 
 /* ---------------------------------------------------------------- calendar */
 
-/* Days since 1970-01-01, proleptic Gregorian (H. Hinnant's algorithm). */
-static day_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(day_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 static int year_of(day_t z)
 {
     int y, m, d;
@@ -498,15 +425,17 @@ static int year_index(day_t z)
 static void fmt_dmy(char *out, size_t cap, day_t z)
 {
     int y, m, d;
-    civil_from_days(z, &y, &m, &d);
-    snprintf(out, cap, "%02d/%02d/%04d", d, m, y);
+    civil_from_days(z, &y, &m, &d); /* the bounds tell the compiler the text fits */
+    snprintf(out, cap, "%02u/%02u/%04u", (unsigned)d % 100u, (unsigned)m % 100u,
+             (unsigned)y % 10000u);
 }
 
 static void fmt_iso(char *out, size_t cap, day_t z)
 {
     int y, m, d;
     civil_from_days(z, &y, &m, &d);
-    snprintf(out, cap, "%04d-%02d-%02d", y, m, d);
+    snprintf(out, cap, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)m % 100u,
+             (unsigned)d % 100u);
 }
 
 /* ---------------------------------------------------------------- text */

@@ -37,6 +37,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../../samples/seeded_random.h"
+
 #define DEFAULT_SEED     20170101u
 #define FIRST_YEAR       2017
 #define N_YEARS          3
@@ -49,8 +51,6 @@
 #define RECENT_MIN       20 /* 1/RECENT_SHARE newcomers (about three months' worth) */
 #define MAX_SEATS        64
 #define NAME_CAP         64
-
-typedef int32_t day_t;
 
 enum role { ROLE_YOUTH, ROLE_PARENT };
 enum status { PRESENT, ABSENT, EXCUSED };
@@ -247,55 +247,6 @@ static void close_out(FILE *f, const char *path)
 
 /* ---------------------------------------------------------------- random numbers */
 
-struct rng {
-    uint64_t s[4];
-};
-
-static uint64_t splitmix64(uint64_t *state)
-{
-    uint64_t z = (*state += 0x9E3779B97F4A7C15u);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9u;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBu;
-    return z ^ (z >> 31);
-}
-
-static void rng_seed(struct rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-static uint64_t rotl(uint64_t x, int k)
-{
-    return (x << k) | (x >> (64 - k));
-}
-
-/* xoshiro256** (Blackman & Vigna). */
-static uint64_t rng_next(struct rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t result = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return result;
-}
-
-/* Uniform in [0, n): draws above the last whole multiple of n are redrawn, so no bias. */
-static uint64_t rng_below(struct rng *r, uint64_t n)
-{
-    uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    uint64_t x;
-    do
-        x = rng_next(r);
-    while (x >= limit);
-    return x % n;
-}
-
 /* Skewed towards 0 (the square of a uniform draw): common names come first in the lists. */
 static size_t rng_skewed(struct rng *r, size_t n)
 {
@@ -304,29 +255,6 @@ static size_t rng_skewed(struct rng *r, size_t n)
 }
 
 /* ---------------------------------------------------------------- dates */
-
-static day_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(day_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int era = (z >= 0 ? z : z - 146096) / 146097;
-    int doe = z - era * 146097;
-    int yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp + (mp < 10 ? 3 : -9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
 
 static void format_date(day_t day, char out[11])
 {
