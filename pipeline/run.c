@@ -5,16 +5,18 @@
  * stage holds all rows. Outputs go to a staging folder and are moved into place by the last
  * step only, so a failed run leaves the previous outputs as they were.
  *
- * Some steps run in the background, one after another on a thread of their own, while the
- * next ones run on the caller's: the table says which, and which later step waits for them
- * (the caller's thread, once there, helps with what is left: struct background). Such a
- * step touches only what its stage header says may be used from another thread. */
+ * Some steps run in the background, one after another on a worker thread
+ * (stages/common/worker.h), while the next ones run on the caller's: the table says which,
+ * and which later step waits for each (the caller's thread, once there, runs what the
+ * worker has not started and joins a shared step). Such a step touches only what its stage
+ * header says may be used from another thread. docs/threads.md has the whole picture. */
 #include "pipeline/run.h"
 
 #include "pipeline/staging.h"
 #include "stages/charts.h"
 #include "stages/clean.h"
 #include "stages/common/arena.h"
+#include "stages/common/worker.h"
 #include "stages/disclose.h"
 #include "stages/emit.h"
 #include "stages/indicators.h"
@@ -25,41 +27,22 @@
 
 #include <assert.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 struct run_state;
+struct step;
 
 enum { MAX_BACKGROUND = 4 };
 
-struct background_result {
-    int status;
-    double seconds;
-    struct impact_error err;
-};
-
-/* The background steps are taken in the order the table starts them, one at a time, by one
- * thread: each is there to fill the core the caller's steps leave free, and two threads at
- * it would take turns with the caller's instead. When the caller reaches a step that waits
- * for them, it takes the steps the thread has not started yet itself, rather than leave
- * its core idle (at 10 M rows the thread may still be hashing then). A shared step (the
- * table says which) can run on both threads at once, each call taking what is left of its
- * work: whichever thread is free joins it. A step's result is merged under the lock, and
- * the caller's thread reads the results once it has joined the thread. */
-struct background {
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
-    pthread_t thread;
-    bool on_thread; /* the thread is running; false when none could start (steps run inline) */
-    bool closing;   /* no more steps will be queued: the thread ends when the queue is empty */
+/* A step of the table queued on the worker. */
+struct background_step {
     struct run_state *state;
-    const struct step *queue[MAX_BACKGROUND];
-    size_t queued, taken; /* steps queued, and taken by a thread */
-    int sharing;          /* the shared step running, which another thread may join, or -1 */
-    struct background_result result[MAX_BACKGROUND];
+    const struct step *step;
+    struct worker_job job;
+    bool reported; /* its time was handed to the observer */
 };
 
 struct run_state {
@@ -78,7 +61,9 @@ struct run_state {
     struct input_summary *inputs;
     struct chart_list charts;
     struct fingerprint **fingerprints; /* by input: stepped by ingest, finished in the background */
-    struct background background;
+    struct worker worker;              /* started with the first background step */
+    size_t n_background;
+    struct background_step background[MAX_BACKGROUND];
 };
 
 /* What one input's rows go through while ingest streams them. */
@@ -311,37 +296,37 @@ static int step_publish(struct run_state *s, struct impact_error *err)
 
 enum { FOR_RUN = 1, FOR_VALIDATE = 2, BOTH = FOR_RUN | FOR_VALIDATE };
 
-/* IN_TURN: in the table's order. IN_BACKGROUND: queued in its turn for the background
- * thread, and not waited for; SHARED_IN_BACKGROUND: the same, and it may run on both
- * threads at once (see struct background). AFTER_BACKGROUND: in its turn, once every
- * background step is over (their results are needed). At most MAX_BACKGROUND are queued
- * before one waits. */
-enum step_order { IN_TURN, IN_BACKGROUND, SHARED_IN_BACKGROUND, AFTER_BACKGROUND };
+/* IN_TURN: in the table's order. IN_BACKGROUND: queued in its turn on the worker thread,
+ * and not waited for until a later step names it in `after`; SHARED_IN_BACKGROUND: the
+ * same, and it may run on both threads at once (a step that takes its work in parts). At
+ * most MAX_BACKGROUND are queued. */
+enum step_order { IN_TURN, IN_BACKGROUND, SHARED_IN_BACKGROUND };
 
 struct step {
     const char *name;
     int (*run)(struct run_state *state, struct impact_error *err);
     int modes;
     enum step_order order;
+    const char *after; /* a background step whose result this one needs, or NULL */
 };
 
 static const struct step steps[] = {
-    {"check paths", step_check_paths, BOTH, IN_TURN},
-    {"check input headers", step_probe_inputs, BOTH, IN_TURN},
-    {"prepare outputs", step_prepare, BOTH, IN_TURN},
-    {"ingest and clean", step_read_inputs, BOTH, IN_TURN},
-    {"fingerprint inputs", step_fingerprints, BOTH, IN_BACKGROUND},
-    {"join", step_join, BOTH, IN_TURN},
-    {"probable duplicates", step_duplicates, BOTH, SHARED_IN_BACKGROUND},
-    {"indicators", step_indicators, FOR_RUN, IN_TURN},
-    {"public figures", step_disclose, FOR_RUN, IN_TURN},
-    {"charts", step_charts, FOR_RUN, IN_TURN},
-    {"summary sheet", step_summary, FOR_RUN, IN_TURN},
-    {"list probable duplicates", step_list_duplicates, BOTH, AFTER_BACKGROUND},
-    {"account for every row", step_account, BOTH, IN_TURN},
-    {"indicators.json", step_emit, FOR_RUN, IN_TURN},
-    {"public/indicators.json", step_emit_public, FOR_RUN, IN_TURN},
-    {"publish outputs", step_publish, BOTH, IN_TURN},
+    {"check paths", step_check_paths, BOTH, IN_TURN, NULL},
+    {"check input headers", step_probe_inputs, BOTH, IN_TURN, NULL},
+    {"prepare outputs", step_prepare, BOTH, IN_TURN, NULL},
+    {"ingest and clean", step_read_inputs, BOTH, IN_TURN, NULL},
+    {"fingerprint inputs", step_fingerprints, BOTH, IN_BACKGROUND, NULL},
+    {"join", step_join, BOTH, IN_TURN, NULL},
+    {"probable duplicates", step_duplicates, BOTH, SHARED_IN_BACKGROUND, NULL},
+    {"indicators", step_indicators, FOR_RUN, IN_TURN, NULL},
+    {"public figures", step_disclose, FOR_RUN, IN_TURN, NULL},
+    {"charts", step_charts, FOR_RUN, IN_TURN, NULL},
+    {"summary sheet", step_summary, FOR_RUN, IN_TURN, NULL},
+    {"list probable duplicates", step_list_duplicates, BOTH, IN_TURN, "probable duplicates"},
+    {"account for every row", step_account, BOTH, IN_TURN, "fingerprint inputs"},
+    {"indicators.json", step_emit, FOR_RUN, IN_TURN, NULL},
+    {"public/indicators.json", step_emit_public, FOR_RUN, IN_TURN, NULL},
+    {"publish outputs", step_publish, BOTH, IN_TURN, NULL},
 };
 
 /* ---- summary for the driver ---- */
@@ -400,116 +385,72 @@ static void report_step(const struct run_state *s, const char *name, double seco
         s->observer->step_done(s->observer->ctx, name, seconds);
 }
 
-/* Runs step i on this thread, unlocked, and merges its result: the first failure wins, and
- * the step's time is that of the thread that started it (`first`). */
-static void run_background_step(struct background *bg, size_t i, bool first)
+static int run_background_step(void *ctx, struct impact_error *err)
 {
-    struct background_result mine = {0};
-    double start = seconds_now();
-    mine.status = bg->queue[i]->run(bg->state, &mine.err);
-    mine.seconds = seconds_now() - start;
-    pthread_mutex_lock(&bg->lock);
-    struct background_result *r = &bg->result[i];
-    if (first)
-        r->seconds = mine.seconds;
-    if (mine.status != IMPACT_OK && r->status == IMPACT_OK)
-        *r = (struct background_result){mine.status, r->seconds, mine.err};
-    if (first && bg->sharing == (int)i)
-        bg->sharing = -1;
-    pthread_mutex_unlock(&bg->lock);
+    struct background_step *b = ctx;
+    return b->step->run(b->state, err);
 }
 
-/* With the lock held: the step this thread runs next, or -1 for none. The next one not
- * started (this thread is then `first`), else a shared step another thread started and
- * this one has not joined yet (`joined`: the last shared step this thread ran). */
-static int next_step(struct background *bg, int *joined, bool *first)
+/* Queues the step on the worker, starting it for the first one. */
+static void start_background(struct run_state *s, const struct step *step)
 {
-    *first = bg->taken < bg->queued;
-    if (*first) {
-        int i = (int)bg->taken++;
-        if (bg->queue[i]->order == SHARED_IN_BACKGROUND) {
-            bg->sharing = *joined = i;
-            pthread_cond_broadcast(&bg->changed); /* a waiting thread may join it */
-        }
-        return i;
-    }
-    if (bg->sharing >= 0 && bg->sharing != *joined)
-        return *joined = bg->sharing;
-    return -1;
+    assert(s->n_background < MAX_BACKGROUND); /* the table queues no more */
+    if (s->n_background == 0)
+        worker_start(&s->worker, WORKER_HELPERS, NULL, NULL);
+    struct background_step *b = &s->background[s->n_background++];
+    *b = (struct background_step){.state = s, .step = step};
+    b->job = (struct worker_job){
+        .run = run_background_step, .ctx = b, .shareable = step->order == SHARED_IN_BACKGROUND};
+    worker_submit(&s->worker, &b->job);
 }
 
-/* Runs steps on this thread until next_step has none, then returns with the lock held. */
-static void run_steps(struct background *bg, int *joined)
+static struct background_step *find_background(struct run_state *s, const char *name)
 {
-    bool first;
-    for (int i; (i = next_step(bg, joined, &first)) >= 0;) {
-        pthread_mutex_unlock(&bg->lock);
-        run_background_step(bg, (size_t)i, first);
-        pthread_mutex_lock(&bg->lock);
-    }
-}
-
-static void *background_thread(void *arg)
-{
-    struct background *bg = arg;
-    int joined = -1;
-    pthread_mutex_lock(&bg->lock);
-    for (run_steps(bg, &joined); !bg->closing; run_steps(bg, &joined))
-        pthread_cond_wait(&bg->changed, &bg->lock);
-    pthread_mutex_unlock(&bg->lock);
+    for (size_t i = 0; i < s->n_background; i++)
+        if (strcmp(s->background[i].step->name, name) == 0)
+            return &s->background[i];
     return NULL;
 }
 
-/* Queues the step, starting the thread for the first one. Without a thread, the step runs
- * at once. The table queues no more than MAX_BACKGROUND before a step that waits. */
-static void start_background(struct run_state *s, const struct step *step)
+/* Once the job is done: its time to the observer, once; its failure, if any. */
+static int background_result(struct run_state *s, struct background_step *b,
+                             struct impact_error *err)
 {
-    struct background *bg = &s->background;
-    if (bg->queued == 0) {
-        bg->state = s;
-        bg->closing = false;
-        bg->sharing = -1;
-        pthread_mutex_init(&bg->lock, NULL);
-        pthread_cond_init(&bg->changed, NULL);
-        bg->on_thread = pthread_create(&bg->thread, NULL, background_thread, bg) == 0;
-    }
-    assert(bg->queued < MAX_BACKGROUND); /* the table queues no more before a step waits */
-    pthread_mutex_lock(&bg->lock);
-    bg->result[bg->queued] = (struct background_result){0};
-    bg->queue[bg->queued++] = step;
-    pthread_cond_broadcast(&bg->changed);
-    pthread_mutex_unlock(&bg->lock);
-    if (!bg->on_thread)
-        run_background_step(bg, bg->taken++, true);
+    if (!b->reported)
+        report_step(s, b->step->name, b->job.seconds);
+    b->reported = true;
+    if (b->job.status != IMPACT_OK)
+        *err = b->job.err;
+    return b->job.status;
 }
 
-/* Waits for the background steps, running those not started yet on the caller's thread,
- * and reports each in the order they were queued (with its own wall time, which overlapped
- * the steps reported before it). The first failure wins. */
-static int finish_background(struct run_state *s, struct impact_error *err)
+/* Waits for the background step `name` (the caller's thread helps meanwhile). A step that
+ * was not queued in this mode has nothing to wait for. */
+static int wait_for_background(struct run_state *s, const char *name, struct impact_error *err)
 {
-    struct background *bg = &s->background;
-    int status = IMPACT_OK;
-    if (bg->queued == 0)
+    struct background_step *b = find_background(s, name);
+    if (!b)
         return IMPACT_OK;
-    int joined = -1;
-    pthread_mutex_lock(&bg->lock);
-    run_steps(bg, &joined);
-    bg->closing = true;
-    pthread_cond_signal(&bg->changed);
-    pthread_mutex_unlock(&bg->lock);
-    if (bg->on_thread)
-        pthread_join(bg->thread, NULL);
-    for (size_t i = 0; i < bg->queued; i++) {
-        report_step(s, bg->queue[i]->name, bg->result[i].seconds);
-        if (bg->result[i].status != IMPACT_OK && status == IMPACT_OK) {
-            *err = bg->result[i].err;
-            status = bg->result[i].status;
+    worker_wait(&s->worker, &b->job);
+    return background_result(s, b, err);
+}
+
+/* Waits for every background step and stops the worker; the first failure in queue order
+ * wins. */
+static int stop_background(struct run_state *s, struct impact_error *err)
+{
+    int status = IMPACT_OK;
+    if (s->n_background == 0)
+        return IMPACT_OK;
+    worker_stop(&s->worker);
+    for (size_t i = 0; i < s->n_background; i++) {
+        struct impact_error e;
+        if (background_result(s, &s->background[i], &e) != IMPACT_OK && status == IMPACT_OK) {
+            *err = e;
+            status = IMPACT_FAIL;
         }
     }
-    pthread_cond_destroy(&bg->changed);
-    pthread_mutex_destroy(&bg->lock);
-    bg->queued = bg->taken = 0;
+    s->n_background = 0;
     return status;
 }
 
@@ -526,7 +467,7 @@ static int run_step(struct run_state *s, const struct step *step, struct impact_
         start_background(s, step);
         return IMPACT_OK;
     }
-    int status = step->order == AFTER_BACKGROUND ? finish_background(s, err) : IMPACT_OK;
+    int status = step->after ? wait_for_background(s, step->after, err) : IMPACT_OK;
     double start = seconds_now();
     if (status == IMPACT_OK) {
         status = step->run(s, err);
@@ -549,7 +490,7 @@ int pipeline_run(const struct config *config, enum run_mode mode,
     struct impact_error later; /* a failed run keeps its first error */
     if (status != IMPACT_OK)
         cancel_fingerprints(&state);
-    int background = finish_background(&state, status == IMPACT_OK ? err : &later);
+    int background = stop_background(&state, status == IMPACT_OK ? err : &later);
     if (status == IMPACT_OK)
         status = background;
     if (status == IMPACT_OK)
