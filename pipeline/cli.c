@@ -77,9 +77,11 @@ static void print_inputs(const struct run_summary *s)
                 in->path, in->kind, in->encoding,
                 in->delimiter == '\t' ? "\\t" : (char[2]){in->delimiter, 0}, in->rows_read,
                 in->rows_accepted, in->rows_rejected, in->rows_duplicate);
-        if (in->header_line > 1)
-            fprintf(stderr, "    header on line %lu: the %lu line%s above it (a title) skipped\n",
-                    in->header_line, in->header_line - 1, in->header_line == 2 ? "" : "s");
+        if (in->header_line == 2)
+            fprintf(stderr, "    header on line 2: the line above it (a title) skipped\n");
+        else if (in->header_line > 2)
+            fprintf(stderr, "    header on line %lu: the %lu lines above it (a title) skipped\n",
+                    in->header_line, in->header_line - 1);
     }
     fprintf(stderr, "  %lu warnings, %lu probable duplicate people to review\n", s->warnings,
             s->probable_duplicates);

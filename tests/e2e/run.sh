@@ -78,6 +78,18 @@ expect_error missing_input 1 run --config "$here/cases/missing_input.json" --out
 expect_error wrong_type 1 run --config "$here/cases/wrong_type.json" --output "$work/a"
 expect_error missing_column 1 run --config "$here/cases/missing_column.json" --output "$work/a"
 expect_error usage 2 frobnicate
+# Issue 14, defect 7: empty inputs are loud. An attendance export with a title and a header
+# but no row, and one whose every row is rejected, are errors (before: exit 0 and figures of
+# zero); an outcome export without any row is a warning and the run goes on.
+expect_error empty_attendance 1 run --config "$here/cases/empty_attendance.json" --output "$work/ea" --quiet
+expect_error all_rejected 1 run --config "$here/cases/all_rejected.json" --output "$work/ar" --quiet
+expect_error empty_outcome 0 run --config "$here/cases/empty_outcome.json" --output "$work/eo" --quiet
+[ "$(jq '.inputs[1].no_data_rows, .inputs[1].rows_read' "$work/eo/quality/report.json" | tr '\n' ' ')" = "true 0 " ] &&
+    pass "empty outcome: no_data_rows in quality/report.json" || fail "empty outcome: report.json"
+"$bin" validate --config "$here/cases/all_rejected.json" --output "$work/arv" --quiet 2>"$work/arv.err"
+[ $? = 1 ] && grep -qF "none of the 3 rows of this attendance export was accepted: see why in $work/arv/quality/rejects.csv" "$work/arv.err" &&
+    [ "$(wc -l <"$work/arv/quality/rejects.csv")" = 4 ] &&
+    pass "validate: no accepted row is an error, quality/ written" || fail "validate: all rows rejected"
 
 # 3. A failed run leaves the previous outputs exactly as they were.
 if diff <(snapshot "$work/a") <(snapshot "$work/b") >/dev/null && [ ! -e "$work/a/.impact-staging" ]; then
