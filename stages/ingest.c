@@ -421,8 +421,7 @@ static int suggestion_limit(const char *folded)
     return n <= 4 ? 1 : n <= 8 ? 2 : 3;
 }
 
-/* Calls `each` with every name this kind of input knows for `field` (any field when
- * field < 0): the config's mapping first, then the built-in names. */
+/* The known name nearest to a folded header, within best_distance - 1 edits. */
 struct known_name_search {
     const char *folded; /* the header looked for */
     int best_distance;
@@ -440,6 +439,8 @@ static void near_name(struct known_name_search *s, const char *name)
     }
 }
 
+/* Every name this kind of input knows for `field` (any field when field < 0): the config's
+ * mapping first, then the built-in names; the first of equals wins. */
 static void search_known_names(const struct reader *r, int field, struct known_name_search *s)
 {
     for (size_t i = 0; i < r->src->n_columns; i++)
