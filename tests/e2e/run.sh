@@ -198,6 +198,17 @@ else
     echo "skip bad input: permission denied (running as root, who may read anything)"
 fi
 
+# skip_lines (issue 14, defect 8): the lines skipped are not parsed (a title with a stray
+# quote), the header is the next row; a value that is no whole number is an error.
+printf 'Feuille "provisoire\r\n\r\nsession_date;site;participant_id\r\n2018-01-01;A;P1\r\n' >"$work/bad/titled.csv"
+printf '{"inputs": [{"kind": "attendance", "path": "titled.csv", "skip_lines": 2}]}\n' >"$work/bad/skip_lines.json"
+printf '{"inputs": [{"kind": "attendance", "path": "titled.csv", "skip_lines": 1.5}]}\n' >"$work/bad/skip_half.json"
+expect_message skip_lines 0 "" "$work/bad/skip_lines.json"
+jq -e '.inputs[0] | .header_line == 3 and .lines_above_header == 2 and .rows_accepted == 1' \
+    "$work/bad/out-skip_lines/quality/report.json" >/dev/null &&
+    pass "bad input: skip_lines, header on line 3" || fail "skip_lines: header_line or rows"
+expect_message skip_half 1 "inputs[0].skip_lines: expected a whole number of lines, found 1.5" "$work/bad/skip_half.json"
+
 # Old Mac exports end lines with CR alone: every row counted, a bad one rejected at its line.
 printf 'session_date,site,participant_id\r2018-01-01,A,P1\r2018-01-02,A,"P2\r2018-01-03,A,P3\r2018-01-04,A,P4\r' \
     >"$work/bad/cr_only.csv"
