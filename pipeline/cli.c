@@ -77,9 +77,27 @@ static void print_inputs(const struct run_summary *s)
                 in->path, in->kind, in->encoding,
                 in->delimiter == '\t' ? "\\t" : (char[2]){in->delimiter, 0}, in->rows_read,
                 in->rows_accepted, in->rows_rejected, in->rows_duplicate);
+        if (in->header_line == 2)
+            fprintf(stderr, "    header on line 2: the line above it (a title) skipped\n");
+        else if (in->header_line > 2)
+            fprintf(stderr, "    header on line %lu: the %lu lines above it (a title) skipped\n",
+                    in->header_line, in->header_line - 1);
     }
     fprintf(stderr, "  %lu warnings, %lu probable duplicate people to review\n", s->warnings,
             s->probable_duplicates);
+}
+
+/* Inputs that gave nothing: printed even with --quiet, like every warning. */
+static void print_input_warnings(const struct run_summary *s)
+{
+    for (size_t i = 0; i < s->n_inputs; i++) {
+        const struct input_summary *in = &s->inputs[i];
+        if (in->no_data_rows)
+            fprintf(stderr,
+                    "impact: warning: %s: the outcome file has no data row: no follow-up "
+                    "observation was read from it\n",
+                    in->path);
+    }
 }
 
 static void print_headline(const struct run_summary *s)
@@ -237,6 +255,7 @@ int cli_execute(const struct cli_args *args, struct impact_error *err)
     if (status != IMPACT_OK) {
         exit_status = EXIT_ERROR;
     } else {
+        print_input_warnings(&summary);
         if (!args->quiet)
             print_summary(&summary, args->command);
         if (mode == RUN_VALIDATE)

@@ -209,9 +209,23 @@ static void load_columns(struct loader *l, json_t *obj, const char *path, struct
     s->n_columns = n;
 }
 
+/* skip_lines: the header's line is fixed (no detection of a title above it). */
+static void load_skip_lines(struct loader *l, json_t *obj, const char *path,
+                            struct ingest_source *s)
+{
+    if (!json_object_get(obj, "skip_lines"))
+        return;
+    double n = get_number(l, obj, "skip_lines", path, 0, 0, 1000);
+    if (n != (double)(unsigned)n)
+        fail(l, join_path(l, path, "skip_lines"), "expected a whole number of lines, found %g", n);
+    s->fixed_header = true;
+    s->skip_lines = (unsigned)n;
+}
+
 static void load_input(struct loader *l, json_t *obj, const char *path, size_t index)
 {
-    static const char *const known[] = {"kind", "path", "encoding", "delimiter", "columns", NULL};
+    static const char *const known[] = {"kind",    "path",       "encoding", "delimiter",
+                                        "columns", "skip_lines", NULL};
     struct config_input *in = &l->cfg->inputs[index];
     struct ingest_source *s = &in->source;
     if (!json_is_object(obj)) {
@@ -248,6 +262,7 @@ static void load_input(struct loader *l, json_t *obj, const char *path, size_t i
         fail(l, join_path(l, path, "delimiter"),
              "expected \"auto\", \",\", \";\", \"|\" or \"\\t\"");
     load_columns(l, obj, path, s);
+    load_skip_lines(l, obj, path, s);
 }
 
 static void load_inputs(struct loader *l, json_t *root)

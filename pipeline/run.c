@@ -172,6 +172,8 @@ static int step_read_inputs(struct run_state *s, struct impact_error *err)
         sum->encoding = ingest_encoding_name(result.encoding);
         sum->delimiter = result.delimiter;
         sum->rows_read = result.rows_read;
+        sum->header_line = result.header_line;
+        sum->no_data_rows = result.no_data_rows;
     }
     return status;
 }
@@ -186,6 +188,38 @@ static int step_join(struct run_state *s, struct impact_error *err)
         s->inputs[i].rows_duplicate = js->rows_duplicate[i];
     }
     return IMPACT_OK;
+}
+
+/* An attendance export of which no row was accepted gives figures of zero: a wrong file or
+ * a wrong config, never a result. `validate` checks it after publishing quality/, so that
+ * rejects.csv shows why. */
+static int check_accepted(struct run_state *s, bool published, struct impact_error *err)
+{
+    for (size_t i = 0; i < s->cfg->n_inputs; i++) {
+        const struct input_summary *in = &s->inputs[i];
+        if (s->cfg->inputs[i].source.kind != INPUT_ATTENDANCE || in->rows_accepted > 0)
+            continue;
+        if (published)
+            return impact_fail(err, "join", in->path, 0, 0,
+                               "none of the %lu rows of this attendance export was accepted: "
+                               "see why in %s/quality/rejects.csv",
+                               in->rows_read, s->cfg->output_dir);
+        return impact_fail(err, "join", in->path, 0, 0,
+                           "none of the %lu rows of this attendance export was accepted: run "
+                           "`impact validate` and see why in quality/rejects.csv",
+                           in->rows_read);
+    }
+    return IMPACT_OK;
+}
+
+static int step_check_accepted(struct run_state *s, struct impact_error *err)
+{
+    return check_accepted(s, false, err);
+}
+
+static int step_check_published(struct run_state *s, struct impact_error *err)
+{
+    return check_accepted(s, true, err);
 }
 
 /* In the background: what ingest's threads did not hash while they waited for each other.
@@ -317,6 +351,7 @@ static const struct step steps[] = {
     {"ingest and clean", step_read_inputs, BOTH, IN_TURN, NULL},
     {"fingerprint inputs", step_fingerprints, BOTH, IN_BACKGROUND, NULL},
     {"join", step_join, BOTH, IN_TURN, NULL},
+    {"check accepted rows", step_check_accepted, FOR_RUN, IN_TURN, NULL},
     {"probable duplicates", step_duplicates, BOTH, SHARED_IN_BACKGROUND, NULL},
     {"indicators", step_indicators, FOR_RUN, IN_TURN, NULL},
     {"public figures", step_disclose, FOR_RUN, IN_TURN, NULL},
@@ -327,6 +362,7 @@ static const struct step steps[] = {
     {"indicators.json", step_emit, FOR_RUN, IN_TURN, NULL},
     {"public/indicators.json", step_emit_public, FOR_RUN, IN_TURN, NULL},
     {"publish outputs", step_publish, BOTH, IN_TURN, NULL},
+    {"check accepted rows", step_check_published, FOR_VALIDATE, IN_TURN, NULL},
 };
 
 /* ---- summary for the driver ---- */

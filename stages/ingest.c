@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -35,12 +36,25 @@
 /* MIN_BLOCK_SIZE: the first block must hold a whole BOM (a test-only size is raised to it). */
 enum { BLOCK_SIZE = 1 << 20, MIN_BLOCK_SIZE = 4, MAX_COLUMNS = 512 };
 
+/* HEADER_SEARCH_ROWS: rows (blank lines aside) in which the header is looked for, below a
+ * title or two. A header message quotes at most QUOTE_BYTES - 1 bytes of each header, keeps
+ * ADVICE_BYTES for its last sentence and SUFFIX_BYTES for the note on the search. */
+enum {
+    HEADER_SEARCH_ROWS = 10,
+    QUOTE_BYTES = 41,
+    ADVICE_BYTES = 160,
+    SUFFIX_BYTES = 160,
+    LIST_RESERVE = 120 /* kept by the missing fields for the next list, by that list for
+                          its " and N more" and the found list */
+};
+
 static const char STAGE[] = "ingest";
 
-/* ---- built-in header names (folded form: upper case, no accents, single spaces) ---- */
+/* ---- built-in header names, as exports write them (compared folded: case, accents and
+ * spaces do not matter; messages suggest them as written here) ---- */
 
 struct builtin_header {
-    const char *folded;
+    const char *name;
     enum field field;
     int kinds; /* bit 1 << INPUT_ATTENDANCE, 1 << INPUT_OUTCOME */
 };
@@ -50,66 +64,69 @@ struct builtin_header {
 #define OUT  (1 << INPUT_OUTCOME)
 
 static const struct builtin_header builtin_headers[] = {
-    {"SESSION_ID", FIELD_SESSION_ID, ATT},
-    {"ID SEANCE", FIELD_SESSION_ID, ATT},
-    {"N° SEANCE", FIELD_SESSION_ID, ATT},
-    {"NUMERO DE SEANCE", FIELD_SESSION_ID, ATT},
-    {"CODE SEANCE", FIELD_SESSION_ID, ATT},
-    {"SESSION_DATE", FIELD_SESSION_DATE, ATT},
-    {"DATE DE LA SEANCE", FIELD_SESSION_DATE, ATT},
-    {"DATE SEANCE", FIELD_SESSION_DATE, ATT},
-    {"DATE", FIELD_SESSION_DATE, ATT},
-    {"SITE", FIELD_SITE, ATT},
-    {"QUARTIER", FIELD_SITE, ATT},
-    {"LIEU", FIELD_SITE, ATT},
-    {"ACTIVITY", FIELD_ACTIVITY, ATT},
-    {"ACTIVITE", FIELD_ACTIVITY, ATT},
-    {"ATELIER", FIELD_ACTIVITY, ATT},
-    {"ACTION", FIELD_ACTIVITY, ATT},
-    {"QPV", FIELD_QPV, ATT},
-    {"EN QPV", FIELD_QPV, ATT},
-    {"SEANCE EN QPV", FIELD_QPV, ATT},
-    {"QPV_CODE", FIELD_QPV_CODE, ATT},
-    {"CODE QPV", FIELD_QPV_CODE, ATT},
-    {"PARTICIPANT_ID", FIELD_PARTICIPANT_ID, BOTH},
-    {"IDENTIFIANT", FIELD_PARTICIPANT_ID, BOTH},
-    {"ID PARTICIPANT", FIELD_PARTICIPANT_ID, BOTH},
+    {"session_id", FIELD_SESSION_ID, ATT},
+    {"ID séance", FIELD_SESSION_ID, ATT},
+    {"N° séance", FIELD_SESSION_ID, ATT},
+    {"Numéro de séance", FIELD_SESSION_ID, ATT},
+    {"Code séance", FIELD_SESSION_ID, ATT},
+    {"session_date", FIELD_SESSION_DATE, ATT},
+    {"Date de la séance", FIELD_SESSION_DATE, ATT},
+    {"Date séance", FIELD_SESSION_DATE, ATT},
+    {"Date", FIELD_SESSION_DATE, ATT},
+    {"site", FIELD_SITE, ATT},
+    {"Quartier", FIELD_SITE, ATT},
+    {"Lieu", FIELD_SITE, ATT},
+    {"activity", FIELD_ACTIVITY, ATT},
+    {"Activité", FIELD_ACTIVITY, ATT},
+    {"Atelier", FIELD_ACTIVITY, ATT},
+    {"Action", FIELD_ACTIVITY, ATT},
+    {"qpv", FIELD_QPV, ATT},
+    {"En QPV", FIELD_QPV, ATT},
+    {"Séance en QPV", FIELD_QPV, ATT},
+    {"qpv_code", FIELD_QPV_CODE, ATT},
+    {"Code QPV", FIELD_QPV_CODE, ATT},
+    {"participant_id", FIELD_PARTICIPANT_ID, BOTH},
+    {"Identifiant", FIELD_PARTICIPANT_ID, BOTH},
+    {"ID participant", FIELD_PARTICIPANT_ID, BOTH},
     {"ID", FIELD_PARTICIPANT_ID, BOTH},
-    {"LAST_NAME", FIELD_LAST_NAME, BOTH},
-    {"NOM", FIELD_LAST_NAME, BOTH},
-    {"NOM DE FAMILLE", FIELD_LAST_NAME, BOTH},
-    {"FIRST_NAME", FIELD_FIRST_NAME, BOTH},
-    {"PRENOM", FIELD_FIRST_NAME, BOTH},
-    {"BIRTH_DATE", FIELD_BIRTH_DATE, BOTH},
-    {"DATE DE NAISSANCE", FIELD_BIRTH_DATE, BOTH},
-    {"NE(E) LE", FIELD_BIRTH_DATE, BOTH},
-    {"SEX", FIELD_SEX, ATT},
-    {"SEXE", FIELD_SEX, ATT},
-    {"GENRE", FIELD_SEX, ATT},
-    {"ROLE", FIELD_ROLE, ATT},
-    {"PUBLIC", FIELD_ROLE, ATT},
-    {"TYPE DE PARTICIPANT", FIELD_ROLE, ATT},
-    {"STATUS", FIELD_STATUS, ATT},
-    {"PRESENCE", FIELD_STATUS, ATT},
-    {"STATUT", FIELD_STATUS, ATT},
-    {"EMARGEMENT", FIELD_STATUS, ATT},
-    {"OBSERVED_ON", FIELD_OBSERVED_ON, OUT},
-    {"DATE D'OBSERVATION", FIELD_OBSERVED_ON, OUT},
-    {"DATE OBSERVATION", FIELD_OBSERVED_ON, OUT},
-    {"DATE DU SUIVI", FIELD_OBSERVED_ON, OUT},
-    {"DATE DE SUIVI", FIELD_OBSERVED_ON, OUT},
-    {"DATE", FIELD_OBSERVED_ON, OUT},
-    {"SITUATION", FIELD_SITUATION, OUT},
-    {"SITUATION A LA SORTIE", FIELD_SITUATION, OUT},
+    {"last_name", FIELD_LAST_NAME, BOTH},
+    {"Nom", FIELD_LAST_NAME, BOTH},
+    {"Nom de famille", FIELD_LAST_NAME, BOTH},
+    {"first_name", FIELD_FIRST_NAME, BOTH},
+    {"Prénom", FIELD_FIRST_NAME, BOTH},
+    {"birth_date", FIELD_BIRTH_DATE, BOTH},
+    {"Date de naissance", FIELD_BIRTH_DATE, BOTH},
+    {"Né(e) le", FIELD_BIRTH_DATE, BOTH},
+    {"sex", FIELD_SEX, ATT},
+    {"Sexe", FIELD_SEX, ATT},
+    {"Genre", FIELD_SEX, ATT},
+    {"role", FIELD_ROLE, ATT},
+    {"Public", FIELD_ROLE, ATT},
+    {"Type de participant", FIELD_ROLE, ATT},
+    {"status", FIELD_STATUS, ATT},
+    {"Présence", FIELD_STATUS, ATT},
+    {"Statut", FIELD_STATUS, ATT},
+    {"Émargement", FIELD_STATUS, ATT},
+    {"observed_on", FIELD_OBSERVED_ON, OUT},
+    {"Date d'observation", FIELD_OBSERVED_ON, OUT},
+    {"Date observation", FIELD_OBSERVED_ON, OUT},
+    {"Date du suivi", FIELD_OBSERVED_ON, OUT},
+    {"Date de suivi", FIELD_OBSERVED_ON, OUT},
+    {"Date", FIELD_OBSERVED_ON, OUT},
+    {"situation", FIELD_SITUATION, OUT},
+    {"Situation à la sortie", FIELD_SITUATION, OUT},
 };
 
 int ingest_builtin_field(enum input_kind kind, const char *header)
 {
-    char folded[256];
+    char folded[256], name[256];
     fold_label(header, strlen(header), folded, sizeof folded);
     for (size_t i = 0; i < sizeof builtin_headers / sizeof builtin_headers[0]; i++) {
         const struct builtin_header *b = &builtin_headers[i];
-        if ((b->kinds & (1 << kind)) && strcmp(b->folded, folded) == 0)
+        if (!(b->kinds & (1 << kind)))
+            continue;
+        fold_label(b->name, strlen(b->name), name, sizeof name);
+        if (strcmp(name, folded) == 0)
             return (int)b->field;
     }
     return -1;
@@ -170,6 +187,14 @@ struct checked_field {
     char text[CHECKED_BYTES];
 };
 
+/* A row that was not the header, and what its message would be if no header is found. */
+struct header_guess {
+    unsigned long line; /* 0: none yet */
+    long column;
+    int score; /* columns recognised */
+    char message[IMPACT_MSG_MAX];
+};
+
 /* A field of the records (enum field) and the file's 0-based column holding it. */
 struct mapped_field {
     int field, column;
@@ -211,16 +236,19 @@ struct reader {
     size_t fields_cap;
     struct event *row_event; /* the batch's next event: the current row's (on_field) */
     size_t n_fields;         /* fields of the current row so far */
-    size_t extra_nonempty;   /* of them, non-empty fields past the header's width */
+    int first_extra;         /* 0-based column of the first non-blank field past the
+                                header's named columns, or -1 */
     struct checked_field checked[CHECKED_COLUMNS];
     bool row_bad;
     int bad_column;
     char bad_reason[160];
 
     bool have_header;
-    int n_header;
-    int column_field[MAX_COLUMNS];           /* enum field, or -1 for an ignored column */
-    int field_column[FIELD_COUNT];           /* 0-based column, or -1 when the file lacks it */
+    int rows_examined;             /* rows that were not the header (detection) */
+    struct header_guess best;      /* of them, the nearest to a header, for the message */
+    int n_header;                  /* named columns: blank names ending the header line are none */
+    int column_field[MAX_COLUMNS]; /* enum field, or -1 for an ignored column */
+    int field_column[FIELD_COUNT]; /* 0-based column, or -1 when the file lacks it */
     struct mapped_field mapped[FIELD_COUNT]; /* the fields the file has, for deliver */
     size_t n_mapped;
 };
@@ -237,10 +265,18 @@ __attribute__((format(printf, 4, 5))) static void reader_fail(struct reader *r, 
     r->status = IMPACT_FAIL;
 }
 
-/* False once the file failed, or once a probe has what it came for. */
+/* The lines above the header that the config says to skip (skip_lines). */
+static unsigned long skipped_lines(const struct reader *r)
+{
+    return r->src->fixed_header ? r->src->skip_lines : 0;
+}
+
+/* False once the file failed, or once a probe has what it came for: the header, and
+ * whether a row follows it. */
 static bool wants_more(const struct reader *r)
 {
-    return r->status == IMPACT_OK && !(r->header_only && r->have_header);
+    return r->status == IMPACT_OK &&
+           !(r->header_only && r->have_header && r->result->rows_read > 0);
 }
 
 static void hand_over(struct reader *r);
@@ -260,7 +296,7 @@ static void reset_row(struct reader *r)
     r->in_row = false;
     r->batch->text_len = r->row_text;
     r->n_fields = 0;
-    r->extra_nonempty = 0;
+    r->first_extra = -1;
     r->row_bad = false;
     r->row_next_line_offset = 0;
     if (r->batch->text_len >= BATCH_TEXT || r->batch->n_events >= BATCH_EVENTS)
@@ -307,6 +343,13 @@ static void reject_row(struct reader *r, int column, const char *reason)
 
 /* ---- header ---- */
 
+/* As strchr(" \t", c) was: the NUL byte counts too, so that a row of NULs stays an empty
+ * row whatever its reason would otherwise be. */
+static bool is_blank_byte(char c)
+{
+    return c == ' ' || c == '\t' || c == '\0';
+}
+
 static int config_field_for(const struct reader *r, const char *folded)
 {
     char key[256];
@@ -319,95 +362,362 @@ static int config_field_for(const struct reader *r, const char *folded)
     return -1;
 }
 
-/* The columns recognised, and how many were not. The cells themselves are not quoted: in a
- * file without a header row the "header" is a person's row, and messages must not carry
- * names or birth dates. */
-static void list_headers(const struct reader *r, char *out, size_t cap)
+/* A message built piece by piece within a bound: a piece that does not fit is left out
+ * whole (lists then end with "…"), so that the message stays one readable error line. */
+struct msg {
+    char *text;
+    size_t len, cap;
+    bool full;
+};
+
+__attribute__((format(printf, 2, 3))) static bool msg_add(struct msg *m, const char *fmt, ...)
 {
-    size_t used = 0, unknown = 0;
-    out[0] = '\0';
-    for (size_t c = 0; c < r->n_fields; c++) {
-        int f = c < MAX_COLUMNS ? r->column_field[c] : -1;
-        if (f < 0) {
-            unknown++;
-            continue;
-        }
-        int n = snprintf(out + used, cap - used, "%scolumn %zu = %s", used ? ", " : "", c + 1,
-                         record_field_names[f]);
-        used += n > 0 && (size_t)n < cap - used ? (size_t)n : 0;
+    char piece[IMPACT_MSG_MAX];
+    va_list args;
+    va_start(args, fmt);
+    int n = vsnprintf(piece, sizeof piece, fmt, args);
+    va_end(args);
+    if (m->full || n < 0 || m->len + (size_t)n + 1 > m->cap) {
+        m->full = true;
+        return false;
     }
-    if (unknown > 0)
-        snprintf(out + used, cap - used,
-                 "%s%zu column%s not recognised (map them in the config's \"columns\")",
-                 used ? "; " : "", unknown, unknown == 1 ? "" : "s");
+    memcpy(m->text + m->len, piece, (size_t)n + 1);
+    m->len += (size_t)n;
+    return true;
 }
+
+/* Where the next pieces must end; a piece left out before does not stop them. */
+static void set_bound(struct msg *m, size_t cap)
+{
+    m->cap = cap;
+    m->full = false;
+}
+
+static bool is_blank_text(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (!is_blank_byte(s[i]) && s[i] != '\r' && s[i] != '\n')
+            return false;
+    return true;
+}
+
+/* A header as a message quotes it: cut to QUOTE_BYTES, line breaks made spaces. */
+static const char *quote_header(const char *h, char *out, size_t cap)
+{
+    size_t bad;
+    if (!utf8_valid(h, strlen(h), &bad))
+        return "(not valid UTF-8: check the file's encoding)";
+    utf8_excerpt(h, strlen(h), out, cap < QUOTE_BYTES ? cap : QUOTE_BYTES);
+    for (char *c = out; *c; c++)
+        if (*c == '\r' || *c == '\n' || *c == '\t')
+            *c = ' ';
+    return out;
+}
+
+/* Edits allowed between a header and a known name for one to be suggested for the other. */
+static int suggestion_limit(const char *folded)
+{
+    size_t n = strlen(folded);
+    return n <= 4 ? 1 : n <= 8 ? 2 : 3;
+}
+
+/* The known name nearest to a folded header, within best_distance - 1 edits. */
+struct known_name_search {
+    const char *folded; /* the header looked for */
+    int best_distance;
+    const char *best; /* the known name as written, or NULL */
+};
+
+static void near_name(struct known_name_search *s, const char *name)
+{
+    char key[256];
+    fold_label(name, strlen(name), key, sizeof key);
+    int d = fold_edit_distance(s->folded, key, s->best_distance - 1);
+    if (d < s->best_distance) {
+        s->best_distance = d;
+        s->best = name;
+    }
+}
+
+/* Every name this kind of input knows for `field` (any field when field < 0): the config's
+ * mapping first, then the built-in names; the first of equals wins. */
+static void search_known_names(const struct reader *r, int field, struct known_name_search *s)
+{
+    for (size_t i = 0; i < r->src->n_columns; i++)
+        if (field < 0 || (int)r->src->columns[i].field == field)
+            near_name(s, r->src->columns[i].header);
+    for (size_t i = 0; i < sizeof builtin_headers / sizeof builtin_headers[0]; i++) {
+        const struct builtin_header *b = &builtin_headers[i];
+        if ((b->kinds & (1 << r->src->kind)) && (field < 0 || (int)b->field == field))
+            near_name(s, b->name);
+    }
+}
+
+static bool unrecognised(const struct reader *r, int column)
+{
+    const char *h = header_text(r, (size_t)column);
+    return r->column_field[column] < 0 && !is_blank_text(h, strlen(h));
+}
+
+/* What a header must have: a field, or (identity) an id or the three name fields. */
+struct requirement {
+    const char *name;
+    int fields[4];
+    int n_fields;
+};
 
 static bool has(const struct reader *r, enum field f)
 {
     return r->field_column[f] >= 0;
 }
 
-static const char *missing_required(const struct reader *r)
+static int missing_requirements(const struct reader *r, struct requirement out[3])
 {
+    int n = 0;
     enum field date = r->src->kind == INPUT_ATTENDANCE ? FIELD_SESSION_DATE : FIELD_OBSERVED_ON;
+    enum field other = r->src->kind == INPUT_ATTENDANCE ? FIELD_SITE : FIELD_SITUATION;
     if (!has(r, date))
-        return record_field_names[date];
-    if (r->src->kind == INPUT_ATTENDANCE && !has(r, FIELD_SITE))
-        return "site";
-    if (r->src->kind == INPUT_OUTCOME && !has(r, FIELD_SITUATION))
-        return "situation";
+        out[n++] = (struct requirement){record_field_names[date], {(int)date}, 1};
+    if (!has(r, other))
+        out[n++] = (struct requirement){record_field_names[other], {(int)other}, 1};
     bool names = has(r, FIELD_LAST_NAME) && has(r, FIELD_FIRST_NAME) && has(r, FIELD_BIRTH_DATE);
-    if (!has(r, FIELD_PARTICIPANT_ID) && !names)
-        return "participant_id (or last_name, first_name and birth_date)";
-    return NULL;
+    if (!has(r, FIELD_PARTICIPANT_ID) && !names) {
+        struct requirement *id = &out[n++];
+        *id = (struct requirement){
+            "participant_id (or last_name, first_name and birth_date)", {FIELD_PARTICIPANT_ID}, 1};
+        static const enum field name_fields[] = {FIELD_LAST_NAME, FIELD_FIRST_NAME,
+                                                 FIELD_BIRTH_DATE};
+        for (int i = 0; i < 3; i++)
+            if (!has(r, name_fields[i]))
+                id->fields[id->n_fields++] = (int)name_fields[i];
+    }
+    return n;
+}
+
+/* The unrecognised header nearest to a known name of the requirement, or -1. */
+static int nearest_header(const struct reader *r, const struct requirement *req)
+{
+    char folded[256];
+    int best = -1, best_distance = INT_MAX;
+    for (int c = 0; c < r->n_header; c++) {
+        if (!unrecognised(r, c))
+            continue;
+        const char *h = header_text(r, (size_t)c);
+        fold_label(h, strlen(h), folded, sizeof folded);
+        struct known_name_search s = {folded, suggestion_limit(folded) + 1, NULL};
+        for (int i = 0; i < req->n_fields; i++)
+            search_known_names(r, req->fields[i], &s);
+        if (s.best && s.best_distance < best_distance) {
+            best = c;
+            best_distance = s.best_distance;
+        }
+    }
+    return best;
+}
+
+static void add_missing(const struct reader *r, struct msg *m, bool quote)
+{
+    struct requirement missing[3];
+    char q[QUOTE_BYTES];
+    int n = missing_requirements(r, missing);
+    msg_add(m, "missing required column%s ", n > 1 ? "s" : "");
+    for (int i = 0; i < n; i++) {
+        int near = quote ? nearest_header(r, &missing[i]) : -1;
+        msg_add(m, "%s%s", i ? ", " : "", missing[i].name);
+        if (near >= 0)
+            msg_add(m, " (is it \"%s\", column %d?)",
+                    quote_header(header_text(r, (size_t)near), q, sizeof q), near + 1);
+    }
+}
+
+/* The headers not recognised, each with the known name nearest to it. Quoted only when the
+ * row has a recognised header: a file without a header row has a person's row there, and
+ * messages must not carry names or birth dates. */
+static void add_unrecognised(const struct reader *r, struct msg *m, bool quote)
+{
+    char folded[256], q[QUOTE_BYTES];
+    int n = 0, listed = 0;
+    for (int c = 0; c < r->n_header; c++)
+        n += unrecognised(r, c);
+    if (n == 0)
+        return;
+    if (!quote) {
+        msg_add(m, "; none of the %d columns has a known header (is the header row missing?)", n);
+        return;
+    }
+    msg_add(m, "; header%s not recognised: ", n > 1 ? "s" : "");
+    for (int c = 0; c < r->n_header && !m->full; c++) {
+        if (!unrecognised(r, c))
+            continue;
+        const char *h = header_text(r, (size_t)c);
+        fold_label(h, strlen(h), folded, sizeof folded);
+        struct known_name_search s = {folded, suggestion_limit(folded) + 1, NULL};
+        search_known_names(r, -1, &s);
+        if (!msg_add(m, "%s\"%s\"", listed ? ", " : "", quote_header(h, q, sizeof q)))
+            break;
+        listed++;
+        if (s.best)
+            msg_add(m, " (did you mean \"%s\"?)", s.best);
+    }
+    if (listed < n) {
+        set_bound(m, m->cap + LIST_RESERVE / 2);
+        msg_add(m, " and %d more", n - listed);
+    }
+}
+
+/* The columns recognised, by number and field. */
+static void add_found(const struct reader *r, struct msg *m, int recognised)
+{
+    int listed = 0;
+    if (recognised == 0)
+        return;
+    msg_add(m, "; found: ");
+    for (int c = 0; c < r->n_header; c++) {
+        int f = r->column_field[c];
+        if (f >= 0 &&
+            msg_add(m, "%scolumn %d = %s", listed ? ", " : "", c + 1, record_field_names[f]))
+            listed++;
+    }
+    if (listed < recognised) {
+        set_bound(m, m->cap + 8);
+        msg_add(m, ", …");
+    }
+}
+
+/* Everything wrong with a header at once: the missing fields (with the header that may be
+ * meant for each), the headers not recognised (with the name each may have meant), the
+ * columns found, and what to do. Bounded so that a suffix (keep_best) still fits. */
+static void describe_header(const struct reader *r, int recognised, char *out, size_t cap)
+{
+    size_t lists = cap - ADVICE_BYTES; /* the lists end there; the advice may go further */
+    struct msg m = {out, 0, lists - 2 * LIST_RESERVE, false};
+    bool quote = recognised > 0;
+    out[0] = '\0';
+    add_missing(r, &m, quote);
+    set_bound(&m, lists - LIST_RESERVE); /* the rest is for " and N more" and the found list */
+    add_unrecognised(r, &m, quote);
+    set_bound(&m, lists - 8);
+    add_found(r, &m, recognised);
+    set_bound(&m, cap);
+    if (r->n_header == 1)
+        msg_add(&m, "; the row was read as one column: is the delimiter '%s' right?",
+                r->result->delimiter == '\t' ? "\\t" : (char[2]){r->result->delimiter, 0});
+    msg_add(&m, "; rename the headers or map them in the config's \"columns\"");
+}
+
+/* Columns up to the last one with a name: blank names at the end of the header (a
+ * delimiter ending the line) are no columns. */
+static int named_width(const struct reader *r)
+{
+    size_t n = r->n_fields;
+    while (n > 0 && is_blank_text(header_text(r, n - 1), strlen(header_text(r, n - 1))))
+        n--;
+    return (int)n;
+}
+
+/* Maps the named columns to fields (a column without a name maps none); returns the first
+ * column that maps a field an earlier one maps already, or -1. */
+static int map_header(struct reader *r, int *recognised)
+{
+    char folded[256];
+    int conflict = -1;
+    *recognised = 0;
+    for (int f = 0; f < FIELD_COUNT; f++)
+        r->field_column[f] = -1;
+    for (int c = 0; c < r->n_header; c++) {
+        const char *h = header_text(r, (size_t)c);
+        fold_label(h, strlen(h), folded, sizeof folded);
+        int f = folded[0] ? config_field_for(r, folded) : -1;
+        if (f < 0 && folded[0])
+            f = ingest_builtin_field(r->src->kind, h);
+        r->column_field[c] = f;
+        if (f < 0)
+            continue;
+        (*recognised)++;
+        if (r->field_column[f] < 0)
+            r->field_column[f] = c;
+        else if (conflict < 0)
+            conflict = c;
+    }
+    return conflict;
+}
+
+/* A row that is not the header: kept as the best guess when it recognises more columns
+ * than the best so far (the first of equals), for the message if no header is found. */
+static void keep_best(struct reader *r, int score, int conflict)
+{
+    struct header_guess *b = &r->best;
+    if (b->line != 0 && score <= b->score)
+        return;
+    *b = (struct header_guess){.line = r->row_line, .score = score};
+    size_t cap = sizeof b->message - SUFFIX_BYTES;
+    if (r->n_fields > MAX_COLUMNS) {
+        snprintf(b->message, cap, "the header has more than %d columns", MAX_COLUMNS);
+    } else if (conflict >= 0) {
+        int f = r->column_field[conflict];
+        b->column = conflict + 1;
+        snprintf(b->message, cap,
+                 "columns %d and %d both map to the field %s (check the config's \"columns\")",
+                 r->field_column[f] + 1, conflict + 1, record_field_names[f]);
+    } else {
+        describe_header(r, score, b->message, cap);
+    }
+}
+
+/* A row that libcsv could not parse, while the header is looked for: the worst guess. */
+static void keep_unparsable(struct reader *r, const char *reason)
+{
+    struct header_guess *b = &r->best;
+    if (b->line != 0)
+        return;
+    *b = (struct header_guess){.line = r->row_line, .score = -1};
+    snprintf(b->message, sizeof b->message - SUFFIX_BYTES, "the header row cannot be parsed: %s",
+             reason);
+}
+
+static void fail_with_best(struct reader *r)
+{
+    const struct header_guess *b = &r->best;
+    if (r->rows_examined > 1 && b->score <= 0) /* no row came near: is it further down? */
+        reader_fail(r, (long)b->line, b->column,
+                    "%s; the header was looked for in the first %d rows (a title above it is "
+                    "skipped; set skip_lines if the header is further down)",
+                    b->message, r->rows_examined);
+    else
+        reader_fail(r, (long)b->line, b->column, "%s", b->message);
+}
+
+/* Detection: the header is the first of the first HEADER_SEARCH_ROWS rows that has the
+ * required columns, unless the config fixes its line (skip_lines). */
+static void not_the_header(struct reader *r)
+{
+    r->rows_examined++;
+    if (r->src->fixed_header || r->rows_examined >= HEADER_SEARCH_ROWS)
+        fail_with_best(r);
 }
 
 static void take_header(struct reader *r)
 {
-    char folded[256], found[1024];
-    for (int f = 0; f < FIELD_COUNT; f++)
-        r->field_column[f] = -1;
-    r->n_header = (int)r->n_fields;
-    if (r->n_fields > MAX_COLUMNS) {
-        reader_fail(r, (long)r->row_line, 0, "the header has more than %d columns", MAX_COLUMNS);
+    struct requirement missing[3];
+    int recognised = 0, conflict = -1;
+    r->n_header = r->n_fields > MAX_COLUMNS ? 0 : named_width(r);
+    if (r->n_fields <= MAX_COLUMNS)
+        conflict = map_header(r, &recognised);
+    if (r->n_fields > MAX_COLUMNS || conflict >= 0 || missing_requirements(r, missing) > 0) {
+        keep_best(r, recognised, conflict);
+        not_the_header(r);
         return;
     }
-    for (size_t c = 0; c < r->n_fields && r->status == IMPACT_OK; c++) {
-        const char *h = header_text(r, c);
-        fold_label(h, strlen(h), folded, sizeof folded);
-        int f = config_field_for(r, folded);
-        if (f < 0)
-            f = ingest_builtin_field(r->src->kind, h);
-        r->column_field[c] = f;
-        if (f >= 0 && r->field_column[f] >= 0)
-            reader_fail(
-                r, (long)r->row_line, (long)c + 1,
-                "columns %d and %zu both map to the field %s (check the config's \"columns\")",
-                r->field_column[f] + 1, c + 1, record_field_names[f]);
-        else if (f >= 0)
-            r->field_column[f] = (int)c;
-    }
+    r->n_mapped = 0;
     for (int f = 0; f < FIELD_COUNT; f++)
         if (r->field_column[f] >= 0)
             r->mapped[r->n_mapped++] = (struct mapped_field){f, r->field_column[f]};
-    const char *missing = r->status == IMPACT_OK ? missing_required(r) : NULL;
-    if (missing) {
-        list_headers(r, found, sizeof found);
-        reader_fail(r, (long)r->row_line, 0, "missing required column %s; found: %s", missing,
-                    found);
-    }
     r->have_header = true;
     r->result->n_header_columns = r->n_header;
+    r->result->header_line = r->row_line;
 }
 
 /* ---- rows ---- */
-
-/* As strchr(" \t", c) was: the NUL byte counts too, so that a row of NULs stays an empty
- * row whatever its reason would otherwise be. */
-static bool is_blank_byte(char c)
-{
-    return c == ' ' || c == '\t' || c == '\0';
-}
 
 /* The row's texts, each with its NUL, are together at the end of the batch's text. */
 static bool row_is_empty(const struct reader *r)
@@ -419,13 +729,24 @@ static bool row_is_empty(const struct reader *r)
     return true;
 }
 
-/* Returns a reject reason when the field count does not match the header. Extra cells are
- * tolerated when empty (exports often end rows with a delimiter). */
-static const char *check_width(const struct reader *r, char *reason, size_t cap)
+/* Returns a reject reason, and the column at fault, when the row's fields do not fit the
+ * header: fewer than its named columns (the first missing one), or a value past them (the
+ * first such one). Empty fields past them are tolerated, however many: exports often end
+ * rows with a delimiter or several. */
+static const char *check_width(const struct reader *r, char *reason, size_t cap, int *column)
 {
-    if (r->n_fields < (size_t)r->n_header || r->extra_nonempty > 0) {
+    if (r->n_fields < (size_t)r->n_header) {
+        *column = (int)r->n_fields + 1;
         snprintf(reason, cap, "expected %d fields as in the header, found %zu", r->n_header,
                  r->n_fields);
+        return reason;
+    }
+    if (r->first_extra >= 0) {
+        *column = r->first_extra + 1;
+        snprintf(reason, cap,
+                 "a value in column %d, past the header's %d columns (only empty fields may "
+                 "follow them)",
+                 r->first_extra + 1, r->n_header);
         return reason;
     }
     return NULL;
@@ -433,12 +754,13 @@ static const char *check_width(const struct reader *r, char *reason, size_t cap)
 
 static void emit_row(struct reader *r)
 {
-    char reason[96];
-    const char *width_problem = check_width(r, reason, sizeof reason);
+    char reason[160];
+    int column = 0;
+    const char *width_problem = check_width(r, reason, sizeof reason, &column);
     if (row_is_empty(r)) {
         reject_row(r, 0, "empty row");
     } else if (width_problem) {
-        reject_row(r, 0, width_problem);
+        reject_row(r, column, width_problem);
     } else if (r->row_bad) {
         reject_row(r, r->bad_column, r->bad_reason);
     } else {
@@ -532,16 +854,24 @@ __attribute__((noinline)) static void keep_header_field(struct reader *r, size_t
     r->field_start[column] = start;
 }
 
+/* A field past the header's named columns: the first with a value is noted (check_width). */
+__attribute__((noinline)) static void note_extra_field(struct reader *r, size_t column,
+                                                       size_t start, size_t len)
+{
+    if (r->first_extra < 0 && !is_blank_text(r->batch->text + start, len))
+        r->first_extra = (int)column;
+}
+
 /* A row's field goes straight to its place in the row's event, by the header's mapping;
- * one past the header's width only counts (check_width). */
+ * one past the header's named columns only counts (check_width). */
 static void place_field(struct reader *r, size_t column, size_t start, size_t len)
 {
     int f = column < (size_t)r->n_header ? r->column_field[column] : -1;
     if (f >= 0) {
         r->row_event->start[f] = (uint32_t)start;
         r->row_event->len[f] = (uint32_t)len;
-    } else if (column >= (size_t)r->n_header) {
-        r->extra_nonempty += len > 0;
+    } else if (column >= (size_t)r->n_header && len > 0) {
+        note_extra_field(r, column, start, len);
     }
 }
 
@@ -656,19 +986,48 @@ static enum ingest_encoding sniff_encoding(const unsigned char *s, size_t len)
     return invalid > valid_multi ? INGEST_ENCODING_CP1252 : INGEST_ENCODING_UTF8;
 }
 
-static char sniff_delimiter(const unsigned char *s, size_t len)
+/* The most frequent of `;` `,` tab on one line, outside quotes, over the first `lines`
+ * non-blank lines: the header is among them, and a title above it has fewer delimiters
+ * (or, saved by a spreadsheet, as many). */
+static char sniff_delimiter(const unsigned char *s, size_t len, int lines)
 {
-    size_t comma = 0, semicolon = 0, tab = 0;
-    bool quoted = false;
-    for (size_t i = 0; i < len && (quoted || (s[i] != '\n' && s[i] != '\r')); i++) {
-        if (s[i] == '"')
-            quoted = !quoted;
+    size_t count[3] = {0}, most[3] = {0}; /* ; , tab */
+    bool quoted = false, content = false;
+    for (size_t i = 0; i <= len && lines > 0; i++) {
+        bool eol = i == len || (!quoted && (s[i] == '\n' || s[i] == '\r'));
+        if (eol) {
+            for (int d = 0; d < 3; d++) {
+                most[d] = count[d] > most[d] ? count[d] : most[d];
+                count[d] = 0;
+            }
+            lines -= content;
+            content = false;
+            continue;
+        }
+        bool field_start = !content || strchr(";,\t", s[i - 1]);
+        content = true;
+        if (quoted && s[i] == '"' && i + 1 < len && s[i + 1] == '"')
+            i++; /* a doubled quote inside quotes */
+        else if (s[i] == '"' && (quoted || field_start))
+            quoted = !quoted; /* a quote opens a field only at its start, as libcsv reads */
         else if (!quoted)
-            comma += s[i] == ',', semicolon += s[i] == ';', tab += s[i] == '\t';
+            count[0] += s[i] == ';', count[1] += s[i] == ',', count[2] += s[i] == '\t';
     }
-    if (semicolon >= comma && semicolon >= tab && semicolon > 0)
+    if (most[0] >= most[1] && most[0] >= most[2] && most[0] > 0)
         return ';';
-    return tab > comma ? '\t' : ',';
+    return most[2] > most[1] ? '\t' : ',';
+}
+
+/* Where the line after the first `n` lines starts. */
+static size_t skip_head_lines(const unsigned char *s, size_t len, unsigned long n,
+                              unsigned char eol)
+{
+    size_t at = 0;
+    for (; n > 0 && at < len; n--) {
+        const unsigned char *next = memchr(s + at, eol, len - at);
+        at = next ? (size_t)(next - s) + 1 : len;
+    }
+    return at;
 }
 
 /* Encoding, delimiter and line ends are decided on the file's first MiB, read apart from
@@ -689,15 +1048,17 @@ static void start_encoding(struct reader *r)
     r->to_utf8 = (iconv_t)-1;
     if (enc == INGEST_ENCODING_CP1252)
         r->to_utf8 = iconv_open("UTF-8", "WINDOWS-1252");
-    size_t skip = has_bom ? 3 : 0;
-    char delim = r->src->delimiter;
-    if (!delim)
-        delim = sniff_delimiter(head + skip, n - skip);
-    r->result->delimiter = delim;
     /* Old Mac exports end lines with CR alone: split physical lines there instead, or every
      * row would be on "line 1" and a bad row would cost the rest of the file. */
     bool has_lf = memchr(head, '\n', n) != NULL;
     r->line_end = !has_lf && memchr(head, '\r', n) ? '\r' : '\n';
+    size_t skip = has_bom ? 3 : 0;
+    skip += skip_head_lines(head + skip, n - skip, skipped_lines(r), r->line_end);
+    char delim = r->src->delimiter;
+    if (!delim)
+        delim =
+            sniff_delimiter(head + skip, n - skip, r->src->fixed_header ? 1 : HEADER_SEARCH_ROWS);
+    r->result->delimiter = delim;
     free(head);
 }
 
@@ -751,10 +1112,13 @@ static void recover(struct reader *r, const char *reason)
     if (r->status != IMPACT_OK)
         return; /* the file already failed (its header): nothing more to count */
     if (!r->have_header) {
-        reader_fail(r, (long)r->row_line, 0, "the header row cannot be parsed: %s", reason);
-        return;
+        keep_unparsable(r, reason); /* a title above the header may have a stray quote */
+        not_the_header(r);
+        if (r->status != IMPACT_OK)
+            return;
+    } else {
+        reject_row(r, (int)r->n_fields + 1, reason);
     }
-    reject_row(r, (int)r->n_fields + 1, reason);
     reset_row(r);
     restart_parser(r);
     if (resume == 0) {
@@ -783,6 +1147,10 @@ static bool is_blank_line(const unsigned char *s, size_t len, char delimiter)
 
 static void feed_segment(struct reader *r, const unsigned char *seg, size_t len, bool ends_line)
 {
+    if (r->line <= skipped_lines(r)) { /* not parsed at all: titles may hold anything */
+        r->line += ends_line;
+        return;
+    }
     unsigned long long seg_end = r->buf_offset + (unsigned long long)(seg - r->buf) + len;
     /* A line cut by the block end comes in several segments: blanks before the cut must
      * not hide a row that starts after it. */
@@ -834,6 +1202,8 @@ static void finish_file(struct reader *r, bool *again)
     }
 }
 
+static void no_header_found(struct reader *r);
+
 static void read_all(struct reader *r)
 {
     bool again = true;
@@ -845,7 +1215,39 @@ static void read_all(struct reader *r)
             finish_file(r, &again);
     }
     if (r->status == IMPACT_OK && !r->have_header)
-        reader_fail(r, 0, 0, "the file is empty: expected a header row");
+        no_header_found(r);
+}
+
+/* The end of the file came before the header. An outcome file with nothing in it is only
+ * a warning (no_data_rows: a programme may have no follow-up yet); not an attendance one. */
+static void no_header_found(struct reader *r)
+{
+    if (r->best.line != 0)
+        fail_with_best(r);
+    else if (r->src->fixed_header && r->src->skip_lines > 0)
+        reader_fail(r, 0, 0,
+                    "no header row below the %u lines that skip_lines skips: expected a header "
+                    "row (check skip_lines)",
+                    r->src->skip_lines);
+    else if (r->src->kind == INPUT_ATTENDANCE)
+        reader_fail(r, 0, 0,
+                    "the file is empty: expected a header row, then one row per participant "
+                    "and session (check the path, or export the sheet again)");
+}
+
+/* A file with a header and nothing below it: an error for attendance (every figure would
+ * be zero), a warning for outcomes (no_data_rows). */
+static void check_has_rows(struct reader *r)
+{
+    if (r->status != IMPACT_OK || r->result->rows_read > 0)
+        return;
+    if (r->src->kind == INPUT_ATTENDANCE)
+        reader_fail(r, (long)r->result->header_line, 0,
+                    "the file has a header but no data row: expected one row per participant "
+                    "and session (check that the export is the right one, or remove this "
+                    "input from the config)");
+    else
+        r->result->no_data_rows = true;
 }
 
 /* ---- entry point ---- */
@@ -1187,6 +1589,7 @@ static int ingest_run(const struct ingest_source *source, bool header_only, inge
                          .fd = -1,
                          .line = 1,
                          .line_blank = true,
+                         .first_extra = -1,
                          .to_utf8 = (iconv_t)-1};
     r->batch = &r->inline_batch;
     memset(result, 0, sizeof *result);
@@ -1195,6 +1598,9 @@ static int ingest_run(const struct ingest_source *source, bool header_only, inge
         parse_file(r); /* a probe reads the first rows only, and hashes nothing */
     else if (r->status == IMPACT_OK)
         read_in_threads(r);
+    check_has_rows(r);
+    if (header_only) /* the probe read a row at most: it counts none */
+        result->rows_read = result->rows_rejected = 0;
     if (r->to_utf8 != (iconv_t)-1)
         iconv_close(r->to_utf8);
     if (r->fd >= 0)

@@ -8,6 +8,13 @@
  * number of fields, invalid UTF-8, a NUL byte, an empty row) go to the diag sink as rejects;
  * the rest of the file is still read.
  *
+ * Header: found below a title of a few lines (or after skip_lines lines); blank names at its
+ * end (a delimiter ending the line) are no columns, a blank name between others is a column
+ * that is ignored, like one with a header not recognised. A row may end with any number of
+ * empty fields past the named columns; a value there, or fewer fields, rejects it. A header
+ * that lacks a required field fails with one message listing every missing field and every
+ * header not recognised, each with the nearest known name.
+ *
  * Threads: ingest_file parses on a thread of its own, and calls on_row, the diag sink and
  * the progress callback from the caller's thread only, in file order, exactly as a single
  * thread would (the callbacks need no locking). When the source has a fingerprint, either
@@ -24,8 +31,10 @@
  * Lifecycle: ingest_probe() on every input first, so that a missing column stops the run
  * before any row is read; then ingest_file() once per input; nothing to free.
  * Ownership: the raw_row passed to on_row, and its field texts, live only during that call.
- * Errors (cannot open/read the file, no header, a missing required column) stop the file:
- * ingest_file and ingest_probe return IMPACT_FAIL with the error filled.
+ * Errors (cannot open/read the file, no header, a missing required column, an attendance
+ * file without any data row) stop the file: ingest_file and ingest_probe return IMPACT_FAIL
+ * with the error filled. An outcome file without any data row is not an error: no_data_rows
+ * tells the caller, who warns.
  */
 #ifndef IMPACT_INGEST_H
 #define IMPACT_INGEST_H
@@ -54,6 +63,11 @@ struct ingest_source {
     char delimiter; /* 0 = detect */
     size_t n_columns;
     const struct column_mapping *columns;
+    /* Where the header is. false (the default): the first of the first 10 rows (blank lines
+     * aside) that has the required columns; the lines above it are a title, skipped. true:
+     * the first row after `skip_lines` physical lines, which are not parsed at all. */
+    bool fixed_header;
+    unsigned skip_lines;
     size_t block_size; /* bytes per read; 0 = the default 1 MiB. Tests and the fuzzer set a
                           few bytes (4 at least) so that rows straddle block boundaries; the
                           encoding and delimiter are then best declared, as detection looks
@@ -74,17 +88,22 @@ struct ingest_result {
     unsigned long rows_read;       /* data rows (header excluded), including rejected ones */
     unsigned long rows_rejected;   /* by ingest itself */
     unsigned long long bytes;
-    int n_header_columns;
+    int n_header_columns;      /* named ones: blank names ending the header line are none */
+    unsigned long header_line; /* physical line of the header; the lines above it were a
+                                  title or skipped (0 when there is no header) */
+    bool no_data_rows;         /* an outcome file without any data row: a warning */
 };
 
 int ingest_file(const struct ingest_source *source, ingest_row_fn on_row, void *ctx,
                 const struct diag_sink *diag, struct ingest_result *result,
                 struct impact_error *err);
 
-/* Reads the header only, with the same encoding and delimiter detection and the same
- * column mapping as ingest_file, and fails as it would on a bad header (missing required
- * column, two columns for one field, empty file). Fills encoding, delimiter, bytes and
- * n_header_columns of `result`; rows_read stays 0 (the file is not read through). */
+/* Reads the header and at most one row after it, with the same encoding and delimiter
+ * detection and the same column mapping as ingest_file, and fails as it would on a bad
+ * header (missing required column, two columns for one field, empty file) or on an
+ * attendance file without any data row. Fills encoding, delimiter, bytes, n_header_columns,
+ * header_line and no_data_rows of `result`; rows_read stays 0 (the file is not read
+ * through). */
 int ingest_probe(const struct ingest_source *source, struct ingest_result *result,
                  struct impact_error *err);
 

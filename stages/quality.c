@@ -209,11 +209,14 @@ static json_t *inputs_json(const struct input_summary *files, size_t n)
                          0};
         json_array_append_new(
             arr,
-            json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:b}", "path", f->path, "kind",
-                      f->kind, "encoding", f->encoding, "delimiter", delim, "sha256", f->sha256,
-                      "rows_read", (json_int_t)f->rows_read, "rows_accepted",
-                      (json_int_t)f->rows_accepted, "rows_rejected", (json_int_t)f->rows_rejected,
-                      "rows_duplicate", (json_int_t)f->rows_duplicate, "reconciled",
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:b}", "path",
+                      f->path, "kind", f->kind, "encoding", f->encoding, "delimiter", delim,
+                      "sha256", f->sha256, "header_line", (json_int_t)f->header_line,
+                      "lines_above_header",
+                      (json_int_t)(f->header_line > 1 ? f->header_line - 1 : 0), "rows_read",
+                      (json_int_t)f->rows_read, "rows_accepted", (json_int_t)f->rows_accepted,
+                      "rows_rejected", (json_int_t)f->rows_rejected, "rows_duplicate",
+                      (json_int_t)f->rows_duplicate, "no_data_rows", f->no_data_rows, "reconciled",
                       f->rows_read == f->rows_accepted + f->rows_rejected + f->rows_duplicate));
     }
     return arr;

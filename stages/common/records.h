@@ -177,6 +177,8 @@ struct input_summary {
     unsigned long rows_accepted;
     unsigned long rows_rejected; /* filled by quality_reconcile from the rejects received */
     unsigned long rows_duplicate;
+    unsigned long header_line; /* the lines above it were a title, or skipped (skip_lines) */
+    bool no_data_rows;         /* an outcome file without any row: warned */
 };
 
 #endif

@@ -78,6 +78,18 @@ expect_error missing_input 1 run --config "$here/cases/missing_input.json" --out
 expect_error wrong_type 1 run --config "$here/cases/wrong_type.json" --output "$work/a"
 expect_error missing_column 1 run --config "$here/cases/missing_column.json" --output "$work/a"
 expect_error usage 2 frobnicate
+# Issue 14, defect 7: empty inputs are loud. An attendance export with a title and a header
+# but no row, and one whose every row is rejected, are errors (before: exit 0 and figures of
+# zero); an outcome export without any row is a warning and the run goes on.
+expect_error empty_attendance 1 run --config "$here/cases/empty_attendance.json" --output "$work/ea" --quiet
+expect_error all_rejected 1 run --config "$here/cases/all_rejected.json" --output "$work/ar" --quiet
+expect_error empty_outcome 0 run --config "$here/cases/empty_outcome.json" --output "$work/eo" --quiet
+[ "$(jq '.inputs[1].no_data_rows, .inputs[1].rows_read' "$work/eo/quality/report.json" | tr '\n' ' ')" = "true 0 " ] &&
+    pass "empty outcome: no_data_rows in quality/report.json" || fail "empty outcome: report.json"
+"$bin" validate --config "$here/cases/all_rejected.json" --output "$work/arv" --quiet 2>"$work/arv.err"
+[ $? = 1 ] && grep -qF "none of the 3 rows of this attendance export was accepted: see why in $work/arv/quality/rejects.csv" "$work/arv.err" &&
+    [ "$(wc -l <"$work/arv/quality/rejects.csv")" = 4 ] &&
+    pass "validate: no accepted row is an error, quality/ written" || fail "validate: all rows rejected"
 
 # 3. A failed run leaves the previous outputs exactly as they were.
 if diff <(snapshot "$work/a") <(snapshot "$work/b") >/dev/null && [ ! -e "$work/a/.impact-staging" ]; then
@@ -153,7 +165,7 @@ head='session_date,site,participant_id'
 : >"$work/bad/empty.csv"
 echo "$head" >"$work/bad/header_only.csv"
 { echo "$head"; printf '2018-01-01,A,'; head -c 10000000 /dev/zero | tr '\0' 'a'; printf '\n2018-01-02,A,P2\n'; } >"$work/bad/long_line.csv"
-{ echo "$head"; printf '2018-01-01,A,'; } >"$work/bad/huge_field.csv"
+{ echo "$head"; echo "2018-01-01,A,P0"; printf '2018-01-01,A,'; } >"$work/bad/huge_field.csv"
 truncate -s 2G "$work/bad/huge_field.csv" # sparse: 2 GiB of NUL bytes in one field
 printf '\x7fELF\x02\x01\x01\x00\x00\x00\x00\xff\xfe\x00\x89PNG\r\n\x1a\n\x00\x00\x01\x02' >"$work/bad/binary.csv"
 echo "$head" >"$work/bad/ok.csv"; echo "2018-01-01,A,P1" >>"$work/bad/ok.csv"
@@ -168,8 +180,8 @@ bad_config deadline_before ok.csv ', "window": {"first": "2018-01-01"}, "target"
 bad_config unknown_key ok.csv ', "targte": {"total": 10}'
 expect_message directory 1 "is a directory, expected a CSV file" "$work/bad/directory.json"
 expect_message empty 1 "the file is empty: expected a header row" "$work/bad/empty.json"
-expect_message header_only 0 "" "$work/bad/header_only.json"
-expect_message binary 1 "missing required column session_date" "$work/bad/binary.json"
+expect_message header_only 1 "header_only.csv:1: ingest: the file has a header but no data row" "$work/bad/header_only.json"
+expect_message binary 1 "missing required columns session_date, site" "$work/bad/binary.json"
 expect_message negative_target 1 "target.total: expected a whole number of persons" "$work/bad/negative_target.json"
 expect_message deadline_before 1 "target.deadline: expected a date on or after window.first" "$work/bad/deadline_before.json"
 expect_message unknown_key 0 'unknown key "targte" in the top level ignored (did you mean "target"?)' "$work/bad/unknown_key.json"
@@ -185,6 +197,17 @@ if [ "$(id -u)" != 0 ]; then
 else
     echo "skip bad input: permission denied (running as root, who may read anything)"
 fi
+
+# skip_lines (issue 14, defect 8): the lines skipped are not parsed (a title with a stray
+# quote), the header is the next row; a value that is no whole number is an error.
+printf 'Feuille "provisoire\r\n\r\nsession_date;site;participant_id\r\n2018-01-01;A;P1\r\n' >"$work/bad/titled.csv"
+printf '{"inputs": [{"kind": "attendance", "path": "titled.csv", "skip_lines": 2}]}\n' >"$work/bad/skip_lines.json"
+printf '{"inputs": [{"kind": "attendance", "path": "titled.csv", "skip_lines": 1.5}]}\n' >"$work/bad/skip_half.json"
+expect_message skip_lines 0 "" "$work/bad/skip_lines.json"
+jq -e '.inputs[0] | .header_line == 3 and .lines_above_header == 2 and .rows_accepted == 1' \
+    "$work/bad/out-skip_lines/quality/report.json" >/dev/null &&
+    pass "bad input: skip_lines, header on line 3" || fail "skip_lines: header_line or rows"
+expect_message skip_half 1 "inputs[0].skip_lines: expected a whole number of lines, found 1.5" "$work/bad/skip_half.json"
 
 # Old Mac exports end lines with CR alone: every row counted, a bad one rejected at its line.
 printf 'session_date,site,participant_id\r2018-01-01,A,P1\r2018-01-02,A,"P2\r2018-01-03,A,P3\r2018-01-04,A,P4\r' \

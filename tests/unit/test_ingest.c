@@ -203,6 +203,10 @@ struct ok_case {
     int want_header_columns;
     struct want_row rows[5];
     struct want_reject rejects[4];
+    bool fixed_header; /* with skip_lines: the config's skip_lines */
+    unsigned skip_lines;
+    unsigned long want_header_line; /* 0: line 1 (an empty file's is 0: want_no_header) */
+    bool want_no_header, want_no_data_rows;
 };
 
 /* Most cases use the header "date,site,id": session_date, site, participant_id. */
@@ -319,11 +323,12 @@ static const struct ok_case ok_cases[] = {
      .want_encoding = UTF8,
      .want_header_columns = 3,
      .rows = {R3(2, "2019-03-12", "Tarascon", "P1"), R3(3, "2019-03-13", "Tarascon", "P2")}},
+    /* Blank names ending the header are no columns (issue 14, defect 1). */
     {.name = "trailing empty columns on the header and rows",
      .content = "date;site;id;;\n12/03/2019;Tarascon;P1;;\n",
      .want_delimiter = ';',
      .want_encoding = UTF8,
-     .want_header_columns = 5,
+     .want_header_columns = 3,
      .rows = {R3(2, "12/03/2019", "Tarascon", "P1")}},
     /* A blank cell is "" (length 0), not a missing field (records.h). */
     {.name = "too few and too many fields",
@@ -332,7 +337,89 @@ static const struct ok_case ok_cases[] = {
      .want_encoding = UTF8,
      .want_header_columns = 3,
      .rows = {R3(4, "2019-03-12", "", "P3")},
-     .rejects = {{2, 0, NULL, "expected 3 fields"}, {3, 0, NULL, "expected 3 fields"}}},
+     /* the column at fault: the first missing one, the first with a value past the header */
+     .rejects = {{2, 3, "participant_id", "expected 3 fields as in the header, found 2"},
+                 {3, 4, NULL, "a value in column 4, past the header's 3 columns"}}},
+    /* Issue 14, defect 1: a header `…,id,` (a delimiter ending the header line only) named 4
+     * columns, so the good rows of 3 fields were rejected and line 4's value in the unnamed
+     * 4th field accepted. Now: 3 columns; rows 2 and 3 accepted, line 4 rejected at column
+     * 4, line 5 (too short) at column 3. */
+    {.name = "a delimiter ending the header line only",
+     .content = "date,site,id,\n2019-03-12,Tarascon,P1\n2019-03-13,Tarascon,P2,\n"
+                "2019-03-14,Tarascon,P3,x\n2019-03-15,Tarascon\n",
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "2019-03-12", "Tarascon", "P1"), R3(3, "2019-03-13", "Tarascon", "P2")},
+     .rejects = {{4, 4, NULL, "past the header's 3 columns"},
+                 {5, 3, "participant_id", "expected 3 fields as in the header, found 2"}}},
+    /* Several delimiters ending the header, and rows ending with none, as many, more, or
+     * blanks only: every row accepted; a value in the 9th field rejects line 6 there. */
+    {.name = "several empty fields ending the lines",
+     .content = "date;site;id;;;\n12/03/2019;Tarascon;P1\n12/03/2019;Tarascon;P2;;;\n"
+                "12/03/2019;Tarascon;P3;;;;;;;;\n12/03/2019;Tarascon;P4; ;\n"
+                "12/03/2019;Tarascon;P5;;;;;;x\n",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .rows = {R3(2, "12/03/2019", "Tarascon", "P1"), R3(3, "12/03/2019", "Tarascon", "P2"),
+              R3(4, "12/03/2019", "Tarascon", "P3"), R3(5, "12/03/2019", "Tarascon", "P4")},
+     .rejects = {{6, 9, NULL, "a value in column 9, past the header's 3 columns"}}},
+    /* A blank name between named columns is a column, ignored like an unknown header. */
+    {.name = "a blank header between named columns",
+     .content = "date;;site;id\n12/03/2019;note;Tarascon;P1\n12/03/2019;;Tarascon;P2\n",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 4,
+     .rows = {R3(2, "12/03/2019", "Tarascon", "P1"), R3(3, "12/03/2019", "Tarascon", "P2")}},
+    /* Issue 14, defect 8: two title lines above the header, as a spreadsheet saves them (a
+     * delimiter ending every line, the blank line as delimiters only). The header is found
+     * on line 3; rows keep their physical lines. */
+    {.name = "a title and a blank line above the header",
+     .content = "Feuille d'\xC3\xA9margement " ENDASH_UTF8 " Atelier CV;;;\r\n;;;\r\n"
+                "Date;Quartier;ID;\r\n12/03/2019;Tarascon;P1;\r\n13/03/2019;Tarascon;P2;\r\n",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .want_header_line = 3,
+     .rows = {R3(4, "12/03/2019", "Tarascon", "P1"), R3(5, "13/03/2019", "Tarascon", "P2")}},
+    /* A title with commas and no semicolon, a stray quote, and a blank line: the delimiter
+     * is the header's (the most on one line), and the quote costs nothing. */
+    {.name = "a title of another shape above the header",
+     .content = "Export du 12/03/2019, atelier CV, Tarascon\nListe \"provisoire\n\n"
+                "date;site;id\n12/03/2019;Tarascon;P1\n",
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .want_header_line = 4,
+     .rows = {R3(5, "12/03/2019", "Tarascon", "P1")}},
+    /* skip_lines: the lines skipped are not parsed (an open quote there does not matter)
+     * and the header must be the next row. */
+    {.name = "skip_lines",
+     .content = "Titre \"ouvert\nsous-titre;;;;;;\ndate,site,id\n2019-03-12,Tarascon,P1\n",
+     .fixed_header = true,
+     .skip_lines = 2,
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .want_header_line = 3,
+     .rows = {R3(4, "2019-03-12", "Tarascon", "P1")}},
+    /* Issue 14, defect 7: an outcome file without any row is a warning, not an error (a
+     * programme may have no follow-up yet). */
+    {.name = "outcome export, header only",
+     .content = "Identifiant;Date;Situation\r\n",
+     .kind = INPUT_OUTCOME,
+     .want_delimiter = ';',
+     .want_encoding = UTF8,
+     .want_header_columns = 3,
+     .want_no_data_rows = true},
+    {.name = "outcome export, empty",
+     .content = "",
+     .kind = INPUT_OUTCOME,
+     .want_delimiter = ',',
+     .want_encoding = UTF8,
+     .want_no_header = true,
+     .want_no_data_rows = true},
     /* Line 3 has a quote inside an unquoted field (column 2, site), line 4 text after a
      * closing quote (column 1, session_date); lines 5 and 6 are read as usual. */
     {.name = "malformed quoting",
@@ -413,16 +500,6 @@ static const struct ok_case ok_cases[] = {
      .want_encoding = UTF8,
      .want_header_columns = 3,
      .rows = {R3(2, "2019-03-12", "Tarascon", "P1"), R3(3, "2019-03-13", "Tarascon", "P2")}},
-    {.name = "header only",
-     .content = "date,site,id\n",
-     .want_delimiter = ',',
-     .want_encoding = UTF8,
-     .want_header_columns = 3},
-    {.name = "header only, no newline",
-     .content = "date;site;id",
-     .want_delimiter = ';',
-     .want_encoding = UTF8,
-     .want_header_columns = 3},
     {.name = "French headers",
      .content = "Date de la s\xC3\xA9"
                 "ance;Nom;Pr\xC3\xA9nom;Date de naissance;Quartier;Pr\xC3\xA9sence\n" FRENCH_DATA,
@@ -526,7 +603,9 @@ static void run_ok_case(const struct tmpdir *d, const struct ok_case *oc, size_t
                                 .delimiter = block_size ? oc->want_delimiter : 0,
                                 .n_columns = oc->n_columns,
                                 .columns = oc->columns,
-                                .block_size = block_size};
+                                .block_size = block_size,
+                                .fixed_header = oc->fixed_header,
+                                .skip_lines = oc->skip_lines};
     struct collector c = {0};
     struct ingest_result res;
     struct impact_error err;
@@ -540,6 +619,12 @@ static void run_ok_case(const struct tmpdir *d, const struct ok_case *oc, size_t
                  ingest_encoding_name(oc->want_encoding));
     assert_int_equal(res.n_header_columns, oc->want_header_columns);
     assert_int_equal(res.bytes, strlen(oc->content));
+    unsigned long want_line = oc->want_no_header     ? 0
+                              : oc->want_header_line ? oc->want_header_line
+                                                     : 1;
+    if (res.header_line != want_line || res.no_data_rows != oc->want_no_data_rows)
+        fail_msg("%s (block %zu): header on line %lu, no_data_rows %d; expected %lu, %d", oc->name,
+                 block_size, res.header_line, res.no_data_rows, want_line, oc->want_no_data_rows);
     size_t n_rows = count_rows(oc->rows, sizeof oc->rows / sizeof oc->rows[0]);
     size_t n_rejects = count_rejects(oc->rejects, sizeof oc->rejects / sizeof oc->rejects[0]);
     if (c.n_rows != n_rows || c.n_rejects != n_rejects)
@@ -677,7 +762,10 @@ struct fail_case {
     const struct column_mapping *columns;
     size_t n_columns;
     long want_line, want_column;
-    const char *want[3]; /* substrings of the message */
+    const char *want[5]; /* substrings of the message */
+    const char *never;   /* a text the message must not hold (a person's cell) */
+    bool fixed_header;
+    unsigned skip_lines;
 };
 
 static const struct column_mapping second_id_column[] = {{"code", FIELD_PARTICIPANT_ID}};
@@ -716,7 +804,63 @@ static const struct fail_case fail_cases[] = {
     {.name = "a parse error after a bad header",
      .content = "nom\rx\"y\n",
      .want_line = 1,
-     .want = {"missing required column session_date", "found: column 1 = last_name"}},
+     .want = {"missing required columns session_date", "found: column 1 = last_name"}},
+    /* Issue 14, defect 8: every problem of the header in one message, each missing field
+     * with the header that may be meant for it, each header not recognised with the nearest
+     * known name (before: the first missing field only, and "3 columns not recognised"). */
+    {.name = "every header problem at once",
+     .content = "Date seances;Lieux;ID;Statu;Commentaire\n12/03/2019;Tarascon;P1;P;\n",
+     .want_line = 1,
+     .want = {"missing required columns session_date (is it \"Date seances\", column 1?), site "
+              "(is it \"Lieux\", column 2?)",
+              "headers not recognised: \"Date seances\" (did you mean \"Date séance\"?), "
+              "\"Lieux\" (did you mean \"Lieu\"?), \"Statu\" (did you mean \"status\"?), "
+              "\"Commentaire\"",
+              "found: column 3 = participant_id", "map them in the config's \"columns\""}},
+    /* The config's names are suggested too. */
+    {.name = "a header near a config name",
+     .content = "date;site;code jeunes\n12/03/2019;Tarascon;P1\n",
+     .columns = override_columns,
+     .n_columns = sizeof override_columns / sizeof override_columns[0],
+     .want_line = 1,
+     .want = {"participant_id (or last_name, first_name and birth_date) (is it \"code jeunes\", "
+              "column 3?)",
+              "\"code jeunes\" (did you mean \"code jeune\"?)"}},
+    /* No header row at all: the first row is a person's, and no cell of it is quoted. */
+    {.name = "no header row",
+     .content = "12/03/2019;Tarascon;Martin;Lucas;30/09/2000\n12/03/2019;Tarascon;Benali;Yasmine;"
+                "12/04/2001\n",
+     .want_line = 1,
+     .want = {"none of the 5 columns has a known header (is the header row missing?)",
+              "the header was looked for in the first 2 rows"},
+     .never = "Martin"},
+    /* A header below the first ten rows is not looked for: the message names the best
+     * guess (line 11, two columns recognised) and says what to do. */
+    {.name = "a header too far down",
+     .content = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\ndate;site;nom\n12/03/2019;T;Martin\n",
+     .want_line = 1,
+     .want = {"the header was looked for in the first 10 rows", "set skip_lines"}},
+    {.name = "skip_lines past the header",
+     .content = "date,site,id\n2019-03-12,T,P1\n",
+     .fixed_header = true,
+     .skip_lines = 1,
+     .want_line = 2,
+     .want = {"missing required columns"}},
+    {.name = "skip_lines past the end",
+     .content = "date,site,id\n",
+     .fixed_header = true,
+     .skip_lines = 3,
+     .want = {"no header row below the 3 lines that skip_lines skips"}},
+    /* Issue 14, defect 7: an attendance file with a header and no row gave figures of zero
+     * and exit 0. */
+    {.name = "attendance header only",
+     .content = "date,site,id\n",
+     .want_line = 1,
+     .want = {"the file has a header but no data row"}},
+    {.name = "attendance header only, no newline, below a title",
+     .content = "Atelier CV;;\ndate;site;id",
+     .want_line = 2,
+     .want = {"the file has a header but no data row"}},
     {.name = "empty file", .content = "", .want = {"empty"}},
     {.name = "blank lines only", .content = "\n\r\n\n", .want = {"empty"}},
 };
@@ -729,9 +873,11 @@ static void check_failure(const char *name, const char *path, int status,
     assert_non_null(err->stage);
     assert_string_equal(err->stage, "ingest");
     assert_string_equal(err->file, path);
-    for (int i = 0; i < 3 && want->want[i]; i++)
+    for (int i = 0; i < 5 && want->want[i]; i++)
         if (!strstr(err->message, want->want[i]))
             fail_msg("%s: message \"%s\" lacks \"%s\"", name, err->message, want->want[i]);
+    if (want->never && strstr(err->message, want->never))
+        fail_msg("%s: message \"%s\" shows \"%s\"", name, err->message, want->never);
     if (err->line != want->want_line || err->column != want->want_column)
         fail_msg("%s: error at %ld:%ld, expected %ld:%ld", name, err->line, err->column,
                  want->want_line, want->want_column);
@@ -755,8 +901,12 @@ static void test_failing_cases(void **state)
         const struct fail_case *fc = &fail_cases[i];
         char path[256];
         write_file(*state, "bad.csv", fc->content, strlen(fc->content), path, sizeof path);
-        struct ingest_source src = {
-            .path = path, .kind = fc->kind, .n_columns = fc->n_columns, .columns = fc->columns};
+        struct ingest_source src = {.path = path,
+                                    .kind = fc->kind,
+                                    .n_columns = fc->n_columns,
+                                    .columns = fc->columns,
+                                    .fixed_header = fc->fixed_header,
+                                    .skip_lines = fc->skip_lines};
         run_fail(&src, fc);
     }
 }
@@ -772,6 +922,33 @@ static void test_directory_and_missing_file(void **state)
     run_fail(&src, &(struct fail_case){.name = "missing file", .want = {"cannot open"}});
 }
 
+/* A header of many long unknown names: the message lists what fits, says how many more
+ * there are, and still ends with what to do (not cut short). */
+static void test_long_header_message(void **state)
+{
+    char content[8192];
+    size_t len = (size_t)snprintf(content, sizeof content, "date");
+    for (int i = 0; i < 80; i++)
+        len += (size_t)snprintf(content + len, sizeof content - len, ";an unknown header number %d",
+                                i);
+    snprintf(content + len, sizeof content - len, "\n12/03/2019\n");
+    char path[256];
+    write_file(*state, "long.csv", content, strlen(content), path, sizeof path);
+    struct ingest_source src = {.path = path};
+    struct collector c = {0};
+    struct ingest_result res;
+    struct impact_error err;
+    assert_int_equal(run_ingest(&src, &c, &res, &err), IMPACT_FAIL);
+    size_t n = strlen(err.message);
+    assert_true(n < IMPACT_MSG_MAX - 1);
+    const char *end = "rename the headers or map them in the config's \"columns\"";
+    assert_true(n > strlen(end) && strcmp(err.message + n - strlen(end), end) == 0);
+    assert_non_null(strstr(err.message, "missing required columns site, participant_id"));
+    assert_non_null(strstr(err.message, "\"an unknown header number 0\", "));
+    assert_non_null(strstr(err.message, " more; found: column 1 = session_date"));
+    collector_free(&c);
+}
+
 /* ---- the header probe ---- */
 
 /* The probe stops on the same header errors, at the same line and column, as ingest_file. */
@@ -781,8 +958,12 @@ static void test_probe_failing_cases(void **state)
         const struct fail_case *fc = &fail_cases[i];
         char path[256];
         write_file(*state, "bad.csv", fc->content, strlen(fc->content), path, sizeof path);
-        struct ingest_source src = {
-            .path = path, .kind = fc->kind, .n_columns = fc->n_columns, .columns = fc->columns};
+        struct ingest_source src = {.path = path,
+                                    .kind = fc->kind,
+                                    .n_columns = fc->n_columns,
+                                    .columns = fc->columns,
+                                    .fixed_header = fc->fixed_header,
+                                    .skip_lines = fc->skip_lines};
         struct ingest_result res;
         struct impact_error err = {0};
         check_failure(fc->name, path, ingest_probe(&src, &res, &err), &err, fc);
@@ -814,7 +995,7 @@ static const struct probe_case probe_cases[] = {
      "date\tsite\tid\n2019-03-12\tT\tP1\n",
      0, '\t', UTF8, 3},
     {"bad rows after the header", "date,site,id\n2019-03-12,\"b,P2\n1,2\n", 0, ',', UTF8, 3},
-    {"header only, no newline", "date,site,id", 0, ',', UTF8, 3},
+    {"a row, no newline", "date,site,id\n2019-03-12,T,P1", 0, ',', UTF8, 3},
     /* the header's quoted line break and the CRLFs straddle 4-byte blocks; the config maps
      * "si te" (a line break folds to a space) */
     {"quoted header in small blocks", "\"date\",\"si\r\nte\",id\r\n2019-03-12,T,P1\r\n", 4, ',',
@@ -1047,6 +1228,12 @@ static void test_builtin_fields(void **state)
         {INPUT_ATTENDANCE, "Pr\xC3\xA9sence", FIELD_STATUS},
         {INPUT_ATTENDANCE, "participant_id", FIELD_PARTICIPANT_ID},
         {INPUT_ATTENDANCE, "qpv_code", FIELD_QPV_CODE},
+        /* the table holds the names as written; the old folded forms still match */
+        {INPUT_ATTENDANCE, "N\xC2\xB0 SEANCE", FIELD_SESSION_ID},
+        {INPUT_ATTENDANCE, "NE(E) LE", FIELD_BIRTH_DATE},
+        {INPUT_ATTENDANCE, "EMARGEMENT", FIELD_STATUS},
+        {INPUT_ATTENDANCE, "R\xC3\xB4le", FIELD_ROLE},
+        {INPUT_OUTCOME, "SITUATION A LA SORTIE", FIELD_SITUATION},
         {INPUT_OUTCOME, "Nom", FIELD_LAST_NAME},
         {INPUT_OUTCOME, "Situation", FIELD_SITUATION},
         {INPUT_OUTCOME, "Date", FIELD_OBSERVED_ON},
@@ -1072,6 +1259,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_field_lengths, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_failing_cases, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_directory_and_missing_file, setup_dir, teardown_dir),
+        cmocka_unit_test_setup_teardown(test_long_header_message, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_probe_failing_cases, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_probe_reads_the_header_only, setup_dir, teardown_dir),
         cmocka_unit_test_setup_teardown(test_sha256, setup_dir, teardown_dir),
