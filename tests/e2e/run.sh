@@ -78,6 +78,10 @@ expect_error missing_input 1 run --config "$here/cases/missing_input.json" --out
 expect_error wrong_type 1 run --config "$here/cases/wrong_type.json" --output "$work/a"
 expect_error missing_column 1 run --config "$here/cases/missing_column.json" --output "$work/a"
 expect_error usage 2 frobnicate
+# An unknown key is an error (issue 14): alone, at its line and column; several, all in one
+# message in the order of the file, each with its line and the nearest known key.
+expect_error unknown_key 1 run --config "$here/cases/unknown_key.json" --output "$work/a"
+expect_error unknown_keys 1 run --config "$here/cases/unknown_keys.json" --output "$work/a"
 
 # 3. A failed run leaves the previous outputs exactly as they were.
 if diff <(snapshot "$work/a") <(snapshot "$work/b") >/dev/null && [ ! -e "$work/a/.impact-staging" ]; then
@@ -166,13 +170,15 @@ bad_config binary binary.csv
 bad_config negative_target ok.csv ', "target": {"total": -5}'
 bad_config deadline_before ok.csv ', "window": {"first": "2018-01-01"}, "target": {"deadline": "2017-12-31"}'
 bad_config unknown_key ok.csv ', "targte": {"total": 10}'
+bad_config unknown_label ok.csv ', "labels": {"sex": {"Female": ["Fem"]}}'
 expect_message directory 1 "is a directory, expected a CSV file" "$work/bad/directory.json"
 expect_message empty 1 "the file is empty: expected a header row" "$work/bad/empty.json"
 expect_message header_only 0 "" "$work/bad/header_only.json"
 expect_message binary 1 "missing required column session_date" "$work/bad/binary.json"
 expect_message negative_target 1 "target.total: expected a whole number of persons" "$work/bad/negative_target.json"
 expect_message deadline_before 1 "target.deadline: expected a date on or after window.first" "$work/bad/deadline_before.json"
-expect_message unknown_key 0 'unknown key "targte" in the top level ignored (did you mean "target"?)' "$work/bad/unknown_key.json"
+expect_message unknown_key 1 '"targte": unknown key at the top level; did you mean "target"?' "$work/bad/unknown_key.json"
+expect_message unknown_label 1 '"labels.sex.Female": unknown key in labels.sex; did you mean "F"?' "$work/bad/unknown_label.json"
 for big in long_line huge_field; do
     expect_message "$big" 0 "" "$work/bad/$big.json"
     grep -qF "a field longer than 1 MiB" "$work/bad/out-$big/quality/rejects.csv" &&
