@@ -18,7 +18,7 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (args.command == CLI_HELP) {
-        cli_usage();
+        cli_usage(args.help_topic);
         return EXIT_OK;
     }
     if (args.command == CLI_VERSION) {

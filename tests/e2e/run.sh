@@ -78,6 +78,39 @@ expect_error missing_input 1 run --config "$here/cases/missing_input.json" --out
 expect_error wrong_type 1 run --config "$here/cases/wrong_type.json" --output "$work/a"
 expect_error missing_column 1 run --config "$here/cases/missing_column.json" --output "$work/a"
 expect_error usage 2 frobnicate
+expect_error usage_command 2 valdate --config config/default.json
+expect_error usage_option 2 run --config config/default.json --ouput "$work/a"
+
+# 2a. Help and version (issue 14): on stdout, exit 0, nothing on stderr, wherever --help,
+# -h or --version is on the line; a command's help is its own usage with an example.
+# expect_help NAME FIRST-LINE ARGS...: exit 0, empty stderr, stdout's first line, and an
+# "example: impact …" line when the first line is a usage.
+expect_help() {
+    local name=$1 first=$2
+    shift 2
+    "$bin" "$@" >"$work/help.out" 2>"$work/help.err"
+    local got=$?
+    if [ "$got" = 0 ] && [ ! -s "$work/help.err" ] && [ "$(head -n 1 "$work/help.out")" = "$first" ] &&
+        { [ "${first#usage}" = "$first" ] || grep -q '^example: impact ' "$work/help.out"; }; then
+        pass "help: $name"
+    else
+        fail "help: $name (exit $got)"; head -n 3 "$work/help.out" "$work/help.err"
+    fi
+}
+run_usage="usage: impact run --config FILE [--output DIR] [--quiet] [--timings]"
+validate_usage="usage: impact validate --config FILE [--output DIR] [--quiet] [--timings]"
+expect_help "--help" "$run_usage" --help
+expect_help "-h" "$run_usage" -h
+expect_help "help" "$run_usage" help
+expect_help "run --help" "$run_usage" run --help
+expect_help "run --config FILE --help" "$run_usage" run --config config/default.json --help
+expect_help "run -h --config FILE" "$run_usage" run -h --config config/default.json
+expect_help "validate --help" "$validate_usage" validate --help
+expect_help "validate --config FILE -h" "$validate_usage" validate --config no-such.json -h
+expect_help "--version" "impact 0.1.0" --version
+expect_help "run --config FILE --version" "impact 0.1.0" run --config config/default.json --version
+"$bin" validate --help | grep -q '^Reads and cleans' && ! "$bin" run --help | grep -q '^Reads and cleans' &&
+    pass "help: each command has its own" || fail "help: run and validate print the same help"
 # An unknown key is an error (issue 14): alone, at its line and column; several, all in one
 # message in the order of the file, each with its line and the nearest known key.
 expect_error unknown_key 1 run --config "$here/cases/unknown_key.json" --output "$work/a"
