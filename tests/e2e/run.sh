@@ -132,7 +132,7 @@ fi
     pass "validate exits 3 above the threshold" || fail "validate threshold"
 
 # 5. Dialect fixtures (tests/fixtures/dialects/NAME/README.md: the hand working). Each run's
-#    quality/rejects.csv (and probable_duplicates.csv where expected) byte for byte, and
+#    quality/rejects.csv (and probable_duplicates.csv, duplicates.csv where expected) byte for byte, and
 #    every figure of expected/figures.txt ("FILE JQ-FILTER VALUE", VALUE the last word).
 check_figures() { # NAME OUTPUT-DIR FIGURES-FILE
     local name=$1 out=$2 file rest filter want got
@@ -149,7 +149,7 @@ for dir in tests/fixtures/dialects/*/; do
     if ! "$bin" run --config "$dir/config.json" --output "$out" --quiet; then
         fail "$name: the run failed"; continue
     fi
-    for f in rejects.csv probable_duplicates.csv; do
+    for f in rejects.csv probable_duplicates.csv duplicates.csv; do
         [ -e "$dir/expected/$f" ] || continue
         diff -u "$dir/expected/$f" "$out/quality/$f" && pass "$name: $f" || fail "$name: $f differs"
     done
