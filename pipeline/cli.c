@@ -129,13 +129,11 @@ static int unknown_option(const char *cmd, const char *arg, struct impact_error 
         return impact_fail(err, "usage", NULL, 0, 0,
                            "unknown option \"%s\" for %s; did you mean \"%s\"?", arg, cmd, near);
     if (arg[0] == '-')
-        return impact_fail(err, "usage", NULL, 0, 0,
-                           "unknown option \"%s\" for %s (impact %s --help lists them)", arg, cmd,
-                           cmd);
+        return impact_fail(err, "usage", NULL, 0, 0, "unknown option \"%s\" for %s", arg, cmd);
     return impact_fail(err, "usage", NULL, 0, 0,
                        "unexpected argument \"%s\" for %s (the config is given with --config "
-                       "FILE; impact %s --help lists the options)",
-                       arg, cmd, cmd);
+                       "FILE)",
+                       arg, cmd);
 }
 
 int cli_parse(int argc, char **argv, struct cli_args *args, struct impact_error *err)
@@ -151,6 +149,7 @@ int cli_parse(int argc, char **argv, struct cli_args *args, struct impact_error 
     if (strcmp(cmd, "run") && strcmp(cmd, "validate"))
         return unknown_command(cmd, err);
     args->command = strcmp(cmd, "run") == 0 ? CLI_RUN : CLI_VALIDATE;
+    args->help_topic = args->command; /* for main's "try: impact run --help" */
     for (int i = 2; i < argc; i++) {
         bool takes_value = !strcmp(argv[i], "--config") || !strcmp(argv[i], "--output");
         if (takes_value && i + 1 >= argc)

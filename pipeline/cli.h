@@ -22,7 +22,8 @@ enum {
 
 struct cli_args {
     enum cli_command command;
-    enum cli_command help_topic; /* CLI_HELP: CLI_RUN or CLI_VALIDATE for their own help */
+    enum cli_command help_topic; /* CLI_RUN or CLI_VALIDATE: that command's help (also when the
+                                  * rest of its line is wrong); CLI_HELP: the whole usage */
     const char *config_path;
     const char *output_dir; /* overrides the config's output_dir when set */
     bool quiet;             /* no summary, no progress line */

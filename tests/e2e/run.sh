@@ -80,6 +80,7 @@ expect_error missing_column 1 run --config "$here/cases/missing_column.json" --o
 expect_error usage 2 frobnicate
 expect_error usage_command 2 valdate --config config/default.json
 expect_error usage_option 2 run --config config/default.json --ouput "$work/a"
+expect_error usage_missing_value 2 run --config
 
 # 2a. Help and version (issue 14): on stdout, exit 0, nothing on stderr, wherever --help,
 # -h or --version is on the line; a command's help is its own usage with an example.
