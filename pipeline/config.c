@@ -19,7 +19,7 @@ enum { MAX_UNKNOWN_LISTED = 16 };
 struct unknown_key {
     const char *path, *key, *near;
     const char *const *known;
-    long line; /* in the file, 0 when not found once */
+    long line, column; /* in the file; 0 when the key is not there exactly once */
 };
 
 struct loader {
@@ -109,7 +109,10 @@ static void check_keys(struct loader *l, json_t *obj, const char *path, const ch
         if (l->n_unknown < MAX_UNKNOWN_LISTED)
             l->unknown[l->n_unknown] = (struct unknown_key){arena_strdup(l->cfg->arena, path),
                                                             arena_strdup(l->cfg->arena, key),
-                                                            closest_key(key, known), known, 0};
+                                                            closest_key(key, known),
+                                                            known,
+                                                            0,
+                                                            0};
         l->n_unknown++;
     }
 }
@@ -173,30 +176,36 @@ static void describe_unknown(const struct unknown_key *u, bool in_list, char *ou
     }
 }
 
+/* In the order of the file; keys with no line last, as they were found. */
+static void sort_by_line(struct unknown_key *list, size_t n)
+{
+    for (size_t i = 1; i < n; i++) /* insertion sort: at most MAX_UNKNOWN_LISTED */
+        for (size_t k = i; k > 0; k--) {
+            struct unknown_key *x = &list[k - 1], *y = &list[k];
+            if (y->line == 0 || (x->line != 0 && x->line <= y->line))
+                break;
+            struct unknown_key swap = *x;
+            *x = *y, *y = swap;
+        }
+}
+
 /* One key: its line and column go into the error. Several: every one in one message (as many
  * as fit), in the order of the file, each with its line when known. */
 static int report_unknown_keys(struct loader *l)
 {
     char message[IMPACT_MSG_MAX] = "", entry[IMPACT_MSG_MAX];
     size_t listed = l->n_unknown < MAX_UNKNOWN_LISTED ? l->n_unknown : MAX_UNKNOWN_LISTED;
-    long column = 0;
-    for (size_t i = 0; i < listed; i++)
-        if (!find_key_line(l->text, l->unknown[i].key, &l->unknown[i].line, &column))
-            l->unknown[i].line = 0;
+    for (size_t i = 0; i < listed; i++) {
+        struct unknown_key *u = &l->unknown[i];
+        if (!find_key_line(l->text, u->key, &u->line, &u->column))
+            u->line = u->column = 0;
+    }
     if (l->n_unknown == 1) {
         describe_unknown(&l->unknown[0], false, message, sizeof message);
-        find_key_line(l->text, l->unknown[0].key, &l->unknown[0].line, &column);
-        return impact_fail(l->err, STAGE, l->cfg->path, l->unknown[0].line,
-                           l->unknown[0].line ? column : 0, "%s", message);
+        return impact_fail(l->err, STAGE, l->cfg->path, l->unknown[0].line, l->unknown[0].column,
+                           "%s", message);
     }
-    for (size_t i = 1; i < listed; i++) /* insertion sort by line; unknown lines last */
-        for (size_t k = i; k > 0; k--) {
-            struct unknown_key *x = &l->unknown[k - 1], *y = &l->unknown[k];
-            if (y->line == 0 || (x->line != 0 && x->line <= y->line))
-                break;
-            struct unknown_key swap = *x;
-            *x = *y, *y = swap;
-        }
+    sort_by_line(l->unknown, listed);
     size_t used = (size_t)snprintf(message, sizeof message, "%zu unknown keys: ", l->n_unknown);
     size_t shown = 0;
     for (; shown < listed; shown++) {
