@@ -37,10 +37,17 @@ if diff <(snapshot "$work/a") <(snapshot "$work/b") >/dev/null; then
 else
     fail "reproducible: outputs differ between two runs"
 fi
-for f in indicators.json quality/report.json quality/rejects.csv charts/cumulative_target.png \
+for f in indicators.json quality/report.json quality/rejects.csv quality/duplicates.csv \
+    charts/cumulative_target.png \
     charts/beneficiaries_by_role.svg charts/outcome_rates.png charts/qpv_share.svg; do
     [ -s "$work/a/$f" ] && pass "written: $f" || fail "missing output $f"
 done
+
+# Every duplicate row counted is listed in quality/duplicates.csv, and nothing else is.
+dups=$(jq '[.inputs[].rows_duplicate] | add' "$work/a/quality/report.json")
+[ "$(($(wc -l <"$work/a/quality/duplicates.csv") - 1))" = "$dups" ] &&
+    pass "duplicates.csv: one line per duplicate row ($dups)" ||
+    fail "duplicates.csv: not one line per duplicate row ($dups counted)"
 
 # 1a. Summary sheet and the new charts: a PDF, each chart at both sizes; every SVG is
 # well-formed XML (checked with xmllint when it is installed; the unit tests parse them too).
