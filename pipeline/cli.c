@@ -6,6 +6,7 @@
 #include "stages/common/numfmt.h"
 
 #include "stages/common/arena.h"
+#include "stages/common/fold.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,51 +15,156 @@
 #include <time.h>
 #include <unistd.h>
 
-void cli_usage(void)
+/* ---- the command line ---- */
+
+static const char *const commands[] = {"run", "validate", "help", NULL};
+static const char *const options[] = {"--config", "--output", "--quiet",   "-q", "--timings",
+                                      "--help",   "-h",       "--version", NULL};
+
+static const char OPTIONS_HELP[] =
+    "  --config FILE  the run's JSON config (every key in docs/config.md)\n"
+    "  --output DIR   write into DIR instead of the config's output_dir\n"
+    "  --quiet, -q    print nothing but errors and warnings (no progress, no summary)\n"
+    "  --timings      print each step's wall time after the run\n"
+    "  --help, -h     print this help and exit\n";
+
+void cli_usage(enum cli_command topic)
 {
+    if (topic == CLI_RUN)
+        fputs("usage: impact run --config FILE [--output DIR] [--quiet] [--timings]\n"
+              "\n"
+              "Reads the exports named in the config, cleans and joins them, computes the\n"
+              "indicators and writes indicators.json, public/, charts/, summary.pdf, quality/ and\n"
+              "restricted/ into the output folder. Exit status: 0 done, 1 an error (printed), 2 a\n"
+              "wrong command line.\n"
+              "\n",
+              stdout);
+    else if (topic == CLI_VALIDATE)
+        fputs("usage: impact validate --config FILE [--output DIR] [--quiet] [--timings]\n"
+              "\n"
+              "Reads and cleans the exports named in the config and writes quality/ and\n"
+              "restricted/ only. Exit status: 0 done, 1 an error (printed), 2 a wrong command\n"
+              "line, 3 more rows rejected than validate.max_reject_share allows.\n"
+              "\n",
+              stdout);
+    if (topic == CLI_RUN || topic == CLI_VALIDATE) {
+        fputs(OPTIONS_HELP, stdout);
+        printf("\nexample: impact %s --config config/default.json --output out\n",
+               topic == CLI_RUN ? "run" : "validate");
+        return;
+    }
     fputs("usage: impact run --config FILE [--output DIR] [--quiet] [--timings]\n"
           "       impact validate --config FILE [--output DIR] [--quiet] [--timings]\n"
-          "       impact --help | --version\n"
+          "       impact COMMAND --help | impact --version\n"
           "\n"
           "  run       read the exports named in the config, compute the indicators, write\n"
           "            indicators.json, charts/ and quality/ into the output folder\n"
           "  validate  read and clean the exports only and write quality/; exits with 3\n"
           "            when more rows are rejected than validate.max_reject_share allows\n"
-          "\n"
-          "  --output DIR  write into DIR instead of the config's output_dir\n"
-          "  --quiet       print nothing but errors and warnings (no progress, no summary)\n"
-          "  --timings     print each step's wall time after the run\n",
+          "\n",
           stdout);
+    fputs(OPTIONS_HELP, stdout);
+    fputs("  --version      print the version and exit\n"
+          "\n"
+          "example: impact run --config config/default.json\n",
+          stdout);
+}
+
+/* The word of `known` closest to a mistyped one (two edits at most; none for a word of two
+ * characters, where any is one edit away), or NULL. */
+static const char *closest(const char *word, const char *const *known)
+{
+    const char *best = NULL;
+    int limit = strlen(word) <= 2 ? 0 : 2, best_distance = limit + 1;
+    for (size_t i = 0; known[i]; i++) {
+        int d = fold_edit_distance(word, known[i], limit);
+        if (d < best_distance)
+            best = known[i], best_distance = d;
+    }
+    return best;
+}
+
+/* --help, -h or --version anywhere wins over everything else on the line, so that
+ * `impact run --config x --help` prints the help of run. */
+static bool find_help(int argc, char **argv, struct cli_args *args)
+{
+    for (int i = 1; i < argc; i++) {
+        bool help = !strcmp(argv[i], "--help") || !strcmp(argv[i], "-h");
+        if (!help && strcmp(argv[i], "--version"))
+            continue;
+        args->command = help ? CLI_HELP : CLI_VERSION;
+        args->help_topic = !strcmp(argv[1], "run")        ? CLI_RUN
+                           : !strcmp(argv[1], "validate") ? CLI_VALIDATE
+                                                          : CLI_HELP;
+        return true;
+    }
+    return false;
+}
+
+static int unknown_command(const char *cmd, struct impact_error *err)
+{
+    static const char *const first_options[] = {"--help", "-h", "--version", NULL};
+    const char *near = closest(cmd, cmd[0] == '-' ? first_options : commands);
+    if (cmd[0] == '-')
+        return impact_fail(err, "usage", NULL, 0, 0,
+                           "unknown option \"%s\"%s%s%s; a command comes first: run or "
+                           "validate",
+                           cmd, near ? " (did you mean \"" : "", near ? near : "",
+                           near ? "\"?)" : "");
+    if (near)
+        return impact_fail(err, "usage", NULL, 0, 0,
+                           "unknown command \"%s\"; did you mean \"%s\"? The commands are run "
+                           "(compute the indicators) and validate (check the exports only)",
+                           cmd, near);
+    return impact_fail(err, "usage", NULL, 0, 0,
+                       "unknown command \"%s\"; the commands are run (compute the indicators) "
+                       "and validate (check the exports only)",
+                       cmd);
+}
+
+static int unknown_option(const char *cmd, const char *arg, struct impact_error *err)
+{
+    const char *near = arg[0] == '-' ? closest(arg, options) : NULL;
+    if (near)
+        return impact_fail(err, "usage", NULL, 0, 0,
+                           "unknown option \"%s\" for %s; did you mean \"%s\"?", arg, cmd, near);
+    if (arg[0] == '-')
+        return impact_fail(err, "usage", NULL, 0, 0, "unknown option \"%s\" for %s", arg, cmd);
+    return impact_fail(err, "usage", NULL, 0, 0,
+                       "unexpected argument \"%s\" for %s (the config is given with --config "
+                       "FILE)",
+                       arg, cmd);
 }
 
 int cli_parse(int argc, char **argv, struct cli_args *args, struct impact_error *err)
 {
-    *args = (struct cli_args){.command = CLI_HELP};
+    *args = (struct cli_args){.command = CLI_HELP, .help_topic = CLI_HELP};
     if (argc < 2)
         return impact_fail(err, "usage", NULL, 0, 0, "expected a command: run or validate");
+    if (find_help(argc, argv, args))
+        return IMPACT_OK;
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help"))
+    if (!strcmp(cmd, "help"))
         return IMPACT_OK;
-    if (!strcmp(cmd, "--version")) {
-        args->command = CLI_VERSION;
-        return IMPACT_OK;
-    }
     if (strcmp(cmd, "run") && strcmp(cmd, "validate"))
-        return impact_fail(err, "usage", NULL, 0, 0,
-                           "unknown command \"%s\" (expected run or validate)", cmd);
+        return unknown_command(cmd, err);
     args->command = strcmp(cmd, "run") == 0 ? CLI_RUN : CLI_VALIDATE;
+    args->help_topic = args->command; /* for main's "try: impact run --help" */
     for (int i = 2; i < argc; i++) {
-        bool has_value = i + 1 < argc;
-        if (!strcmp(argv[i], "--config") && has_value)
+        bool takes_value = !strcmp(argv[i], "--config") || !strcmp(argv[i], "--output");
+        if (takes_value && i + 1 >= argc)
+            return impact_fail(err, "usage", NULL, 0, 0, "expected %s after %s",
+                               !strcmp(argv[i], "--config") ? "a file" : "a folder", argv[i]);
+        if (!strcmp(argv[i], "--config"))
             args->config_path = argv[++i];
-        else if (!strcmp(argv[i], "--output") && has_value)
+        else if (!strcmp(argv[i], "--output"))
             args->output_dir = argv[++i];
         else if (!strcmp(argv[i], "--quiet") || !strcmp(argv[i], "-q"))
             args->quiet = true;
         else if (!strcmp(argv[i], "--timings"))
             args->timings = true;
         else
-            return impact_fail(err, "usage", NULL, 0, 0, "unexpected argument \"%s\"", argv[i]);
+            return unknown_option(cmd, argv[i], err);
     }
     if (!args->config_path)
         return impact_fail(err, "usage", NULL, 0, 0, "expected --config FILE");

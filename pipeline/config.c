@@ -13,11 +13,23 @@
 
 static const char STAGE[] = "config";
 
+enum { MAX_UNKNOWN_LISTED = 16 };
+
+/* A key the config's section does not have; `near` is the closest known key, or NULL. */
+struct unknown_key {
+    const char *path, *key, *near;
+    const char *const *known;
+    long line, column; /* in the file; 0 when the key is not there exactly once */
+};
+
 struct loader {
     struct config *cfg;
     struct impact_error *err;
     int status;
     char dir[IMPACT_PATH_MAX]; /* folder of the config file, for relative paths */
+    const char *text;          /* the file's text, NUL-terminated, for key lines */
+    size_t n_unknown;          /* unknown keys seen; the first MAX_UNKNOWN_LISTED kept */
+    struct unknown_key unknown[MAX_UNKNOWN_LISTED];
 };
 
 __attribute__((format(printf, 3, 4))) static void fail(struct loader *l, const char *json_path,
@@ -33,7 +45,8 @@ __attribute__((format(printf, 3, 4))) static void fail(struct loader *l, const c
     l->status = IMPACT_FAIL;
 }
 
-static void warn(struct loader *l, const char *text)
+/* Warnings the driver prints (none since unknown keys became errors; kept for the next). */
+__attribute__((unused)) static void warn(struct loader *l, const char *text)
 {
     struct config *c = l->cfg;
     c->warnings = xrealloc(c->warnings, (c->n_warnings + 1) * sizeof *c->warnings);
@@ -54,21 +67,33 @@ static const char *index_path(struct loader *l, const char *parent, size_t i)
     return arena_strdup(l->cfg->arena, buf);
 }
 
-/* ---- unknown keys ---- */
+/* ---- unknown keys ----
+ *
+ * A key the program does not use is an error (a misspelt key would otherwise leave its
+ * default in place without a word). check_keys only notes each one; config_load reports
+ * them all in one message at the end, before any other error, since a misspelt key is the
+ * usual cause of a missing or wrong value. jansson keeps no position per key, so the line
+ * is found by scanning the file's text for the quoted key followed by ':' (find_key_line),
+ * and given only when the key occurs exactly once there; the JSON path always names it. */
 
 static const char *closest_key(const char *key, const char *const *known)
 {
-    const char *best = NULL;
+    char folded[128], candidate[128];
+    fold_label(key, strlen(key), folded, sizeof folded);
+    const char *best = NULL, *prefix = NULL;
     int best_distance = 3;
+    size_t prefix_len = 0;
     for (size_t i = 0; known[i]; i++) {
-        int d = fold_edit_distance(key, known[i], 2);
+        size_t n = fold_label(known[i], strlen(known[i]), candidate, sizeof candidate);
+        int d = fold_edit_distance(folded, candidate, 2);
         if (d < best_distance)
             best = known[i], best_distance = d;
+        if (n > prefix_len && strncmp(folded, candidate, n) == 0) /* "Female" → "F" */
+            prefix = known[i], prefix_len = n;
     }
-    return best;
+    return best ? best : prefix;
 }
 
-/* Keys starting with "_" or "//" are comments and are ignored. */
 static void check_keys(struct loader *l, json_t *obj, const char *path, const char *const *known)
 {
     const char *key;
@@ -81,13 +106,118 @@ static void check_keys(struct loader *l, json_t *obj, const char *path, const ch
             found = strcmp(key, known[i]) == 0;
         if (found)
             continue;
-        char text[512];
-        const char *near = closest_key(key, known);
-        snprintf(text, sizeof text, "%s: unknown key \"%s\" in %s ignored%s%s%s", l->cfg->path, key,
-                 *path ? path : "the top level", near ? " (did you mean \"" : "", near ? near : "",
-                 near ? "\"?)" : "");
-        warn(l, text);
+        if (l->n_unknown < MAX_UNKNOWN_LISTED)
+            l->unknown[l->n_unknown] = (struct unknown_key){arena_strdup(l->cfg->arena, path),
+                                                            arena_strdup(l->cfg->arena, key),
+                                                            closest_key(key, known),
+                                                            known,
+                                                            0,
+                                                            0};
+        l->n_unknown++;
     }
+}
+
+/* Line and column (in characters) of `"key":` in the config's text, when it occurs once. */
+static bool find_key_line(const char *text, const char *key, long *line, long *column)
+{
+    char needle[256];
+    if (!text || (size_t)snprintf(needle, sizeof needle, "\"%s\"", key) >= sizeof needle)
+        return false;
+    const char *found = NULL;
+    for (const char *at = strstr(text, needle); at; at = strstr(at + 1, needle)) {
+        const char *after = at + strlen(needle);
+        after += strspn(after, " \t\r\n");
+        if (*after != ':' || (at > text && at[-1] == '\\'))
+            continue;
+        if (found)
+            return false; /* twice: the path says which */
+        found = at;
+    }
+    if (!found)
+        return false;
+    *line = 1, *column = 1;
+    for (const char *c = text; c < found; c++) {
+        if (*c == '\n')
+            *line += 1, *column = 1;
+        else if (((unsigned char)*c & 0xC0) != 0x80)
+            *column += 1;
+    }
+    return true;
+}
+
+/* Alone: `"charts.langage": unknown key in charts; did you mean "language"?`; in a list:
+ * `"charts.langage" in charts (line 6), did you mean "language"?`. */
+static void describe_unknown(const struct unknown_key *u, bool in_list, char *out, size_t cap)
+{
+    char line[32] = "";
+    if (in_list && u->line > 0)
+        snprintf(line, sizeof line, " (line %ld)", u->line);
+    int n = snprintf(out, cap, "\"%s%s%s\"%s %s%s%s%s", u->path, *u->path ? "." : "", u->key,
+                     in_list ? "" : ": unknown key", *u->path ? "in " : "at the top level", u->path,
+                     line, in_list ? "," : ";");
+    size_t used = n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
+    size_t n_known = 0;
+    while (u->known[n_known])
+        n_known++;
+    if (u->near) {
+        snprintf(out + used, cap - used, " did you mean \"%s\"?", u->near);
+    } else if (n_known <= 5) { /* a short list: name every key it may be */
+        for (size_t i = 0; i < n_known && used < cap; i++) {
+            n = snprintf(out + used, cap - used, "%s\"%s\"",
+                         i == 0             ? " expected "
+                         : i + 1 == n_known ? " or "
+                                            : ", ",
+                         u->known[i]);
+            used += n < 0 ? 0 : (size_t)n;
+        }
+    } else {
+        snprintf(out + used, cap - used, " see docs/config.md for the keys %s%s",
+                 *u->path ? "of " : "of the top level", u->path);
+    }
+}
+
+/* In the order of the file; keys with no line last, as they were found. */
+static void sort_by_line(struct unknown_key *list, size_t n)
+{
+    for (size_t i = 1; i < n; i++) /* insertion sort: at most MAX_UNKNOWN_LISTED */
+        for (size_t k = i; k > 0; k--) {
+            struct unknown_key *x = &list[k - 1], *y = &list[k];
+            if (y->line == 0 || (x->line != 0 && x->line <= y->line))
+                break;
+            struct unknown_key swap = *x;
+            *x = *y, *y = swap;
+        }
+}
+
+/* One key: its line and column go into the error. Several: every one in one message (as many
+ * as fit), in the order of the file, each with its line when known. */
+static int report_unknown_keys(struct loader *l)
+{
+    char message[IMPACT_MSG_MAX] = "", entry[IMPACT_MSG_MAX];
+    size_t listed = l->n_unknown < MAX_UNKNOWN_LISTED ? l->n_unknown : MAX_UNKNOWN_LISTED;
+    for (size_t i = 0; i < listed; i++) {
+        struct unknown_key *u = &l->unknown[i];
+        if (!find_key_line(l->text, u->key, &u->line, &u->column))
+            u->line = u->column = 0;
+    }
+    if (l->n_unknown == 1) {
+        describe_unknown(&l->unknown[0], false, message, sizeof message);
+        return impact_fail(l->err, STAGE, l->cfg->path, l->unknown[0].line, l->unknown[0].column,
+                           "%s", message);
+    }
+    sort_by_line(l->unknown, listed);
+    size_t used = (size_t)snprintf(message, sizeof message, "%zu unknown keys: ", l->n_unknown);
+    size_t shown = 0;
+    for (; shown < listed; shown++) {
+        describe_unknown(&l->unknown[shown], true, entry, sizeof entry);
+        if (used + strlen(entry) + 2 + 24 >= sizeof message) /* keep room for "; and N more" */
+            break;
+        used += (size_t)snprintf(message + used, sizeof message - used, "%s%s", shown ? "; " : "",
+                                 entry);
+    }
+    if (shown < l->n_unknown)
+        snprintf(message + used, sizeof message - used, "; and %zu more", l->n_unknown - shown);
+    return impact_fail(l->err, STAGE, l->cfg->path, 0, 0, "%s", message);
 }
 
 /* ---- typed getters: absent keys give the default; wrong types fail with the path ---- */
@@ -186,6 +316,15 @@ static int field_by_name(const char *name)
     return -1;
 }
 
+/* The canonical field closest to a misspelt one ("sesion_date" → "session_date"), or NULL. */
+static const char *closest_field(const char *name)
+{
+    const char *names[FIELD_COUNT + 1] = {NULL};
+    for (int f = 0; f < FIELD_COUNT; f++)
+        names[f] = record_field_names[f];
+    return closest_key(name, names);
+}
+
 static void load_columns(struct loader *l, json_t *obj, const char *path, struct ingest_source *s)
 {
     json_t *cols = get(l, obj, "columns", JSON_OBJECT, path, "an object of header: field");
@@ -198,6 +337,12 @@ static void load_columns(struct loader *l, json_t *obj, const char *path, struct
     json_object_foreach(cols, header, value)
     {
         int f = json_is_string(value) ? field_by_name(json_string_value(value)) : -1;
+        const char *near = json_is_string(value) ? closest_field(json_string_value(value)) : NULL;
+        if (f < 0 && near) {
+            fail(l, join_path(l, cols_path, header),
+                 "expected a canonical field name; did you mean \"%s\"?", near);
+            break;
+        }
         if (f < 0) {
             fail(l, join_path(l, cols_path, header),
                  "expected a canonical field name such as \"session_date\" (see docs/config.md)");
@@ -435,9 +580,13 @@ static void load_target_roles(struct loader *l, json_t *target)
         for (int r = 0; r < ROLE_COUNT && json_is_string(item); r++)
             if (strcmp(figures_role_names[r], json_string_value(item)) == 0)
                 role = r;
+        static const char *const names[] = {"youth", "parent", "unknown", NULL};
+        const char *near =
+            json_is_string(item) ? closest_key(json_string_value(item), names) : NULL;
         if (role < 0) {
             fail(l, index_path(l, "target.roles", i),
-                 "expected \"youth\", \"parent\" or \"unknown\"");
+                 "expected \"youth\", \"parent\" or \"unknown\"%s%s%s",
+                 near ? "; did you mean \"" : "", near ? near : "", near ? "\"?" : "");
             return;
         }
         o->target_roles[role] = true;
@@ -607,6 +756,31 @@ static void load_root(struct loader *l, json_t *root)
     load_presentation(l, root);
 }
 
+/* The whole file, NUL-terminated (configs are small); NULL with errno set on failure. */
+static char *read_text(const char *path, size_t *len)
+{
+    FILE *file = fopen(path, "rb");
+    if (!file)
+        return NULL;
+    size_t cap = 4096, n = 0;
+    char *text = xmalloc(cap);
+    for (size_t got; (got = fread(text + n, 1, cap - n - 1, file)) > 0;) {
+        n += got;
+        if (cap - n - 1 == 0)
+            xgrow((void **)&text, &cap, cap, 1);
+    }
+    int failed = ferror(file) ? errno : 0;
+    fclose(file);
+    if (failed) {
+        free(text);
+        errno = failed;
+        return NULL;
+    }
+    text[n] = '\0';
+    *len = n;
+    return text;
+}
+
 int config_load(const char *path, struct config *config, struct impact_error *err)
 {
     *config = (struct config){.arena = arena_new()};
@@ -616,16 +790,22 @@ int config_load(const char *path, struct config *config, struct impact_error *er
     if (slash)
         snprintf(l.dir, sizeof l.dir, "%.*s", (int)(slash - path), path);
     json_error_t jerr;
-    FILE *file = fopen(path, "rb");
-    if (!file)
+    size_t len = 0;
+    char *text = read_text(path, &len);
+    if (!text)
         return impact_fail(err, STAGE, path, 0, 0, "cannot open the config file: %s",
                            strerror(errno));
-    config->json = json_loadf(file, JSON_REJECT_DUPLICATES, &jerr);
-    fclose(file);
-    if (!config->json)
+    config->json = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!config->json) {
+        free(text);
         return impact_fail(err, STAGE, path, jerr.line > 0 ? jerr.line : 0,
                            jerr.column > 0 ? jerr.column : 0, "invalid JSON: %s", jerr.text);
+    }
+    l.text = text;
     load_root(&l, config->json);
+    if (l.n_unknown > 0)
+        l.status = report_unknown_keys(&l);
+    free(text);
     return l.status;
 }
 

@@ -3,8 +3,10 @@
  *
  * Errors name the file and, for invalid JSON, the line and column; for a wrong value the
  * JSON path and what was expected ("inputs[1].columns.Date: expected a canonical field
- * name such as session_date"). Unknown keys are not errors: they are collected in
- * `warnings` (with a suggestion when a known key is close) for the driver to print.
+ * name such as session_date"). An unknown key anywhere (keys starting with "_" or "//"
+ * are comments) is an error too, naming its JSON path and the nearest known key; several
+ * are listed in one message, each with its line in the file when it occurs there once.
+ * `warnings` holds what the driver prints without failing (nothing today).
  *
  * Ownership: config_load() fills a caller-owned struct config whose strings and arrays are
  * owned by it until config_free().

@@ -14,11 +14,14 @@ int main(int argc, char **argv)
     signal(SIGXFSZ, SIG_IGN);    /* a file size limit makes writes fail with EFBIG, reported */
     if (cli_parse(argc, argv, &args, &err) != IMPACT_OK) {
         fprintf(stderr, "impact: %s\n", err.message);
-        fputs("try: impact --help\n", stderr);
+        fprintf(stderr, "try: impact %s--help\n",
+                args.help_topic == CLI_RUN        ? "run "
+                : args.help_topic == CLI_VALIDATE ? "validate "
+                                                  : "");
         return EXIT_USAGE;
     }
     if (args.command == CLI_HELP) {
-        cli_usage();
+        cli_usage(args.help_topic);
         return EXIT_OK;
     }
     if (args.command == CLI_VERSION) {

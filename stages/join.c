@@ -124,6 +124,29 @@ struct file_start {
     uint16_t file;
 };
 
+/* The line of each pair's first row, so that a duplicate row can name the row it repeats.
+ * Pairs are numbered in input order, so a pair's line is mostly the previous pair's plus a
+ * small step: one byte a pair (`step`), the line of every MARK_EVERY-th pair (`marks`), and
+ * the pairs whose step does not fit a byte (the first of a file, a gap of STEP_FAR lines or
+ * more) in `far`, in pair order. About 1.06 bytes a pair where a line each took 4: at 10 M
+ * rows 10 MiB rather than 38 MiB on a peak of 482 MiB (docs/performance.md). A lookup sums
+ * at most MARK_EVERY - 1 steps; only duplicates look up. */
+enum { STEP_FAR = 255, MARK_EVERY = 64 };
+
+struct far_line {
+    uint32_t pair, line;
+};
+
+struct pair_lines {
+    uint8_t *step; /* by pair: its line minus the previous pair's, or STEP_FAR */
+    size_t step_cap;
+    uint32_t *marks; /* the line of pairs 0, MARK_EVERY, 2 × MARK_EVERY, … */
+    size_t marks_cap;
+    struct far_line *far;
+    size_t n_far, far_cap;
+    struct row_origin last; /* the previous pair's row */
+};
+
 /* The session of the previous attendance row, as written: rows come grouped by session
  * (one sign-in sheet after another), so most rows skip the folding and hashing of the
  * session key. Same text, same key: the result is the one interning would give. */
@@ -207,7 +230,8 @@ struct join {
     size_t big_pair_cap;
     struct file_start *file_starts;
     size_t n_file_starts, file_starts_cap;
-    size_t outcomes_cap; /* of dataset.outcomes, whose person is the entity until resolved */
+    struct pair_lines lines; /* each pair's first row, for listing duplicates */
+    size_t outcomes_cap;     /* of dataset.outcomes, whose person is the entity until resolved */
     struct keymap *name_use_index;
     struct name_use *name_uses;
     size_t n_name_uses, name_uses_cap;
@@ -574,6 +598,13 @@ static uint32_t intern_session(struct join *j, const struct attendance_row *row,
 
 /* ---- pairs ---- */
 
+/* Why a row is a duplicate, as listed in quality/duplicates.csv. */
+static const char DUPLICATE_SAME_KEY[] =
+    "the same person at the same session as an earlier row: counted once";
+static const char DUPLICATE_LINKED[] =
+    "the same person at the same session as an earlier row, one row by the names and the other by "
+    "the participant id, linked by a row carrying both: counted once";
+
 static uint32_t find_pair(const struct join *j, uint32_t entity, uint32_t session)
 {
     const struct session_pairs *sp = &j->session_pairs[session];
@@ -603,17 +634,70 @@ static void note_file(struct join *j, uint32_t pair, uint16_t file)
     j->file_starts[j->n_file_starts++] = (struct file_start){pair, file};
 }
 
+/* Notes pair p's line (struct pair_lines); the caller has grown `step` to hold p. */
+static void note_pair_line(struct pair_lines *pl, uint32_t p, struct row_origin origin)
+{
+    uint32_t step = origin.line - pl->last.line;
+    bool far =
+        p == 0 || origin.file != pl->last.file || origin.line <= pl->last.line || step >= STEP_FAR;
+    pl->step[p] = far ? STEP_FAR : (uint8_t)step;
+    if (far) {
+        xgrow((void **)&pl->far, &pl->far_cap, pl->n_far, sizeof *pl->far);
+        pl->far[pl->n_far++] = (struct far_line){p, origin.line};
+    }
+    if (p % MARK_EVERY == 0) {
+        xgrow((void **)&pl->marks, &pl->marks_cap, p / MARK_EVERY, sizeof *pl->marks);
+        pl->marks[p / MARK_EVERY] = origin.line;
+    }
+    pl->last = origin;
+}
+
+static uint32_t far_line_of(const struct pair_lines *pl, uint32_t p)
+{
+    size_t lo = 0, hi = pl->n_far; /* far is in pair order, and p is in it */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pl->far[mid].pair <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    assert(pl->far[lo].pair == p);
+    return pl->far[lo].line;
+}
+
+/* Where pair p's first row is: its file from file_starts, its line from the steps. */
+static struct row_origin pair_origin(const struct join *j, uint32_t p)
+{
+    const struct pair_lines *pl = &j->lines;
+    uint32_t q = p - p % MARK_EVERY, line = pl->marks[q / MARK_EVERY];
+    while (q++ < p)
+        line = pl->step[q] == STEP_FAR ? far_line_of(pl, q) : line + pl->step[q];
+    size_t lo = 0, hi = j->n_file_starts; /* the last file start at or before p */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (j->file_starts[mid].pair <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (struct row_origin){j->file_starts[lo].file, line};
+}
+
 static void add_pair(struct join *j, uint32_t entity, uint32_t session, uint8_t present,
-                     uint16_t file)
+                     struct row_origin origin)
 {
     struct dataset *d = &j->dataset;
     uint32_t p = (uint32_t)d->n_attendances++;
-    if (p >= j->attendances_cap || p >= j->pair_next_cap) { /* checked here: once a row */
+    if (p >= j->attendances_cap || p >= j->pair_next_cap ||
+        p >= j->lines.step_cap) { /* checked here: once a row */
         xgrow((void **)&d->attendances, &j->attendances_cap, p, sizeof *d->attendances);
         xgrow((void **)&j->pair_next, &j->pair_next_cap, p, sizeof *j->pair_next);
+        xgrow((void **)&j->lines.step, &j->lines.step_cap, p, 1);
     }
     d->attendances[p] = (struct attendance_record){entity, session, present};
-    note_file(j, p, file);
+    note_file(j, p, origin.file);
+    note_pair_line(&j->lines, p, origin);
     struct session_pairs *sp = &j->session_pairs[session];
     j->pair_next[p] = sp->head;
     sp->head = p;
@@ -638,9 +722,10 @@ static void join_queued_attendance(struct join *j, struct queued_row *q, uint32_
     if (p != INTERN_NONE) {
         j->dataset.attendances[p].present |= q->present;
         j->stats.rows_duplicate[q->origin.file]++;
+        diag_duplicate(&q->diag, q->origin, pair_origin(j, p), DUPLICATE_SAME_KEY);
         return;
     }
-    add_pair(j, e, q->session, q->present, q->origin.file);
+    add_pair(j, e, q->session, q->present, q->origin);
     j->stats.rows_accepted[q->origin.file]++;
 }
 
@@ -847,16 +932,19 @@ static uint8_t *persons_with_linked_pairs(const struct join *j)
 
 /* Pairs re-keyed by person, in place: two entities of one person at one session make a
  * duplicate, and the later row (pairs are in input order) moves from accepted to
- * duplicate. Only the linked persons' pairs can meet, so only they go through a hash. */
+ * duplicate, listed with the earlier one's line. Only the linked persons' pairs can meet,
+ * so only they go through a hash. Rows listed earlier as duplicates of the later pair keep
+ * its line: that row is then itself listed as a duplicate of the earlier one. */
 enum { PAIR_AHEAD = 16 };
 
-static void resolve_pairs(struct join *j)
+static void resolve_pairs(struct join *j, const struct diag_sink *diag)
 {
     struct dataset *d = &j->dataset;
     uint8_t *linked = persons_with_linked_pairs(j);
     struct keymap *index = keymap_new();
-    uint32_t *kept = NULL; /* by index id: where that (person, session) record is */
-    size_t kept_cap = 0, n = 0, f = 0;
+    uint32_t *kept = NULL;  /* by index id: where that (person, session) record is */
+    uint32_t *first = NULL; /* by index id: the pair it was before compaction, for its line */
+    size_t kept_cap = 0, first_cap = 0, n = 0, f = 0;
     for (size_t i = 0; i < d->n_attendances; i++) {
         if (i + PAIR_AHEAD < d->n_attendances) /* millions of entities: fetch ahead */
             __builtin_prefetch(entity_at(j, d->attendances[i + PAIR_AHEAD].person));
@@ -868,19 +956,24 @@ static void resolve_pairs(struct join *j)
             bool added;
             uint32_t k = keymap_intern(index, (uint64_t)a.person << 32 | a.session, &added);
             xgrow((void **)&kept, &kept_cap, k, sizeof *kept);
+            xgrow((void **)&first, &first_cap, k, sizeof *first);
             if (!added) {
                 d->attendances[kept[k]].present |= a.present;
                 j->stats.rows_accepted[j->file_starts[f].file]--;
                 j->stats.rows_duplicate[j->file_starts[f].file]++;
+                diag_duplicate(diag, pair_origin(j, (uint32_t)i), pair_origin(j, first[k]),
+                               DUPLICATE_LINKED);
                 continue;
             }
             kept[k] = (uint32_t)n;
+            first[k] = (uint32_t)i;
         }
         d->attendances[n++] = a;
     }
     d->n_attendances = n;
     d->attendances = xrealloc(d->attendances, (n ? n : 1) * sizeof *d->attendances);
     free(kept);
+    free(first);
     free(linked);
     keymap_free(index);
 }
@@ -1334,6 +1427,10 @@ static void drop_pair_tables(struct join *j)
     free(j->session_pairs);
     free(j->big_pair);
     free(j->file_starts);
+    free(j->lines.step);
+    free(j->lines.marks);
+    free(j->lines.far);
+    j->lines = (struct pair_lines){0};
     keymap_free(j->big_index);
     j->pair_next = j->big_pair = NULL;
     j->session_pairs = NULL;
@@ -1364,7 +1461,7 @@ const struct dataset *join_finish(struct join *j, const struct diag_sink *diag)
     d->site_names = j->site_names;
     drop_ingest_tables(j);
     resolve_persons(j, diag);
-    resolve_pairs(j);
+    resolve_pairs(j, diag);
     drop_pair_tables(j);
     resolve_outcomes(j, diag);
     free(j->entity_slots); /* no more lookups: room for the duplicate search */

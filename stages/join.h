@@ -6,11 +6,14 @@
  * because links are resolved in join_finish(). A name key seen with a second id is
  * reported (warning) and not merged. Session key: the session id when present, otherwise
  * (date, folded site, folded activity). The same person at the same session twice counts
- * once; the later row is a duplicate. People with the same birth date and folded names
- * within edit distance 2 are listed as probable duplicates for review, never merged, by
- * join_find_duplicates() or its two halves (below).
+ * once; the later row is a duplicate, handed to the sink's `duplicate` callback with the
+ * file and line of the earlier row: as it is joined when the two rows have the same person
+ * key, in join_finish() when they meet only once names are linked to an id. People with the same
+ * birth date and folded names within edit distance 2 are listed as probable duplicates for review,
+ * never merged, by join_find_duplicates() or its two halves (below).
  *
- * Memory grows with distinct persons, sessions and person-session pairs, not with rows.
+ * Memory grows with distinct persons, sessions and person-session pairs (about a byte a
+ * pair for its first row's line, for the duplicates' listing), not with rows.
  *
  * Lifecycle: join_new() → join_add_attendance()/join_add_outcome() per clean row, in input
  * order → join_finish() once → join_find_duplicates() once → read the stats → join_free().

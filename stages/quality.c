@@ -36,6 +36,9 @@ struct quality {
     char dir[IMPACT_PATH_MAX];
     FILE *rejects;
     bool write_failed;
+    char duplicates_path[IMPACT_PATH_MAX + 32];
+    FILE *duplicates; /* duplicates.csv, streamed like rejects.csv */
+    bool duplicates_failed;
     size_t n_files;
     const char *const *paths;
     unsigned long *rejected; /* per file */
@@ -100,9 +103,48 @@ static void on_warn(void *ctx, enum warning_kind kind, struct row_origin origin,
         tally_add(q->arena, &w->values, value);
 }
 
+/* One line of duplicates.csv: the row, the earlier row it repeats, why. No name, no id. */
+static void on_duplicate(void *ctx, struct row_origin row, struct row_origin first,
+                         const char *reason)
+{
+    struct quality *q = ctx;
+    FILE *f = q->duplicates;
+    if (!f)
+        return;
+    const char *file = q->paths[row.file], *first_file = q->paths[first.file];
+    bool ok = csv_fwrite(f, file, strlen(file)) == 0 &&
+              fprintf(f, ",%lu,", (unsigned long)row.line) > 0 &&
+              csv_fwrite(f, first_file, strlen(first_file)) == 0 &&
+              fprintf(f, ",%lu,", (unsigned long)first.line) > 0 &&
+              csv_fwrite(f, reason, strlen(reason)) == 0 && fputc('\n', f) != EOF;
+    q->duplicates_failed |= !ok;
+}
+
+/* duplicates.csv, opened with rejects.csv: its header line, or the error. */
+static int open_duplicates(struct quality *q, struct impact_error *err)
+{
+    snprintf(q->duplicates_path, sizeof q->duplicates_path, "%s/duplicates.csv", q->dir);
+    q->duplicates = fopen(q->duplicates_path, "w");
+    if (!q->duplicates)
+        return impact_fail(err, STAGE, q->duplicates_path, 0, 0, "cannot create the file: %s",
+                           strerror(errno));
+    fputs("file,line,duplicate_of_file,duplicate_of_line,reason\n", q->duplicates);
+    return IMPACT_OK;
+}
+
+static int close_duplicates(struct quality *q, struct impact_error *err)
+{
+    int status = IMPACT_OK;
+    if (q->duplicates && (fclose(q->duplicates) != 0 || q->duplicates_failed))
+        status = impact_fail(err, STAGE, q->duplicates_path, 0, 0, "cannot write the file: %s",
+                             strerror(errno));
+    q->duplicates = NULL;
+    return status;
+}
+
 struct diag_sink quality_sink(struct quality *q)
 {
-    return (struct diag_sink){q, on_reject, on_warn};
+    return (struct diag_sink){q, on_reject, on_warn, on_duplicate};
 }
 
 /* ---- lifecycle ---- */
@@ -123,7 +165,7 @@ int quality_new(const char *dir, size_t n_files, const char *const *paths, struc
         return impact_fail(err, STAGE, q->rejects_path, 0, 0, "cannot create the file: %s",
                            strerror(errno));
     fputs("file,line,column,field,value,reason\n", q->rejects);
-    return IMPACT_OK;
+    return open_duplicates(q, err);
 }
 
 int quality_finish(struct quality *q, struct impact_error *err)
@@ -133,7 +175,8 @@ int quality_finish(struct quality *q, struct impact_error *err)
         status = impact_fail(err, STAGE, q->rejects_path, 0, 0, "cannot write the file: %s",
                              strerror(errno));
     q->rejects = NULL;
-    return status;
+    int closed = close_duplicates(q, status == IMPACT_OK ? err : &(struct impact_error){0});
+    return status == IMPACT_OK ? closed : status;
 }
 
 void quality_free(struct quality *q)
@@ -142,6 +185,8 @@ void quality_free(struct quality *q)
         return;
     if (q->rejects)
         fclose(q->rejects);
+    if (q->duplicates)
+        fclose(q->duplicates);
     tally_free(&q->reject_fields);
     for (int k = 0; k < WARN_KINDS; k++)
         tally_free(&q->warnings[k].values);

@@ -1,7 +1,8 @@
 /* quality.h — the quality stage: accounts for every input row.
  *
  * It is the receiver of the diag sink: rejected rows are streamed to rejects.csv as they
- * come (file, line, column, field, value, reason — never an identifying value), warnings
+ * come (file, line, column, field, value, reason — never an identifying value), duplicate
+ * rows to duplicates.csv (file, line, the file and line of the earlier row, reason), warnings
  * are counted by kind with their distinct values and first examples. At the end it checks,
  * per input file, rows_read = rows_accepted + rows_rejected + rows_duplicate, and writes
  * report.json and probable_duplicates.csv (file and line of each, no names).
@@ -22,7 +23,8 @@
 
 struct quality;
 
-/* Opens rejects.csv in `dir` for streaming. `paths` names the inputs by file index. */
+/* Opens rejects.csv and duplicates.csv in `dir` for streaming. `paths` names the inputs by file
+ * index. */
 int quality_new(const char *dir, size_t n_files, const char *const *paths, struct quality **out,
                 struct impact_error *err);
 struct diag_sink quality_sink(struct quality *quality);
@@ -44,7 +46,7 @@ int quality_write_report(struct quality *quality, const struct input_summary *fi
 int quality_write_review_list(const struct quality *quality, const struct join_stats *join,
                               const char *restricted_dir, struct impact_error *err);
 
-/* Closes rejects.csv (and reports a write error on it). */
+/* Closes rejects.csv and duplicates.csv (and reports a write error on either). */
 int quality_finish(struct quality *quality, struct impact_error *err);
 void quality_free(struct quality *quality);
 

@@ -43,3 +43,10 @@ void diag_warn(const struct diag_sink *sink, enum warning_kind kind, struct row_
     if (sink && sink->warn)
         sink->warn(sink->ctx, kind, origin, value);
 }
+
+void diag_duplicate(const struct diag_sink *sink, struct row_origin row, struct row_origin first,
+                    const char *reason)
+{
+    if (sink && sink->duplicate)
+        sink->duplicate(sink->ctx, row, first, reason);
+}

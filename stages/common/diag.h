@@ -1,7 +1,7 @@
 /* diag.h — how stages report what they could not use: rejected rows, warnings and
  * duplicates, without knowing who collects them.
  *
- * Ingest, clean and join call through a `struct diag_sink` (a context pointer and three
+ * Ingest, clean and join call through a `struct diag_sink` (a context pointer and four
  * callbacks); the pipeline wires it to the quality stage, which counts, lists and writes
  * them. Strings passed in live only during the call: the receiver copies what it keeps.
  * A reject never carries an identifying value (name, birth date, participant id): stages
@@ -35,16 +35,22 @@ struct reject {
     const char *reason; /* what was expected */
 };
 
+/* duplicate: `row` repeats the person and session of the earlier row `first` (the one
+ * counted, or itself listed as a duplicate of it); `reason` says how they were matched. */
 struct diag_sink {
     void *ctx;
     void (*reject)(void *ctx, const struct reject *reject);
     void (*warn)(void *ctx, enum warning_kind kind, struct row_origin origin, const char *value);
+    void (*duplicate)(void *ctx, struct row_origin row, struct row_origin first,
+                      const char *reason);
 };
 
 /* Convenience wrappers that tolerate a sink with NULL callbacks (as unit tests use). */
 void diag_reject(const struct diag_sink *sink, const struct reject *reject);
 void diag_warn(const struct diag_sink *sink, enum warning_kind kind, struct row_origin origin,
                const char *value);
+void diag_duplicate(const struct diag_sink *sink, struct row_origin row, struct row_origin first,
+                    const char *reason);
 
 /* Canonical field names ("session_date", …) indexed by enum field. */
 extern const char *const record_field_names[FIELD_COUNT];

@@ -37,10 +37,17 @@ if diff <(snapshot "$work/a") <(snapshot "$work/b") >/dev/null; then
 else
     fail "reproducible: outputs differ between two runs"
 fi
-for f in indicators.json quality/report.json quality/rejects.csv charts/cumulative_target.png \
+for f in indicators.json quality/report.json quality/rejects.csv quality/duplicates.csv \
+    charts/cumulative_target.png \
     charts/beneficiaries_by_role.svg charts/outcome_rates.png charts/qpv_share.svg; do
     [ -s "$work/a/$f" ] && pass "written: $f" || fail "missing output $f"
 done
+
+# Every duplicate row counted is listed in quality/duplicates.csv, and nothing else is.
+dups=$(jq '[.inputs[].rows_duplicate] | add' "$work/a/quality/report.json")
+[ "$(($(wc -l <"$work/a/quality/duplicates.csv") - 1))" = "$dups" ] &&
+    pass "duplicates.csv: one line per duplicate row ($dups)" ||
+    fail "duplicates.csv: not one line per duplicate row ($dups counted)"
 
 # 1a. Summary sheet and the new charts: a PDF, each chart at both sizes; every SVG is
 # well-formed XML (checked with xmllint when it is installed; the unit tests parse them too).
@@ -90,6 +97,44 @@ expect_error empty_outcome 0 run --config "$here/cases/empty_outcome.json" --out
 [ $? = 1 ] && grep -qF "none of the 3 rows of this attendance export was accepted: see why in $work/arv/quality/rejects.csv" "$work/arv.err" &&
     [ "$(wc -l <"$work/arv/quality/rejects.csv")" = 4 ] &&
     pass "validate: no accepted row is an error, quality/ written" || fail "validate: all rows rejected"
+expect_error usage_command 2 valdate --config config/default.json
+expect_error usage_option 2 run --config config/default.json --ouput "$work/a"
+expect_error usage_missing_value 2 run --config
+
+# 2a. Help and version (issue 14): on stdout, exit 0, nothing on stderr, wherever --help,
+# -h or --version is on the line; a command's help is its own usage with an example.
+# expect_help NAME FIRST-LINE ARGS...: exit 0, empty stderr, stdout's first line, and an
+# "example: impact …" line when the first line is a usage.
+expect_help() {
+    local name=$1 first=$2
+    shift 2
+    "$bin" "$@" >"$work/help.out" 2>"$work/help.err"
+    local got=$?
+    if [ "$got" = 0 ] && [ ! -s "$work/help.err" ] && [ "$(head -n 1 "$work/help.out")" = "$first" ] &&
+        { [ "${first#usage}" = "$first" ] || grep -q '^example: impact ' "$work/help.out"; }; then
+        pass "help: $name"
+    else
+        fail "help: $name (exit $got)"; head -n 3 "$work/help.out" "$work/help.err"
+    fi
+}
+run_usage="usage: impact run --config FILE [--output DIR] [--quiet] [--timings]"
+validate_usage="usage: impact validate --config FILE [--output DIR] [--quiet] [--timings]"
+expect_help "--help" "$run_usage" --help
+expect_help "-h" "$run_usage" -h
+expect_help "help" "$run_usage" help
+expect_help "run --help" "$run_usage" run --help
+expect_help "run --config FILE --help" "$run_usage" run --config config/default.json --help
+expect_help "run -h --config FILE" "$run_usage" run -h --config config/default.json
+expect_help "validate --help" "$validate_usage" validate --help
+expect_help "validate --config FILE -h" "$validate_usage" validate --config no-such.json -h
+expect_help "--version" "impact 0.1.0" --version
+expect_help "run --config FILE --version" "impact 0.1.0" run --config config/default.json --version
+"$bin" validate --help | grep -q '^Reads and cleans' && ! "$bin" run --help | grep -q '^Reads and cleans' &&
+    pass "help: each command has its own" || fail "help: run and validate print the same help"
+# An unknown key is an error (issue 14): alone, at its line and column; several, all in one
+# message in the order of the file, each with its line and the nearest known key.
+expect_error unknown_key 1 run --config "$here/cases/unknown_key.json" --output "$work/a"
+expect_error unknown_keys 1 run --config "$here/cases/unknown_keys.json" --output "$work/a"
 
 # 3. A failed run leaves the previous outputs exactly as they were.
 if diff <(snapshot "$work/a") <(snapshot "$work/b") >/dev/null && [ ! -e "$work/a/.impact-staging" ]; then
@@ -107,7 +152,7 @@ fi
     pass "validate exits 3 above the threshold" || fail "validate threshold"
 
 # 5. Dialect fixtures (tests/fixtures/dialects/NAME/README.md: the hand working). Each run's
-#    quality/rejects.csv (and probable_duplicates.csv where expected) byte for byte, and
+#    quality/rejects.csv (and probable_duplicates.csv, duplicates.csv where expected) byte for byte, and
 #    every figure of expected/figures.txt ("FILE JQ-FILTER VALUE", VALUE the last word).
 check_figures() { # NAME OUTPUT-DIR FIGURES-FILE
     local name=$1 out=$2 file rest filter want got
@@ -124,7 +169,7 @@ for dir in tests/fixtures/dialects/*/; do
     if ! "$bin" run --config "$dir/config.json" --output "$out" --quiet; then
         fail "$name: the run failed"; continue
     fi
-    for f in rejects.csv probable_duplicates.csv; do
+    for f in rejects.csv probable_duplicates.csv duplicates.csv; do
         [ -e "$dir/expected/$f" ] || continue
         diff -u "$dir/expected/$f" "$out/quality/$f" && pass "$name: $f" || fail "$name: $f differs"
     done
@@ -178,13 +223,15 @@ bad_config binary binary.csv
 bad_config negative_target ok.csv ', "target": {"total": -5}'
 bad_config deadline_before ok.csv ', "window": {"first": "2018-01-01"}, "target": {"deadline": "2017-12-31"}'
 bad_config unknown_key ok.csv ', "targte": {"total": 10}'
+bad_config unknown_label ok.csv ', "labels": {"sex": {"Female": ["Fem"]}}'
 expect_message directory 1 "is a directory, expected a CSV file" "$work/bad/directory.json"
 expect_message empty 1 "the file is empty: expected a header row" "$work/bad/empty.json"
 expect_message header_only 1 "header_only.csv:1: ingest: the file has a header but no data row" "$work/bad/header_only.json"
 expect_message binary 1 "missing required columns session_date, site" "$work/bad/binary.json"
 expect_message negative_target 1 "target.total: expected a whole number of persons" "$work/bad/negative_target.json"
 expect_message deadline_before 1 "target.deadline: expected a date on or after window.first" "$work/bad/deadline_before.json"
-expect_message unknown_key 0 'unknown key "targte" in the top level ignored (did you mean "target"?)' "$work/bad/unknown_key.json"
+expect_message unknown_key 1 '"targte": unknown key at the top level; did you mean "target"?' "$work/bad/unknown_key.json"
+expect_message unknown_label 1 '"labels.sex.Female": unknown key in labels.sex; did you mean "F"?' "$work/bad/unknown_label.json"
 for big in long_line huge_field; do
     expect_message "$big" 0 "" "$work/bad/$big.json"
     grep -qF "a field longer than 1 MiB" "$work/bad/out-$big/quality/rejects.csv" &&

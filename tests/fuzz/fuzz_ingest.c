@@ -113,7 +113,7 @@ static void on_clean_reject(void *ctx, const struct reject *rej)
 
 static void clean_and_join(struct tally *t, const struct raw_row *row)
 {
-    const struct diag_sink sink = {t, on_clean_reject, NULL}, *d = &sink;
+    const struct diag_sink sink = {t, on_clean_reject, NULL, NULL}, *d = &sink;
     unsigned long before = t->clean_rejects;
     bool ok;
     if (t->kind == INPUT_ATTENDANCE) {
@@ -152,7 +152,7 @@ struct read {
 
 static void read_as(struct read *r, struct ingest_source *src)
 {
-    const struct diag_sink d = {&r->tally, on_ingest_reject, NULL};
+    const struct diag_sink d = {&r->tally, on_ingest_reject, NULL, NULL};
     r->tally.digest = 0xcbf29ce484222325u;
     r->err = (struct impact_error){0};
     struct fingerprint *fp = fingerprint_open(src->path);

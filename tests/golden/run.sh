@@ -20,7 +20,7 @@ cases=(
     "statistics tests/fixtures/statistics/config.json"
     "bad_rows tests/fixtures/dialects/bad_rows/config.json"
 )
-common="indicators.json public/indicators.json quality/report.json quality/rejects.csv quality/probable_duplicates.csv"
+common="indicators.json public/indicators.json quality/report.json quality/rejects.csv quality/probable_duplicates.csv quality/duplicates.csv"
 
 for c in "${cases[@]}"; do
     read -r name config extra <<<"$c"

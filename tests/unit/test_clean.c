@@ -125,7 +125,7 @@ static bool clean_att(struct cleaner *c, const struct cells *changes, struct att
                       struct diag_log *log)
 {
     *log = (struct diag_log){0};
-    const struct diag_sink sink = {log, log_reject, log_warning};
+    const struct diag_sink sink = {log, log_reject, log_warning, NULL};
     struct raw_row raw = make_row(&attendance_base, changes);
     bool ok = clean_attendance(c, &raw, out, &sink);
     assert_int_equal(log->n_rejects, ok ? 0 : 1);
@@ -138,7 +138,7 @@ static bool clean_out(struct cleaner *c, const struct cells *changes, struct out
                       struct diag_log *log)
 {
     *log = (struct diag_log){0};
-    const struct diag_sink sink = {log, log_reject, log_warning};
+    const struct diag_sink sink = {log, log_reject, log_warning, NULL};
     struct raw_row raw = make_row(&outcome_base, changes);
     bool ok = clean_outcome(c, &raw, out, &sink);
     assert_int_equal(log->n_rejects, ok ? 0 : 1);

@@ -5,7 +5,7 @@
  * with single quotes for readability; write_config() turns them into double quotes.
  * Expected values come from docs/config.md: the defaults table, the path rule ("relative
  * paths are resolved from the folder that holds the config file"), the error form
- * ("<json path>: expected …") and the unknown-key warnings ("did you mean …?").
+ * ("<json path>: expected …") and the unknown-key errors ("did you mean …?").
  *
  * Run from the repository root: test_shipped_configs loads config/default.json.
  */
@@ -378,51 +378,151 @@ static void test_no_attendance_input(void **state)
     }
 }
 
-/* ---- warnings ------------------------------------------------------------------------------ */
+/* ---- unknown keys ------------------------------------------------------------------------ */
 
-static const char *find_warning(const struct config *cfg, const char *key)
-{
-    char needle[64];
-    snprintf(needle, sizeof needle, "unknown key \"%s\"", key);
-    for (size_t i = 0; i < cfg->n_warnings; i++)
-        if (strstr(cfg->warnings[i], needle))
-            return cfg->warnings[i];
-    fail_msg("no warning about \"%s\"", key);
-    return NULL;
-}
-
-/* Unknown keys are warnings, not errors: "targte" is 2 edits from "target" and "langage" 1
- * from "language" (in charts) → "did you mean"; "zzzzqqq" is far from every key → no
- * suggestion. "_comment", "_why" and "// note" are comments: no warning. The misspelt
- * target is ignored (no target). */
-static void test_unknown_keys(void **state)
+/* An unknown key anywhere is an error naming its JSON path and the nearest known key
+ * (docs/config.md): within two edits ignoring case ("targte" → "target", "langage" →
+ * "language", "Window" → "window"), else a known key the unknown one starts with ("Female"
+ * → "F" in labels.sex); with no near key and at most 5 keys there, every one is listed
+ * ("expected "F" or "M""); with more, docs/config.md is named. One key alone: its line and
+ * column in the file are the error's, those of the key's opening quote: in "{\n  'targte'"
+ * line 2 column 3; after "{'inputs': [" ATT "], " column 55 (1 + 10 + 1 for "{'inputs': [",
+ * 39 for ATT, 3 for "], " — 54 characters before it); "'charts': {" then adds 11 (66),
+ * "'labels': {'sex': {" 19 (74), "'labels': {'status': {" 22 (77). A key written twice in
+ * the file has no line. */
+static void test_unknown_key_errors(void **state)
 {
     struct tmp *t = *state;
     static const struct {
-        const char *key, *suggestion; /* NULL: none */
+        const char *text, *message;
+        long line, column;
     } rows[] = {
-        {"targte", "(did you mean \"target\"?)"},
-        {"zzzzqqq", NULL},
-        {"langage", "(did you mean \"language\"?)"},
+        {"{'inputs': [" ATT "],\n  'targte': {'total': 3}}",
+         "\"targte\": unknown key at the top level; did you mean \"target\"?", 2, 3},
+        {"{'inputs': [" ATT "], 'Window': {}}",
+         "\"Window\": unknown key at the top level; did you mean \"window\"?", 1, 55},
+        {"{'inputs': [" ATT "], 'zzzzqqq': 1}",
+         "\"zzzzqqq\": unknown key at the top level; see docs/config.md for the keys of the top "
+         "level",
+         1, 55},
+        {"{'inputs': [" ATT "], 'charts': {'langage': 'en', '_why': 'x'}}",
+         "\"charts.langage\": unknown key in charts; did you mean \"language\"?", 1, 66},
+        {"{'inputs': [{'kind': 'attendance', 'path': 'a.csv', 'paht': 'b.csv'}]}",
+         "\"inputs[0].paht\": unknown key in inputs[0]; did you mean \"path\"?", 1, 53},
+        {"{'inputs': [" ATT "], 'labels': {'sex': {'Female': ['Fem']}}}",
+         "\"labels.sex.Female\": unknown key in labels.sex; did you mean \"F\"?", 1, 74},
+        {"{'inputs': [" ATT "], 'labels': {'sex': {'Woman': ['W']}}}",
+         "\"labels.sex.Woman\": unknown key in labels.sex; expected \"F\" or \"M\"", 1, 74},
+        {"{'inputs': [" ATT "], 'labels': {'status': {'presente': ['ok']}}}",
+         "\"labels.status.presente\": unknown key in labels.status; did you mean \"present\"?", 1,
+         77},
+        {"{'inputs': [" ATT "], 'labels': {'gender': {}}}",
+         "\"labels.gender\": unknown key in labels; expected \"status\", \"role\", \"sex\" or "
+         "\"qpv\"",
+         1, 66},
+        {"{'inputs': [" ATT "], 'target': {'dedline': '2019-12-31'}}",
+         "\"target.dedline\": unknown key in target; did you mean \"deadline\"?", 1, 66},
+        /* the same key in two objects: no line, the path says which */
+        {"{'inputs': [" ATT "], 'window': {'frist': '2018-01-01'}, "
+         "'periods': {'frist': 1, 'kind': 'calendar'}}",
+         "2 unknown keys: \"window.frist\" in window, did you mean \"first\"?; \"periods.frist\" "
+         "in periods, expected \"kind\" or \"start_month\"",
+         0, 0},
     };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct config cfg;
+        struct impact_error err;
+        if (load(t, rows[i].text, &cfg, &err) != IMPACT_FAIL)
+            fail_msg("row %zu: loaded", i);
+        if (strcmp(err.message, rows[i].message) != 0)
+            fail_msg("row %zu:\n  got  %s\n  want %s", i, err.message, rows[i].message);
+        assert_string_equal(err.file, t->path);
+        assert_string_equal(err.stage, "config");
+        if (err.line != rows[i].line || err.column != rows[i].column)
+            fail_msg("row %zu: at %ld:%ld, expected %ld:%ld", i, err.line, err.column, rows[i].line,
+                     rows[i].column);
+        config_free(&cfg);
+    }
+}
+
+/* Comments ("_…", "//…") anywhere are not unknown keys. */
+static void test_comment_keys(void **state)
+{
+    struct tmp *t = *state;
     struct config cfg;
     load_ok(t,
-            "{'_comment': 'ignored', '// note': 'ignored', 'inputs': [" ATT "], "
-            "'targte': {'total': 3}, 'zzzzqqq': 1, 'charts': {'langage': 'en', '_why': 'x'}}",
+            "{'_comment': 'x', '// note': 'x', 'inputs': [{'kind': 'attendance', 'path': 'a.csv', "
+            "'_why': 1}], 'charts': {'_why': 'x'}, 'labels': {'//': 1, 'sex': {'_F': []}}}",
             &cfg);
-    assert_int_equal(cfg.n_warnings, 3);
-    for (size_t i = 0; i < 3; i++) {
-        const char *w = find_warning(&cfg, rows[i].key);
-        expect_prefix(w, t->path);
-        if (rows[i].suggestion)
-            assert_non_null(strstr(w, rows[i].suggestion));
-        else
-            assert_null(strstr(w, "did you mean"));
-    }
-    assert_non_null(strstr(find_warning(&cfg, "langage"), "in charts"));
-    assert_int_equal(cfg.indicators.target, 0);
-    assert_int_equal(cfg.charts.language, NUMFMT_LANG_FR);
+    assert_int_equal(cfg.n_warnings, 0);
     config_free(&cfg);
+}
+
+/* Several unknown keys: one message lists them all in the order of the file, each with its
+ * line ("targte" on line 2, "langage" on line 3, "paht" on line 4), whatever the order the
+ * sections are read in; the error has no line of its own. A misspelt key is reported before
+ * the error it causes ("paht": inputs[0].path is then missing). */
+static void test_unknown_keys_listed(void **state)
+{
+    struct tmp *t = *state;
+    struct config cfg;
+    struct impact_error err;
+    assert_int_equal(load(t,
+                          "{\n 'targte': {'total': 3},\n 'charts': {'langage': 'en'},\n"
+                          " 'inputs': [{'kind': 'attendance', 'paht': 'a.csv'}]}",
+                          &cfg, &err),
+                     IMPACT_FAIL);
+    assert_string_equal(err.message,
+                        "3 unknown keys: \"targte\" at the top level (line 2), did you mean "
+                        "\"target\"?; \"charts.langage\" in charts (line 3), did you mean "
+                        "\"language\"?; \"inputs[0].paht\" in inputs[0] (line 4), did you mean "
+                        "\"path\"?");
+    assert_int_equal(err.line, 0);
+    config_free(&cfg);
+}
+
+/* Forty unknown keys: the message stays within IMPACT_MSG_MAX, lists those that fit and ends
+ * with how many more there are. */
+static void test_many_unknown_keys(void **state)
+{
+    struct tmp *t = *state;
+    char text[2048] = "{'inputs': [" ATT "]";
+    for (int i = 0; i < 40; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), ", 'unknown_key_%02d': 1", i);
+    strcat(text, "}");
+    struct config cfg;
+    struct impact_error err;
+    assert_int_equal(load(t, text, &cfg, &err), IMPACT_FAIL);
+    expect_prefix(err.message, "40 unknown keys: \"unknown_key_00\" at the top level (line 1)");
+    assert_true(strlen(err.message) < IMPACT_MSG_MAX - 1);
+    const char *more = strstr(err.message, "; and ");
+    assert_non_null(more);
+    assert_non_null(strstr(more, " more"));
+    config_free(&cfg);
+}
+
+/* A misspelt canonical field or role gets the nearest one. */
+static void test_value_suggestions(void **state)
+{
+    struct tmp *t = *state;
+    static const struct {
+        const char *text, *message;
+    } rows[] = {
+        {"{'inputs': [{'kind': 'attendance', 'path': 'a.csv', 'columns': {'Date': "
+         "'sesion_date'}}]}",
+         "inputs[0].columns.Date: expected a canonical field name; did you mean "
+         "\"session_date\"?"},
+        {"{'inputs': [" ATT "], 'target': {'roles': ['youths']}}",
+         "target.roles[0]: expected \"youth\", \"parent\" or \"unknown\"; did you mean "
+         "\"youth\"?"},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct config cfg;
+        struct impact_error err;
+        assert_int_equal(load(t, rows[i].text, &cfg, &err), IMPACT_FAIL);
+        assert_string_equal(err.message, rows[i].message);
+        config_free(&cfg);
+    }
 }
 
 /* ---- a full config ---------------------------------------------------------------------- */
@@ -538,7 +638,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_values, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_attendance_input, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_comment_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_keys_listed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_many_unknown_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_value_suggestions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_full_config, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

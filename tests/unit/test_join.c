@@ -3,7 +3,8 @@
  * links them, whatever the order; one name key with two ids is reported, not merged),
  * session key (session id, else date + folded site + folded activity), one attendance per
  * person and session with the later rows counted as duplicates in their own file, outcomes
- * matched to persons, and probable duplicate people listed for review.
+ * matched to persons, probable duplicate people listed for review, and each duplicate row
+ * listed with the file and line of the row it repeats.
  *
  * Each scenario is a sequence of clean attendance rows then outcome rows, fed in that
  * order; the expected counts were worked out by hand from the rows and the rules above and
@@ -84,10 +85,32 @@ static struct outcome_row to_outcome(const struct out *o)
 
 /* ---- running a join ---- */
 
+enum { MAX_LISTED = 512 };
+
+/* A duplicate row as the join lists it; `linked` when its reason says names and id met. */
+struct listed_duplicate {
+    struct row_origin row, first;
+    bool linked;
+};
+
 struct warn_log {
     unsigned long count[WARN_KINDS];
     struct row_origin last[WARN_KINDS];
+    size_t n_duplicates; /* listed; the first MAX_LISTED kept */
+    struct listed_duplicate duplicates[MAX_LISTED];
 };
+
+static void log_duplicate(void *ctx, struct row_origin row, struct row_origin first,
+                          const char *reason)
+{
+    struct warn_log *log = ctx;
+    assert_non_null(reason);
+    assert_non_null(strstr(reason, "counted once"));
+    if (log->n_duplicates < MAX_LISTED)
+        log->duplicates[log->n_duplicates] =
+            (struct listed_duplicate){row, first, strstr(reason, "linked") != NULL};
+    log->n_duplicates++;
+}
 
 static void log_warning(void *ctx, enum warning_kind kind, struct row_origin origin,
                         const char *value)
@@ -118,7 +141,7 @@ static void run_join_with(struct run *r, const struct att *atts, const struct ou
                           void (*search)(struct join *))
 {
     *r = (struct run){.join = join_new(2)};
-    const struct diag_sink sink = {&r->log, log_reject, log_warning};
+    const struct diag_sink sink = {&r->log, log_reject, log_warning, log_duplicate};
     for (; atts && atts->line; atts++) {
         struct attendance_row row = to_attendance(atts);
         join_add_attendance(r->join, &row, &sink);
@@ -135,6 +158,7 @@ static void run_join_with(struct run *r, const struct att *atts, const struct ou
     assert_int_equal(r->s->n_files, 2);
     for (int f = 0; f < 2; f++)
         assert_int_equal(r->s->rows_accepted[f] + r->s->rows_duplicate[f], r->fed[f]);
+    assert_int_equal(r->log.n_duplicates, r->s->rows_duplicate[0] + r->s->rows_duplicate[1]);
 }
 
 static void run_join(struct run *r, const struct att *atts, const struct out *outs)
@@ -603,14 +627,129 @@ static void test_many_persons(void **state)
     join_free(r.join);
 }
 
+/* ---- duplicate rows listed (issue 14, defect 10) ---- */
+
+/* The rows of tests/fixtures/dialects/signed_twice (its README works them out): file 0 lines
+ * 2–13, file 1 lines 2–3; K's names alone on lines 8 and 12, with the id P004 on 10 and 13.
+ * Each duplicate names the earlier row it repeats: same key as it is read (lines 4, 6, 7,
+ * then file 1 line 2), then the rows that meet once the names are linked to P004 (10 of 8,
+ * 13 of 12), when the join finishes. */
+static void test_duplicate_rows_listed(void **state)
+{
+    (void)state;
+    enum { S1, S2, S3, S4 };
+    static const char *const dates[] = {"2019-03-14", "2019-06-05", "2019-10-10", "2019-11-14"};
+    static const char *const activities[] = {"Atelier CV", "Job dating", "Atelier CV",
+                                             "Atelier CV"};
+#define KEY_A "BENALI|YASMINE|2001-04-12"
+#define KEY_C "NDIAYE|AMINATA|1980-01-15"
+#define KEY_K "LEGOFF|JEANMARIE|2002-05-03"
+    static const struct {
+        uint16_t file;
+        uint32_t line;
+        const char *id, *key;
+        int session;
+        char presence;
+    } rows[] = {
+        {0, 2, "P001", KEY_A, S1, 0},   {0, 3, "P002", "MARTIN|LUCAS|2000-09-30", S1, 0},
+        {0, 4, "P001", KEY_A, S1, 0},   {0, 5, "P003", KEY_C, S1, 0},
+        {0, 6, "P003", KEY_C, S1, 'A'}, {0, 7, "P003", KEY_C, S1, 0},
+        {0, 8, NULL, KEY_K, S2, 0},     {0, 9, "P002", "MARTIN|LUCAS|2000-09-30", S2, 0},
+        {0, 10, "P004", KEY_K, S2, 0},  {0, 11, "P001", KEY_A, S3, 0},
+        {0, 12, NULL, KEY_K, S3, 0},    {0, 13, "P004", KEY_K, S3, 0},
+        {1, 2, "P001", KEY_A, S3, 0},   {1, 3, "P001", KEY_A, S4, 0},
+    };
+    static const struct listed_duplicate want[] = {
+        {{0, 4}, {0, 2}, false},  {{0, 6}, {0, 5}, false}, {{0, 7}, {0, 5}, false},
+        {{1, 2}, {0, 11}, false}, {{0, 10}, {0, 8}, true}, {{0, 13}, {0, 12}, true},
+    };
+    enum { N = sizeof rows / sizeof rows[0] };
+    struct att atts[N + 1] = {0};
+    for (size_t i = 0; i < N; i++)
+        atts[i] = (struct att){rows[i].file,
+                               rows[i].line,
+                               .id = rows[i].id,
+                               .key = rows[i].key,
+                               .date = dates[rows[i].session],
+                               .activity = activities[rows[i].session],
+                               .presence = rows[i].presence};
+    struct run r;
+    run_join(&r, atts, NULL);
+    assert_int_equal(r.s->rows_duplicate[0], 5);
+    assert_int_equal(r.s->rows_duplicate[1], 1);
+    assert_int_equal(r.d->n_attendances, 8);
+    assert_int_equal(r.log.n_duplicates, sizeof want / sizeof want[0]);
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        const struct listed_duplicate *got = &r.log.duplicates[i], *w = &want[i];
+        if (got->row.file != w->row.file || got->row.line != w->row.line ||
+            got->first.file != w->first.file || got->first.line != w->first.line ||
+            got->linked != w->linked)
+            fail_msg("duplicate %zu: %u:%u of %u:%u (linked %d), expected %u:%u of %u:%u (%d)", i,
+                     got->row.file, got->row.line, got->first.file, got->first.line, got->linked,
+                     w->row.file, w->row.line, w->first.file, w->first.line, w->linked);
+    }
+    join_free(r.join);
+#undef KEY_A
+#undef KEY_C
+#undef KEY_K
+}
+
+/* The line each pair's first row came from is kept as one-byte steps with marks every 64
+ * pairs and the far steps aside (join.c struct pair_lines): 300 people sign in at one
+ * session in file 0 at lines 2, then steps cycling through 1, 2, 254, 255, 256, 1000 and
+ * 70 000 (the byte's limit on both sides, and more than 16 bits), 100 more at a second
+ * session in file 1 from line 2 on (a file start), then everyone signs again in file 1
+ * after them. Each of those 400 duplicates names the file and line the person first signed
+ * at, as fed. */
+static void test_duplicate_lines_far_apart(void **state)
+{
+    (void)state;
+    enum { FIRST = 300, SECOND = 100, PEOPLE = FIRST + SECOND };
+    static const uint32_t steps[] = {1, 2, 254, 255, 256, 1000, 70000};
+    static char ids[PEOPLE][16];
+    static struct att atts[2 * PEOPLE + 1];
+    uint32_t line = 2;
+    for (int i = 0; i < PEOPLE; i++) {
+        snprintf(ids[i], sizeof ids[i], "P%d", i);
+        if (i == FIRST)
+            line = 2;
+        atts[i] = (struct att){i < FIRST ? 0 : 1, line, .id = ids[i],
+                               .date = i < FIRST ? "2019-03-12" : "2019-03-13"};
+        line += steps[i % 7];
+    }
+    for (int i = 0; i < PEOPLE; i++) /* file 1 again, after its first 100 rows */
+        atts[PEOPLE + i] = (struct att){1, line + (uint32_t)i, .id = ids[i],
+                                        .date = i < FIRST ? "2019-03-12" : "2019-03-13"};
+    struct run r;
+    run_join(&r, atts, NULL);
+    assert_int_equal(r.log.n_duplicates, PEOPLE);
+    for (int i = 0; i < PEOPLE; i++) {
+        const struct listed_duplicate *d = &r.log.duplicates[i];
+        assert_int_equal(d->row.file, 1);
+        assert_int_equal(d->row.line, atts[PEOPLE + i].line);
+        assert_int_equal(d->first.file, atts[i].file);
+        if (d->first.line != atts[i].line)
+            fail_msg("person %d: listed as a duplicate of line %u, first signed at line %u", i,
+                     d->first.line, atts[i].line);
+    }
+    join_free(r.join);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_scenarios),           cmocka_unit_test(test_linked_rows_share_person),
-        cmocka_unit_test(test_site_first_spelling), cmocka_unit_test(test_role_sex_first_known),
-        cmocka_unit_test(test_outcome_persons),     cmocka_unit_test(test_outcome_order),
-        cmocka_unit_test(test_probable_duplicates), cmocka_unit_test(test_duplicates_in_parts),
-        cmocka_unit_test(test_big_session),         cmocka_unit_test(test_many_persons),
+        cmocka_unit_test(test_scenarios),
+        cmocka_unit_test(test_linked_rows_share_person),
+        cmocka_unit_test(test_site_first_spelling),
+        cmocka_unit_test(test_role_sex_first_known),
+        cmocka_unit_test(test_outcome_persons),
+        cmocka_unit_test(test_outcome_order),
+        cmocka_unit_test(test_probable_duplicates),
+        cmocka_unit_test(test_duplicates_in_parts),
+        cmocka_unit_test(test_big_session),
+        cmocka_unit_test(test_many_persons),
+        cmocka_unit_test(test_duplicate_rows_listed),
+        cmocka_unit_test(test_duplicate_lines_far_apart),
     };
     return cmocka_run_group_tests_name("join", tests, NULL, NULL);
 }
