@@ -262,6 +262,48 @@ static int check_threshold(const struct config *cfg, const struct run_summary *s
     return EXIT_THRESHOLD;
 }
 
+/* The unmapped situation labels and the config lines to paste, after a refusal (run.h).
+ * The lines are plain JSON, ready to paste: the counts and first rows come before, apart. */
+static void print_unmapped_list(const struct run_summary *s)
+{
+    for (size_t i = 0; i < s->n_unmapped; i++) {
+        const struct unmapped_situation *u = &s->unmapped[i];
+        fprintf(stderr, "  \"%s\": %lu row%s, first at %s:%lu; ", u->label, u->count,
+                u->count == 1 ? "" : "s", s->inputs[u->first.file].path,
+                (unsigned long)u->first.line);
+        if (u->close_to)
+            fprintf(stderr, "close to the known label \"%s\" (%s)\n", u->close_to,
+                    clean_category_names[u->suggestion]);
+        else
+            fputs("no known label is close: choose its category\n", stderr);
+    }
+    if (s->unmapped_rows > 0 && s->n_unmapped == 0)
+        fputs("  (too many distinct labels to list)\n", stderr);
+}
+
+static void print_unmapped(const struct config *cfg, const struct run_summary *s, bool run)
+{
+    fprintf(stderr,
+            "impact: %zu situation label%s not mapped: %lu of %lu outcome observations "
+            "(validate.max_unmapped_situation_share allows %g %% per label). %s\n",
+            s->n_unmapped, s->n_unmapped == 1 ? " is" : "s are", s->unmapped_rows, s->outcome_rows,
+            100 * cfg->max_unmapped_situation_share,
+            run ? "Nothing was written; the previous outputs are unchanged."
+                : "They are listed in quality/report.json.");
+    print_unmapped_list(s);
+    fprintf(stderr,
+            "impact: add these lines to \"situations\" in %s (inside its braces), each with "
+            "one of employment, training, education, unemployed, inactive or unknown (replace "
+            "any \"?\" by your choice), then run again:\n",
+            cfg->path);
+    for (size_t i = 0; i < s->n_unmapped; i++) {
+        char line[600];
+        fprintf(stderr, "    %s%s\n",
+                diag_situation_config_line(&s->unmapped[i], line, sizeof line),
+                i + 1 < s->n_unmapped ? "," : "");
+    }
+}
+
 /* ---- while the run works ---- */
 
 enum { MAX_TIMED_STEPS = 32 };
@@ -358,14 +400,19 @@ int cli_execute(const struct cli_args *args, struct impact_error *err)
     if (args->timings)
         print_timings(watch, run_seconds);
     free(watch);
-    if (status != IMPACT_OK) {
+    if (status == IMPACT_FAIL) {
         exit_status = EXIT_ERROR;
     } else {
         print_input_warnings(&summary);
-        if (!args->quiet)
+        /* a refused run published nothing: its summary would say what it did not write */
+        if (!args->quiet && !(status == IMPACT_REFUSED && mode == RUN_FULL))
             print_summary(&summary, args->command);
         if (mode == RUN_VALIDATE)
             exit_status = check_threshold(&cfg, &summary);
+        if (status == IMPACT_REFUSED) {
+            print_unmapped(&cfg, &summary, mode == RUN_FULL);
+            exit_status = EXIT_THRESHOLD;
+        }
     }
     run_summary_free(&summary);
     config_free(&cfg);

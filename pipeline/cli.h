@@ -17,7 +17,8 @@ enum {
     EXIT_OK = 0,
     EXIT_ERROR = 1,     /* bad config, unreadable input, failed write: message printed */
     EXIT_USAGE = 2,     /* wrong command line */
-    EXIT_THRESHOLD = 3, /* validate: too many rows rejected */
+    EXIT_THRESHOLD = 3, /* validate: too many rows rejected; validate or run: situation
+                         * labels that no mapping knows (nothing published by run) */
 };
 
 struct cli_args {

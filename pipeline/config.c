@@ -494,6 +494,28 @@ static void load_labels(struct loader *l, json_t *root)
         load_label_group(l, labels, &label_groups[g]);
 }
 
+/* The category a "situations" value names; an unknown name fails with the nearest one. */
+static int situation_category(struct loader *l, const char *label, json_t *value)
+{
+    const char *name = json_is_string(value) ? json_string_value(value) : NULL;
+    for (int k = 0; k < CATEGORY_COUNT && name; k++)
+        if (strcmp(clean_category_names[k], name) == 0)
+            return k;
+    const char *known[CATEGORY_COUNT + 1] = {NULL};
+    for (int k = 0; k < CATEGORY_COUNT; k++)
+        known[k] = clean_category_names[k];
+    const char *near = name ? closest_key(name, known) : NULL;
+    char found[160] = ", found a value that is not a string";
+    if (name)
+        snprintf(found, sizeof found, ", found \"%.100s\"%s%s%s", name,
+                 near ? " (did you mean \"" : "", near ? near : "", near ? "\"?)" : "");
+    fail(l, join_path(l, "situations", label),
+         "expected one of \"employment\", \"training\", \"education\", \"unemployed\", "
+         "\"inactive\", \"unknown\"%s",
+         found);
+    return -1;
+}
+
 static void load_situations(struct loader *l, json_t *root)
 {
     json_t *obj = get(l, root, "situations", JSON_OBJECT, "", "an object of label: category");
@@ -501,22 +523,29 @@ static void load_situations(struct loader *l, json_t *root)
     struct clean_situation *list = xcalloc(json_object_size(obj) + 1, sizeof *list);
     const char *label;
     json_t *value;
+    o->situations = list;
     json_object_foreach(obj, label, value)
     {
-        int cat = -1;
-        for (int k = 0; k < CATEGORY_COUNT && json_is_string(value); k++)
-            if (strcmp(clean_category_names[k], json_string_value(value)) == 0)
-                cat = k;
-        if (cat < 0) {
-            fail(l, join_path(l, "situations", label),
-                 "expected one of \"employment\", \"training\", \"education\", \"unemployed\", "
-                 "\"inactive\", \"unknown\"");
-            break;
-        }
+        if (label[0] == '_' || strncmp(label, "//", 2) == 0)
+            continue; /* a comment, as everywhere in the config */
+        int cat = situation_category(l, label, value);
+        if (cat < 0)
+            return;
         list[o->n_situations++] =
             (struct clean_situation){arena_strdup(l->cfg->arena, label), (enum category)cat};
     }
-    o->situations = list;
+}
+
+/* qpv_code_blank: what a blank qpv_code means in an export with no qpv column. */
+static void load_qpv_code_blank(struct loader *l, json_t *root)
+{
+    const char *value = get_string(l, root, "qpv_code_blank", "", "not_qpv");
+    if (strcmp(value, "not_qpv") == 0)
+        l->cfg->clean.qpv_code_blank = QPV_CODE_BLANK_NOT_QPV;
+    else if (strcmp(value, "unknown") == 0)
+        l->cfg->clean.qpv_code_blank = QPV_CODE_BLANK_UNKNOWN;
+    else
+        fail(l, "qpv_code_blank", "expected \"not_qpv\" or \"unknown\"");
 }
 
 static void load_qpv_codes(struct loader *l, json_t *root)
@@ -679,7 +708,8 @@ static void load_presentation(struct loader *l, json_t *root)
                                              "print_width", "print_height", NULL};
     static const char *const disclosure_keys[] = {"threshold", NULL};
     static const char *const stats_keys[] = {"confidence", NULL};
-    static const char *const validate_keys[] = {"max_reject_share", NULL};
+    static const char *const validate_keys[] = {"max_reject_share", "max_unmapped_situation_share",
+                                                NULL};
     struct config *c = l->cfg;
     json_t *charts = get(l, root, "charts", JSON_OBJECT, "", "an object");
     json_t *stats = get(l, root, "statistics", JSON_OBJECT, "", "an object");
@@ -706,6 +736,8 @@ static void load_presentation(struct loader *l, json_t *root)
     c->charts.print_height = (int)get_number(l, charts, "print_height", "charts", 698, 200, 8000);
     c->indicators.confidence = get_number(l, stats, "confidence", "statistics", 0.95, 0.5, 0.999);
     c->max_reject_share = get_number(l, validate, "max_reject_share", "validate", 0.05, 0, 1);
+    c->max_unmapped_situation_share =
+        get_number(l, validate, "max_unmapped_situation_share", "validate", 0, 0, 1);
 }
 
 /* Who may read the outputs: the files hold aggregate figures, but the restricted folder and
@@ -728,9 +760,9 @@ static void load_output_access(struct loader *l, json_t *root)
 static void load_root(struct loader *l, json_t *root)
 {
     static const char *const known[] = {
-        "programme", "run_date",   "output_dir", "window",        "periods",    "inputs",
-        "labels",    "situations", "qpv_codes",  "target",        "statistics", "charts",
-        "validate",  "disclosure", "dosage",     "output_access", NULL};
+        "programme", "run_date",   "output_dir", "window",        "periods",        "inputs",
+        "labels",    "situations", "qpv_codes",  "target",        "statistics",     "charts",
+        "validate",  "disclosure", "dosage",     "output_access", "qpv_code_blank", NULL};
     struct config *c = l->cfg;
     if (!json_is_object(root)) {
         fail(l, "(top level)", "expected an object");
@@ -751,6 +783,7 @@ static void load_root(struct loader *l, json_t *root)
     load_labels(l, root);
     load_situations(l, root);
     load_qpv_codes(l, root);
+    load_qpv_code_blank(l, root);
     load_target(l, root);
     load_dosage(l, root);
     load_presentation(l, root);

@@ -37,10 +37,11 @@ struct config {
     struct config_input *inputs;
     struct clean_options clean;
     struct indicators_options indicators;
-    struct charts_options charts; /* out_dir is set by the pipeline */
-    double max_reject_share;      /* `validate` fails above it */
-    int disclosure_threshold;     /* k: public counts of 1 … k-1 persons are withheld */
-    unsigned output_umask;        /* from output_access: 077 private, 027 group, 022 world */
+    struct charts_options charts;        /* out_dir is set by the pipeline */
+    double max_reject_share;             /* `validate` fails above it */
+    double max_unmapped_situation_share; /* `run` and `validate` refuse above it (run.h) */
+    int disclosure_threshold;            /* k: public counts of 1 … k-1 persons are withheld */
+    unsigned output_umask;               /* from output_access: 077 private, 027 group, 022 world */
     size_t n_warnings;
     char **warnings;
     struct arena *arena;

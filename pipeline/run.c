@@ -250,6 +250,35 @@ static int step_list_duplicates(struct run_state *s, struct impact_error *err)
     return IMPACT_OK;
 }
 
+static unsigned long outcome_rows(const struct run_state *s)
+{
+    unsigned long rows = 0;
+    for (size_t i = 0; i < s->cfg->n_inputs; i++)
+        if (s->cfg->inputs[i].source.kind == INPUT_OUTCOME)
+            rows += s->inputs[i].rows_read;
+    return rows;
+}
+
+/* Unmapped situation labels would shrink the outcome rates without a word: refuse while
+ * one covers more than the allowed share of the outcome rows (run.h). For `run` this comes
+ * right after the join, for `validate` after quality/ is published. */
+static int step_check_situations(struct run_state *s, struct impact_error *err)
+{
+    size_t n;
+    unsigned long other, rows = outcome_rows(s);
+    const struct unmapped_situation *u = quality_unmapped_situations(s->quality, &n, &other);
+    double allowed = s->cfg->max_unmapped_situation_share * (double)rows;
+    bool refuse = other > 0 && (double)other > allowed;
+    for (size_t i = 0; i < n && !refuse; i++)
+        refuse = (double)u[i].count > allowed;
+    if (!refuse)
+        return IMPACT_OK;
+    impact_fail(err, "clean", NULL, 0, 0,
+                "situation labels that no mapping knows: add them to \"situations\" in the "
+                "config");
+    return IMPACT_REFUSED;
+}
+
 static int step_account(struct run_state *s, struct impact_error *err)
 {
     int status = quality_reconcile(s->quality, s->inputs, s->cfg->n_inputs, err);
@@ -352,6 +381,7 @@ static const struct step steps[] = {
     {"fingerprint inputs", step_fingerprints, BOTH, IN_BACKGROUND, NULL},
     {"join", step_join, BOTH, IN_TURN, NULL},
     {"check accepted rows", step_check_accepted, FOR_RUN, IN_TURN, NULL},
+    {"check situation labels", step_check_situations, FOR_RUN, IN_TURN, NULL},
     {"probable duplicates", step_duplicates, BOTH, SHARED_IN_BACKGROUND, NULL},
     {"indicators", step_indicators, FOR_RUN, IN_TURN, NULL},
     {"public figures", step_disclose, FOR_RUN, IN_TURN, NULL},
@@ -363,9 +393,32 @@ static const struct step steps[] = {
     {"public/indicators.json", step_emit_public, FOR_RUN, IN_TURN, NULL},
     {"publish outputs", step_publish, BOTH, IN_TURN, NULL},
     {"check accepted rows", step_check_published, FOR_VALIDATE, IN_TURN, NULL},
+    {"check situation labels", step_check_situations, FOR_VALIDATE, IN_TURN, NULL},
 };
 
 /* ---- summary for the driver ---- */
+
+static char *copy_text(const char *text)
+{
+    size_t n = strlen(text) + 1;
+    return memcpy(xmalloc(n), text, n);
+}
+
+static void summarise_unmapped(const struct run_state *s, struct run_summary *out)
+{
+    unsigned long other;
+    const struct unmapped_situation *u =
+        quality_unmapped_situations(s->quality, &out->n_unmapped, &other);
+    out->outcome_rows = outcome_rows(s);
+    out->unmapped_rows = other;
+    out->unmapped = xcalloc(out->n_unmapped + 1, sizeof *out->unmapped);
+    for (size_t i = 0; i < out->n_unmapped; i++) {
+        out->unmapped[i] = u[i];
+        out->unmapped[i].label = copy_text(u[i].label);
+        out->unmapped[i].close_to = u[i].close_to ? copy_text(u[i].close_to) : NULL;
+        out->unmapped_rows += u[i].count;
+    }
+}
 
 static void summarise(const struct run_state *s, struct run_summary *out)
 {
@@ -390,6 +443,7 @@ static void summarise(const struct run_state *s, struct run_summary *out)
         out->target = s->figures->overall;
         out->target.quarters = NULL;
     }
+    summarise_unmapped(s, out);
 }
 
 static void release(struct run_state *s)
@@ -529,7 +583,7 @@ int pipeline_run(const struct config *config, enum run_mode mode,
     int background = stop_background(&state, status == IMPACT_OK ? err : &later);
     if (status == IMPACT_OK)
         status = background;
-    if (status == IMPACT_OK)
+    if (status == IMPACT_OK || status == IMPACT_REFUSED)
         summarise(&state, summary);
     release(&state);
     return status;
@@ -537,6 +591,11 @@ int pipeline_run(const struct config *config, enum run_mode mode,
 
 void run_summary_free(struct run_summary *summary)
 {
+    for (size_t i = 0; i < summary->n_unmapped; i++) {
+        free((void *)summary->unmapped[i].label);
+        free((void *)summary->unmapped[i].close_to);
+    }
+    free(summary->unmapped);
     free(summary->inputs);
     *summary = (struct run_summary){0};
 }

@@ -1,6 +1,13 @@
 /* run.h — sequencing the stages of one run (the table in run.c), and what the driver
  * prints afterwards.
  *
+ * pipeline_run() returns IMPACT_OK, IMPACT_FAIL (err says why; nothing published) or
+ * IMPACT_REFUSED: situation labels that no mapping knows cover more than
+ * config.max_unmapped_situation_share of the outcome rows. `run` then stops after the join
+ * (nothing published, the previous outputs intact); `validate` stops after publishing
+ * quality/ (whose report.json lists them). In both cases the summary is filled, with the
+ * labels in `unmapped`.
+ *
  * Ownership: pipeline_run() fills a caller-owned run_summary; run_summary_free() releases
  * it. The config must outlive the summary (paths point into it).
  */
@@ -24,6 +31,11 @@ struct run_summary {
     struct target_progress target;     /* quarters is NULL */
     char out_dir[IMPACT_PATH_MAX];
     int n_charts;
+    /* Situation labels no mapping knows (stages/common/diag.h), most rows first; the labels
+     * are copies owned by the summary. `outcome_rows`: rows read from outcome inputs. */
+    unsigned long outcome_rows, unmapped_rows; /* unmapped_rows: all of them, listed or not */
+    size_t n_unmapped;
+    struct unmapped_situation *unmapped;
 };
 
 /* What a run tells the driver while it works; the driver decides what to print. Either

@@ -124,7 +124,7 @@ static const char *const SITUATION_TEXT[N_SITUATIONS] = {
 };
 static const enum category SITUATION_CATEGORY[N_SITUATIONS] = {
     CAT_EMPLOYMENT, CAT_EMPLOYMENT, CAT_EMPLOYMENT, CAT_EMPLOYMENT, CAT_EMPLOYMENT,
-    CAT_TRAINING,   CAT_EDUCATION,  CAT_OTHER,      CAT_OTHER,      CAT_UNMAPPED,
+    CAT_TRAINING,   CAT_EDUCATION,  CAT_OTHER,      CAT_OTHER,      CAT_TRAINING,
 };
 
 /* Name lists: common names of the populations living in these neighbourhoods. They are only
@@ -1396,7 +1396,7 @@ static void mess_unmapped(struct gen *g, int n)
     for (int i = 0; i < n; i++) {
         struct obs *o = pick_obs(g, NULL);
         o->situation = S_SERVICE_CIVIQUE;
-        note(o->note, "unmapped situation label \"Service civique\"");
+        note(o->note, "situation label \"Service civique\" (built-in: training)");
     }
 }
 
@@ -1820,7 +1820,7 @@ static void report_truth(const struct gen *g)
 {
     struct truth t;
     compute_truth(g, &t);
-    puts("\n== ground truth (calendar years; Service civique counted as unmapped/unknown)");
+    puts("\n== ground truth (calendar years; Service civique counted as training)");
     puts("  year sessions qpv unknown attendances beneficiaries new cumulative"
          "  Bellevue Lauriers Tarascon  followed known employed positive");
     for (int y = 0; y < N_YEARS; y++)

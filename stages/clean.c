@@ -9,11 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const clean_category_names[CATEGORY_COUNT] = {
-    [CATEGORY_EMPLOYMENT] = "employment", [CATEGORY_TRAINING] = "training",
-    [CATEGORY_EDUCATION] = "education",   [CATEGORY_UNEMPLOYED] = "unemployed",
-    [CATEGORY_INACTIVE] = "inactive",     [CATEGORY_UNKNOWN] = "unknown",
-};
+const char *const *const clean_category_names = record_category_names;
 
 /* Built-in labels, written as they fold (upper case, no accents). */
 static const struct clean_label builtin_labels[] = {
@@ -59,27 +55,336 @@ static const struct clean_label builtin_labels[] = {
     {LABEL_QPV, "FALSE", QPV_NO},
 };
 
+/* The built-in dictionary of situations: the labels of France Travail (Pôle emploi), of
+ * the Missions locales (i-milo) and of the DARES categories, with their usual spellings and
+ * abbreviations. Written as people write them: each is folded when the table is built.
+ * docs/indicators.md "Situations" lists them with the reason for each category; keep the
+ * two in step (tests/unit/test_clean.c checks that every entry folds to one category). */
 static const struct clean_situation builtin_situations[] = {
+    /* employment: a work contract, one's own business, or the public service */
     {"CDI", CATEGORY_EMPLOYMENT},
+    {"Contrat à durée indéterminée", CATEGORY_EMPLOYMENT},
+    {"CDI temps plein", CATEGORY_EMPLOYMENT},
+    {"CDI temps partiel", CATEGORY_EMPLOYMENT},
+    {"Emploi durable", CATEGORY_EMPLOYMENT},
     {"CDD", CATEGORY_EMPLOYMENT},
-    {"INTERIM", CATEGORY_EMPLOYMENT},
-    {"ALTERNANCE", CATEGORY_EMPLOYMENT},
-    {"APPRENTISSAGE", CATEGORY_EMPLOYMENT},
-    {"CONTRAT D'APPRENTISSAGE", CATEGORY_EMPLOYMENT},
-    {"CONTRAT DE PROFESSIONNALISATION", CATEGORY_EMPLOYMENT},
-    {"CONTRAT AIDE", CATEGORY_EMPLOYMENT},
-    {"EMPLOI AIDE", CATEGORY_EMPLOYMENT},
-    {"CREATION D'ENTREPRISE", CATEGORY_EMPLOYMENT},
-    {"FORMATION QUALIFIANTE", CATEGORY_TRAINING},
-    {"FORMATION", CATEGORY_TRAINING},
-    {"REPRISE D'ETUDES", CATEGORY_EDUCATION},
-    {"ETUDES", CATEGORY_EDUCATION},
-    {"SCOLARITE", CATEGORY_EDUCATION},
-    {"DEMANDEUR D'EMPLOI", CATEGORY_UNEMPLOYED},
-    {"RECHERCHE D'EMPLOI", CATEGORY_UNEMPLOYED},
-    {"CHOMAGE", CATEGORY_UNEMPLOYED},
-    {"INACTIF", CATEGORY_INACTIVE},
-    {"INACTIVE", CATEGORY_INACTIVE},
+    {"Contrat à durée déterminée", CATEGORY_EMPLOYMENT},
+    {"CDD de moins de 6 mois", CATEGORY_EMPLOYMENT},
+    {"CDD de 6 mois et plus", CATEGORY_EMPLOYMENT},
+    {"Emploi", CATEGORY_EMPLOYMENT},
+    {"En emploi", CATEGORY_EMPLOYMENT},
+    {"Emploi salarié", CATEGORY_EMPLOYMENT},
+    {"Salarié", CATEGORY_EMPLOYMENT},
+    {"Salariée", CATEGORY_EMPLOYMENT},
+    {"Emploi non durable", CATEGORY_EMPLOYMENT},
+    {"Emploi temporaire", CATEGORY_EMPLOYMENT},
+    {"Emploi saisonnier", CATEGORY_EMPLOYMENT},
+    {"Saisonnier", CATEGORY_EMPLOYMENT},
+    {"Contrat saisonnier", CATEGORY_EMPLOYMENT},
+    {"Emploi à temps partiel", CATEGORY_EMPLOYMENT},
+    {"Emploi temps partiel", CATEGORY_EMPLOYMENT},
+    {"Emploi à temps plein", CATEGORY_EMPLOYMENT},
+    {"Emploi temps plein", CATEGORY_EMPLOYMENT},
+    {"Reprise d'emploi", CATEGORY_EMPLOYMENT},
+    {"Retour à l'emploi", CATEGORY_EMPLOYMENT},
+    {"Sortie en emploi", CATEGORY_EMPLOYMENT},
+    {"Intérim", CATEGORY_EMPLOYMENT},
+    {"Mission d'intérim", CATEGORY_EMPLOYMENT},
+    {"Intérimaire", CATEGORY_EMPLOYMENT},
+    {"Travail temporaire", CATEGORY_EMPLOYMENT},
+    {"Contrat de travail temporaire", CATEGORY_EMPLOYMENT},
+    {"CTT", CATEGORY_EMPLOYMENT},
+    {"Alternance", CATEGORY_EMPLOYMENT},
+    {"Contrat en alternance", CATEGORY_EMPLOYMENT},
+    {"Apprentissage", CATEGORY_EMPLOYMENT},
+    {"Contrat d'apprentissage", CATEGORY_EMPLOYMENT},
+    {"Apprenti", CATEGORY_EMPLOYMENT},
+    {"Apprentie", CATEGORY_EMPLOYMENT},
+    {"Contrat de professionnalisation", CATEGORY_EMPLOYMENT},
+    {"Contrat pro", CATEGORY_EMPLOYMENT},
+    {"Contrat de pro", CATEGORY_EMPLOYMENT},
+    {"Professionnalisation", CATEGORY_EMPLOYMENT},
+    {"GEIQ", CATEGORY_EMPLOYMENT},
+    {"Contrat aidé", CATEGORY_EMPLOYMENT},
+    {"Emploi aidé", CATEGORY_EMPLOYMENT},
+    {"PEC", CATEGORY_EMPLOYMENT},
+    {"Parcours emploi compétences", CATEGORY_EMPLOYMENT},
+    {"Parcours emploi compétence", CATEGORY_EMPLOYMENT},
+    {"Parcours emplois compétences", CATEGORY_EMPLOYMENT},
+    {"CUI", CATEGORY_EMPLOYMENT},
+    {"CUI-CAE", CATEGORY_EMPLOYMENT},
+    {"CUI CAE", CATEGORY_EMPLOYMENT},
+    {"CAE", CATEGORY_EMPLOYMENT},
+    {"CUI-CIE", CATEGORY_EMPLOYMENT},
+    {"CUI CIE", CATEGORY_EMPLOYMENT},
+    {"CIE", CATEGORY_EMPLOYMENT},
+    {"Contrat unique d'insertion", CATEGORY_EMPLOYMENT},
+    {"Contrat d'accompagnement dans l'emploi", CATEGORY_EMPLOYMENT},
+    {"Contrat initiative emploi", CATEGORY_EMPLOYMENT},
+    {"Emploi d'avenir", CATEGORY_EMPLOYMENT},
+    {"Emplois d'avenir", CATEGORY_EMPLOYMENT},
+    {"Adulte relais", CATEGORY_EMPLOYMENT},
+    {"Adulte-relais", CATEGORY_EMPLOYMENT},
+    {"IAE", CATEGORY_EMPLOYMENT},
+    {"SIAE", CATEGORY_EMPLOYMENT},
+    {"Insertion par l'activité économique", CATEGORY_EMPLOYMENT},
+    {"Chantier d'insertion", CATEGORY_EMPLOYMENT},
+    {"Atelier chantier d'insertion", CATEGORY_EMPLOYMENT},
+    {"Atelier et chantier d'insertion", CATEGORY_EMPLOYMENT},
+    {"ACI", CATEGORY_EMPLOYMENT},
+    {"Entreprise d'insertion", CATEGORY_EMPLOYMENT},
+    {"ETTI", CATEGORY_EMPLOYMENT},
+    {"Entreprise de travail temporaire d'insertion", CATEGORY_EMPLOYMENT},
+    {"Association intermédiaire", CATEGORY_EMPLOYMENT},
+    {"CDDI", CATEGORY_EMPLOYMENT},
+    {"CDD d'insertion", CATEGORY_EMPLOYMENT},
+    {"Contrat à durée déterminée d'insertion", CATEGORY_EMPLOYMENT},
+    {"Entreprise adaptée", CATEGORY_EMPLOYMENT},
+    {"Création d'entreprise", CATEGORY_EMPLOYMENT},
+    {"Création/reprise d'entreprise", CATEGORY_EMPLOYMENT},
+    {"Création ou reprise d'entreprise", CATEGORY_EMPLOYMENT},
+    {"Création - reprise d'entreprise", CATEGORY_EMPLOYMENT},
+    {"Reprise d'entreprise", CATEGORY_EMPLOYMENT},
+    {"Créateur d'entreprise", CATEGORY_EMPLOYMENT},
+    {"Créatrice d'entreprise", CATEGORY_EMPLOYMENT},
+    {"Création d'activité", CATEGORY_EMPLOYMENT},
+    {"Auto-entrepreneur", CATEGORY_EMPLOYMENT},
+    {"Auto entrepreneur", CATEGORY_EMPLOYMENT},
+    {"Autoentrepreneur", CATEGORY_EMPLOYMENT},
+    {"Auto-entrepreneuse", CATEGORY_EMPLOYMENT},
+    {"Micro-entrepreneur", CATEGORY_EMPLOYMENT},
+    {"Micro entrepreneur", CATEGORY_EMPLOYMENT},
+    {"Micro-entreprise", CATEGORY_EMPLOYMENT},
+    {"Travailleur indépendant", CATEGORY_EMPLOYMENT},
+    {"Travailleuse indépendante", CATEGORY_EMPLOYMENT},
+    {"Indépendant", CATEGORY_EMPLOYMENT},
+    {"Indépendante", CATEGORY_EMPLOYMENT},
+    {"Entrepreneur", CATEGORY_EMPLOYMENT},
+    {"Fonction publique", CATEGORY_EMPLOYMENT},
+    {"Emploi public", CATEGORY_EMPLOYMENT},
+    {"Fonctionnaire", CATEGORY_EMPLOYMENT},
+    {"Contractuel", CATEGORY_EMPLOYMENT},
+    {"Contractuelle", CATEGORY_EMPLOYMENT},
+    {"Contractuel de la fonction publique", CATEGORY_EMPLOYMENT},
+    {"Militaire", CATEGORY_EMPLOYMENT},
+    {"Armée", CATEGORY_EMPLOYMENT},
+    {"Engagé dans l'armée", CATEGORY_EMPLOYMENT},
+    {"Engagement dans l'armée", CATEGORY_EMPLOYMENT},
+    /* training: vocational training, second-chance schools, placements, civic service */
+    {"Formation", CATEGORY_TRAINING},
+    {"En formation", CATEGORY_TRAINING},
+    {"Entrée en formation", CATEGORY_TRAINING},
+    {"Sortie en formation", CATEGORY_TRAINING},
+    {"Formation qualifiante", CATEGORY_TRAINING},
+    {"Formation certifiante", CATEGORY_TRAINING},
+    {"Formation diplômante", CATEGORY_TRAINING},
+    {"Formation pré-qualifiante", CATEGORY_TRAINING},
+    {"Formation préqualifiante", CATEGORY_TRAINING},
+    {"Formation pré qualifiante", CATEGORY_TRAINING},
+    {"Préqualification", CATEGORY_TRAINING},
+    {"Pré-qualification", CATEGORY_TRAINING},
+    {"Formation professionnelle", CATEGORY_TRAINING},
+    {"Formation professionnelle continue", CATEGORY_TRAINING},
+    {"Formation continue", CATEGORY_TRAINING},
+    {"Formation pro", CATEGORY_TRAINING},
+    {"Formation rémunérée", CATEGORY_TRAINING},
+    {"Stage de formation", CATEGORY_TRAINING},
+    {"POEI", CATEGORY_TRAINING},
+    {"POEC", CATEGORY_TRAINING},
+    {"POE", CATEGORY_TRAINING},
+    {"Préparation opérationnelle à l'emploi", CATEGORY_TRAINING},
+    {"Préparation opérationnelle à l'emploi individuelle", CATEGORY_TRAINING},
+    {"Préparation opérationnelle à l'emploi collective", CATEGORY_TRAINING},
+    {"AFPR", CATEGORY_TRAINING},
+    {"Action de formation préalable au recrutement", CATEGORY_TRAINING},
+    {"AFPA", CATEGORY_TRAINING},
+    {"EPIDE", CATEGORY_TRAINING},
+    {"Établissement pour l'insertion dans l'emploi", CATEGORY_TRAINING},
+    {"E2C", CATEGORY_TRAINING},
+    {"École de la deuxième chance", CATEGORY_TRAINING},
+    {"École de la 2e chance", CATEGORY_TRAINING},
+    {"École de la 2ème chance", CATEGORY_TRAINING},
+    {"Prépa apprentissage", CATEGORY_TRAINING},
+    {"Prépa-apprentissage", CATEGORY_TRAINING},
+    {"Préparation à l'apprentissage", CATEGORY_TRAINING},
+    {"Stage", CATEGORY_TRAINING},
+    {"Stage en entreprise", CATEGORY_TRAINING},
+    {"Stagiaire", CATEGORY_TRAINING},
+    {"Stagiaire de la formation professionnelle", CATEGORY_TRAINING},
+    {"Service civique", CATEGORY_TRAINING},
+    {"Volontaire en service civique", CATEGORY_TRAINING},
+    {"Engagement de service civique", CATEGORY_TRAINING},
+    {"Volontariat", CATEGORY_TRAINING},
+    {"Contrat de volontariat", CATEGORY_TRAINING},
+    {"Service volontaire européen", CATEGORY_TRAINING},
+    {"SVE", CATEGORY_TRAINING},
+    {"Corps européen de solidarité", CATEGORY_TRAINING},
+    /* education: initial education, school or university */
+    {"Reprise d'études", CATEGORY_EDUCATION},
+    {"Reprise des études", CATEGORY_EDUCATION},
+    {"Reprise de scolarité", CATEGORY_EDUCATION},
+    {"Retour en formation initiale", CATEGORY_EDUCATION},
+    {"Formation initiale", CATEGORY_EDUCATION},
+    {"Retour à l'école", CATEGORY_EDUCATION},
+    {"Retour en scolarité", CATEGORY_EDUCATION},
+    {"Retour aux études", CATEGORY_EDUCATION},
+    {"Retour en études", CATEGORY_EDUCATION},
+    {"Poursuite d'études", CATEGORY_EDUCATION},
+    {"Poursuite de scolarité", CATEGORY_EDUCATION},
+    {"Rescolarisation", CATEGORY_EDUCATION},
+    {"Rescolarisé", CATEGORY_EDUCATION},
+    {"Rescolarisée", CATEGORY_EDUCATION},
+    {"Études", CATEGORY_EDUCATION},
+    {"Études supérieures", CATEGORY_EDUCATION},
+    {"Étudiant", CATEGORY_EDUCATION},
+    {"Étudiante", CATEGORY_EDUCATION},
+    {"Scolarité", CATEGORY_EDUCATION},
+    {"Scolarisé", CATEGORY_EDUCATION},
+    {"Scolarisée", CATEGORY_EDUCATION},
+    {"Scolaire", CATEGORY_EDUCATION},
+    {"Élève", CATEGORY_EDUCATION},
+    {"Lycée", CATEGORY_EDUCATION},
+    {"Lycéen", CATEGORY_EDUCATION},
+    {"Lycéenne", CATEGORY_EDUCATION},
+    {"Lycée professionnel", CATEGORY_EDUCATION},
+    {"Collège", CATEGORY_EDUCATION},
+    {"Collégien", CATEGORY_EDUCATION},
+    {"Collégienne", CATEGORY_EDUCATION},
+    {"Micro-lycée", CATEGORY_EDUCATION},
+    {"Bac pro", CATEGORY_EDUCATION},
+    {"Baccalauréat", CATEGORY_EDUCATION},
+    {"BTS", CATEGORY_EDUCATION},
+    {"DUT", CATEGORY_EDUCATION},
+    {"BUT", CATEGORY_EDUCATION},
+    {"IUT", CATEGORY_EDUCATION},
+    {"Université", CATEGORY_EDUCATION},
+    {"Fac", CATEGORY_EDUCATION},
+    {"Faculté", CATEGORY_EDUCATION},
+    {"Enseignement supérieur", CATEGORY_EDUCATION},
+    {"Classe préparatoire", CATEGORY_EDUCATION},
+    /* unemployed: looking for work, or in an accompaniment towards it */
+    {"Demandeur d'emploi", CATEGORY_UNEMPLOYED},
+    {"Demandeuse d'emploi", CATEGORY_UNEMPLOYED},
+    {"Demandeur d'emploi indemnisé", CATEGORY_UNEMPLOYED},
+    {"Demandeur d'emploi non indemnisé", CATEGORY_UNEMPLOYED},
+    {"DE", CATEGORY_UNEMPLOYED},
+    {"DEFM", CATEGORY_UNEMPLOYED},
+    {"Inscrit à France Travail", CATEGORY_UNEMPLOYED},
+    {"Inscrite à France Travail", CATEGORY_UNEMPLOYED},
+    {"Inscrit France Travail", CATEGORY_UNEMPLOYED},
+    {"Inscrite France Travail", CATEGORY_UNEMPLOYED},
+    {"Inscrit à Pôle emploi", CATEGORY_UNEMPLOYED},
+    {"Inscrite à Pôle emploi", CATEGORY_UNEMPLOYED},
+    {"Inscrit Pôle emploi", CATEGORY_UNEMPLOYED},
+    {"Inscrite Pôle emploi", CATEGORY_UNEMPLOYED},
+    {"France Travail", CATEGORY_UNEMPLOYED},
+    {"Pôle emploi", CATEGORY_UNEMPLOYED},
+    {"Recherche d'emploi", CATEGORY_UNEMPLOYED},
+    {"En recherche d'emploi", CATEGORY_UNEMPLOYED},
+    {"Chômage", CATEGORY_UNEMPLOYED},
+    {"Au chômage", CATEGORY_UNEMPLOYED},
+    {"Chômeur", CATEGORY_UNEMPLOYED},
+    {"Chômeuse", CATEGORY_UNEMPLOYED},
+    {"Sans emploi", CATEGORY_UNEMPLOYED},
+    {"Garantie jeunes", CATEGORY_UNEMPLOYED},
+    {"Garantie jeune", CATEGORY_UNEMPLOYED},
+    {"CEJ", CATEGORY_UNEMPLOYED},
+    {"Contrat d'engagement jeune", CATEGORY_UNEMPLOYED},
+    {"Contrat engagement jeune", CATEGORY_UNEMPLOYED},
+    {"PACEA", CATEGORY_UNEMPLOYED},
+    {"Accompagnement", CATEGORY_UNEMPLOYED},
+    {"En accompagnement", CATEGORY_UNEMPLOYED},
+    {"Accompagnement Mission locale", CATEGORY_UNEMPLOYED},
+    {"Accompagnement intensif jeunes", CATEGORY_UNEMPLOYED},
+    {"AIJ", CATEGORY_UNEMPLOYED},
+    {"Accompagnement global", CATEGORY_UNEMPLOYED},
+    {"PMSMP", CATEGORY_UNEMPLOYED},
+    {"Immersion", CATEGORY_UNEMPLOYED},
+    {"Immersion en entreprise", CATEGORY_UNEMPLOYED},
+    {"Période de mise en situation en milieu professionnel", CATEGORY_UNEMPLOYED},
+    /* inactive: neither working nor looking for work */
+    {"Inactif", CATEGORY_INACTIVE},
+    {"Inactive", CATEGORY_INACTIVE},
+    {"Inactivité", CATEGORY_INACTIVE},
+    {"Au foyer", CATEGORY_INACTIVE},
+    {"Mère au foyer", CATEGORY_INACTIVE},
+    {"Père au foyer", CATEGORY_INACTIVE},
+    {"Femme au foyer", CATEGORY_INACTIVE},
+    {"Homme au foyer", CATEGORY_INACTIVE},
+    {"Parent au foyer", CATEGORY_INACTIVE},
+    {"Congé maternité", CATEGORY_INACTIVE},
+    {"Congé parental", CATEGORY_INACTIVE},
+    {"Congé maladie", CATEGORY_INACTIVE},
+    {"Maladie", CATEGORY_INACTIVE},
+    {"Arrêt maladie", CATEGORY_INACTIVE},
+    {"Longue maladie", CATEGORY_INACTIVE},
+    {"Invalidité", CATEGORY_INACTIVE},
+    {"Santé", CATEGORY_INACTIVE},
+    {"Raisons de santé", CATEGORY_INACTIVE},
+    {"Problème de santé", CATEGORY_INACTIVE},
+    {"Problèmes de santé", CATEGORY_INACTIVE},
+    {"Hospitalisation", CATEGORY_INACTIVE},
+    {"Hospitalisé", CATEGORY_INACTIVE},
+    {"Hospitalisée", CATEGORY_INACTIVE},
+    {"Grossesse", CATEGORY_INACTIVE},
+    {"Enceinte", CATEGORY_INACTIVE},
+    {"Incarcération", CATEGORY_INACTIVE},
+    {"Incarcéré", CATEGORY_INACTIVE},
+    {"Incarcérée", CATEGORY_INACTIVE},
+    {"Détention", CATEGORY_INACTIVE},
+    {"Retraite", CATEGORY_INACTIVE},
+    {"Retraité", CATEGORY_INACTIVE},
+    {"Retraitée", CATEGORY_INACTIVE},
+    /* unknown, by choice: labels that say the situation is not known */
+    {"Sans nouvelles", CATEGORY_UNKNOWN},
+    {"Sans nouvelle", CATEGORY_UNKNOWN},
+    {"Pas de nouvelles", CATEGORY_UNKNOWN},
+    {"Perdu de vue", CATEGORY_UNKNOWN},
+    {"Perdue de vue", CATEGORY_UNKNOWN},
+    {"Perdu(e) de vue", CATEGORY_UNKNOWN},
+    {"Injoignable", CATEGORY_UNKNOWN},
+    {"Ne répond pas", CATEGORY_UNKNOWN},
+    {"Ne répond plus", CATEGORY_UNKNOWN},
+    {"NSP", CATEGORY_UNKNOWN},
+    {"Ne sait pas", CATEGORY_UNKNOWN},
+    {"Non renseigné", CATEGORY_UNKNOWN},
+    {"Non renseignée", CATEGORY_UNKNOWN},
+    {"NR", CATEGORY_UNKNOWN},
+    {"À renseigner", CATEGORY_UNKNOWN},
+    {"Inconnu", CATEGORY_UNKNOWN},
+    {"Inconnue", CATEGORY_UNKNOWN},
+    {"Situation inconnue", CATEGORY_UNKNOWN},
+    {"Non connu", CATEGORY_UNKNOWN},
+    {"Non connue", CATEGORY_UNKNOWN},
+    {"Non communiqué", CATEGORY_UNKNOWN},
+    {"Non communiquée", CATEGORY_UNKNOWN},
+    {"Non disponible", CATEGORY_UNKNOWN},
+    {"N/A", CATEGORY_UNKNOWN},
+    {"NA", CATEGORY_UNKNOWN},
+    {"ND", CATEGORY_UNKNOWN},
+    {"?", CATEGORY_UNKNOWN},
+    {"-", CATEGORY_UNKNOWN},
+    {"Déménagé", CATEGORY_UNKNOWN},
+    {"Déménagée", CATEGORY_UNKNOWN},
+    {"Déménagement", CATEGORY_UNKNOWN},
+};
+
+/* Prefix rules: a label not in the dictionary whose first word (letters and digits, after
+ * folding) is one of these names a kind of that contract ("CDI temps partiel", "CDD < 6
+ * mois", "CDD saisonnier", "Intérim longue mission"): each word names a work contract and
+ * nothing else in French. Only the whole first word counts ("CDIx" is not "CDI"), never a
+ * substring. */
+static const char *const situation_prefixes[] = {"CDI", "CDD", "CDDI", "CTT", "INTERIM"};
+
+/* … unless a later word says the contract ended, was refused or is only hoped for ("CDD
+ * terminé", "fin de CDD" does not start with CDD anyway, "CDI en attente", "Intérim
+ * recherché"): such a label stays unmapped, for the user to decide. */
+static const char *const prefix_stop_words[] = {
+    "FIN",      "FINI",      "FINIE",      "TERMINE",  "TERMINEE", "ROMPU",   "ROMPUE",
+    "RUPTURE",  "ANCIEN",    "ANCIENNE",   "EX",       "NON",      "PAS",     "SANS",
+    "ATTENTE",  "RECHERCHE", "RECHERCHEE", "PROMESSE", "PROJET",   "VISE",    "VISEE",
+    "SOUHAITE", "SOUHAITEE", "ENVISAGE",   "PREVU",    "PREVUE",   "FUTUR",   "VENIR",
+    "REFUS",    "REFUSE",    "REFUSEE",    "ARRET",    "ECHEC",    "ABANDON", "PERDU",
 };
 
 enum { SCRATCH_ID, SCRATCH_NAME_KEY, SCRATCH_SESSION, SCRATCH_SITE, SCRATCH_ACTIVITY, SCRATCH_N };
@@ -114,12 +419,22 @@ struct date_memo {
     day_t day;
 };
 
+/* What to suggest for an unmapped label: an enum category or -1, and the known label the
+ * suggestion comes from (in the situations table) or NULL. */
+struct unmapped_hint {
+    int suggestion;
+    const char *close_to;
+};
+
 struct cleaner {
     struct clean_options options;
     struct date_memo row_date;
     struct arena *arena;
     struct lookup labels[LABEL_KINDS];
     struct lookup situations;
+    struct strtab *unmapped; /* folded labels found in no table, each with its hint */
+    struct unmapped_hint *hints;
+    size_t hints_cap;
     struct strtab *qpv_codes;
     char *scratch[SCRATCH_N];
     size_t scratch_cap[SCRATCH_N];
@@ -136,14 +451,18 @@ static const char *fold_into(struct cleaner *c, const char *text, size_t len)
     return c->fold_buf;
 }
 
-/* Later entries override earlier ones, so config labels win over built-in ones. */
-static void lookup_add(struct cleaner *c, struct lookup *l, const char *text, int value)
+static void lookup_add_folded(struct lookup *l, const char *folded, int value)
 {
-    const char *folded = fold_into(c, text, strlen(text));
     bool added;
     uint32_t id = strtab_intern(l->labels, folded, strlen(folded), &added);
     xgrow((void **)&l->values, &l->cap, id, sizeof *l->values);
     l->values[id] = value;
+}
+
+/* Later entries override earlier ones, so config labels win over built-in ones. */
+static void lookup_add(struct cleaner *c, struct lookup *l, const char *text, int value)
+{
+    lookup_add_folded(l, fold_into(c, text, strlen(text)), value);
 }
 
 static bool memo_holds(const struct memo_entry *m, const char *text, size_t len)
@@ -199,6 +518,7 @@ static void build_tables(struct cleaner *c, const struct clean_options *o)
     for (int k = 0; k < LABEL_KINDS; k++)
         c->labels[k].labels = strtab_new(c->arena);
     c->situations.labels = strtab_new(c->arena);
+    c->unmapped = strtab_new(c->arena);
     for (size_t i = 0; i < sizeof builtin_labels / sizeof builtin_labels[0]; i++)
         lookup_add(c, &c->labels[builtin_labels[i].kind], builtin_labels[i].text,
                    builtin_labels[i].value);
@@ -237,6 +557,8 @@ void clean_free(struct cleaner *c)
     }
     strtab_free(c->situations.labels);
     free(c->situations.values);
+    strtab_free(c->unmapped);
+    free(c->hints);
     strtab_free(c->qpv_codes);
     for (int i = 0; i < SCRATCH_N; i++)
         free(c->scratch[i]);
@@ -451,19 +773,28 @@ static int clean_label_field(struct cleaner *c, const struct raw_row *raw, enum 
     return unknown_value;
 }
 
+/* A `qpv` yes/no cell says it all, and blank there means unknown. Otherwise a QPV code,
+ * known or not, says the session was held in a QPV. A row without a code in an export that
+ * has a code column and no qpv column is not in a QPV (QPV_NO_CODE: another row of the same
+ * session may still carry the code, see records.h), or unknown when the config says so. */
 static enum qpv_flag clean_qpv(struct cleaner *c, const struct raw_row *raw,
                                const struct diag_sink *diag)
 {
     enum qpv_flag flag = clean_label_field(c, raw, FIELD_QPV, LABEL_QPV, QPV_UNKNOWN, QPV_UNKNOWN,
                                            WARN_UNKNOWN_QPV, diag);
     const struct raw_field *code = &raw->fields[FIELD_QPV_CODE];
-    if (flag != QPV_UNKNOWN || is_blank(code))
+    if (flag != QPV_UNKNOWN)
         return flag;
+    if (is_blank(code)) {
+        bool codes_only = code->text && !raw->fields[FIELD_QPV].text;
+        return codes_only && c->options.qpv_code_blank == QPV_CODE_BLANK_NOT_QPV ? QPV_NO_CODE
+                                                                                 : QPV_UNKNOWN;
+    }
     const char *folded = fold_into(c, code->text, code->len);
     if (c->options.n_qpv_codes > 0 &&
         strtab_find(c->qpv_codes, folded, strlen(folded)) == INTERN_NONE)
         diag_warn(diag, WARN_UNKNOWN_QPV_CODE, raw->origin, folded);
-    return QPV_YES; /* a code, known or not, says the session was held in a QPV */
+    return QPV_YES;
 }
 
 static bool clean_presence(struct cleaner *c, const struct raw_row *raw, enum presence *out,
@@ -503,6 +834,143 @@ bool clean_attendance(struct cleaner *c, const struct raw_row *raw, struct atten
     return true;
 }
 
+/* ---- situations ---- */
+
+static bool is_word_char(char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+static bool word_in(const char *word, size_t len, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(list[i]) == len && memcmp(list[i], word, len) == 0)
+            return true;
+    return false;
+}
+
+/* Whether a word after the first of `folded` is a stop word (prefix_stop_words). */
+static bool has_stop_word(const char *folded)
+{
+    size_t n_stop = sizeof prefix_stop_words / sizeof prefix_stop_words[0];
+    const char *p = folded;
+    for (bool first = true; *p; first = false) {
+        while (*p && !is_word_char(*p))
+            p++;
+        const char *word = p;
+        while (is_word_char(*p))
+            p++;
+        if (!first && p > word && word_in(word, (size_t)(p - word), prefix_stop_words, n_stop))
+            return true;
+    }
+    return false;
+}
+
+/* The prefix rule (situation_prefixes): true for a folded label read as employment. */
+static bool prefix_rule(const char *folded)
+{
+    size_t len = 0;
+    while (is_word_char(folded[len]))
+        len++;
+    size_t n = sizeof situation_prefixes / sizeof situation_prefixes[0];
+    return len > 0 && word_in(folded, len, situation_prefixes, n) && !has_stop_word(folded);
+}
+
+/* Whether `entry` is `folded` cut at a word boundary ("FORMATION QUALIFIANTE" of
+ * "FORMATION QUALIFIANTE BTP"). */
+static bool is_word_prefix(const char *entry, const char *folded)
+{
+    size_t n = strlen(entry);
+    return n > 0 && strncmp(entry, folded, n) == 0 && folded[n] != '\0' &&
+           !is_word_char(folded[n]) && is_word_char(entry[n - 1]);
+}
+
+/* A category to suggest for an unmapped label: the known label within a few edits (a
+ * typo: one edit per four characters, at most two), else the longest known label the
+ * label starts with, word for word. None when a stop word says the label may mean the
+ * opposite ("CDD terminé"). */
+static void suggest_category(const struct cleaner *c, const char *folded, int *suggestion,
+                             const char **close_to)
+{
+    const struct lookup *l = &c->situations;
+    size_t len = strlen(folded);
+    int limit = len >= 8 ? 2 : len >= 4 ? 1 : 0, best = limit + 1;
+    size_t best_prefix = 0;
+    *suggestion = -1;
+    *close_to = NULL;
+    if (has_stop_word(folded))
+        return;
+    for (uint32_t id = 0; id < strtab_count(l->labels); id++) {
+        const char *entry = strtab_get(l->labels, id);
+        int d = limit > 0 ? fold_edit_distance(folded, entry, limit) : limit + 1;
+        if (d < best ||
+            (best > limit && is_word_prefix(entry, folded) && strlen(entry) > best_prefix)) {
+            if (d < best)
+                best = d;
+            else
+                best_prefix = strlen(entry);
+            *suggestion = l->values[id];
+            *close_to = entry;
+        }
+    }
+}
+
+/* The suggestion for an unmapped folded label, worked out the first time it is seen. */
+static uint32_t unmapped_entry(struct cleaner *c, const char *folded)
+{
+    bool added;
+    uint32_t id = strtab_intern(c->unmapped, folded, strlen(folded), &added);
+    if (!added)
+        return id;
+    xgrow((void **)&c->hints, &c->hints_cap, id, sizeof *c->hints);
+    struct unmapped_hint *h = &c->hints[id];
+    suggest_category(c, strtab_get(c->unmapped, id), &h->suggestion, &h->close_to);
+    return id;
+}
+
+/* The memo remembers a text found in no table; once a rule maps it, it must forget that. */
+static void memo_forget(struct lookup *l, const char *text, size_t len)
+{
+    for (unsigned i = 0; i < MEMO_ENTRIES; i++)
+        if (memo_holds(&l->memo[i], text, len))
+            l->memo[i].len = 0;
+}
+
+/* A label in no table: employment by a prefix rule (then added to the table, so the next
+ * row finds it at once), or unmapped and reported with a suggestion. */
+static enum category situation_by_rule(struct cleaner *c, const struct raw_row *raw,
+                                       const struct diag_sink *diag)
+{
+    const struct raw_field *f = &raw->fields[FIELD_SITUATION];
+    const char *folded = fold_into(c, f->text, f->len);
+    if (prefix_rule(folded)) {
+        memo_forget(&c->situations, f->text, f->len);
+        lookup_add_folded(&c->situations, folded, CATEGORY_EMPLOYMENT);
+        return CATEGORY_EMPLOYMENT;
+    }
+    uint32_t id = unmapped_entry(c, folded); /* may move c->hints */
+    const struct unmapped_hint *h = &c->hints[id];
+    char text[128];
+    struct unmapped_situation row = {utf8_excerpt(f->text, f->len, text, sizeof text), 1,
+                                     raw->origin, h->suggestion, h->close_to};
+    diag_unmapped(diag, &row);
+    return CATEGORY_UNKNOWN;
+}
+
+static enum category clean_situation_field(struct cleaner *c, const struct raw_row *raw,
+                                           const struct diag_sink *diag)
+{
+    const struct raw_field *f = &raw->fields[FIELD_SITUATION];
+    int category = CATEGORY_UNKNOWN;
+    if (f->text && lookup_find(c, &c->situations, f->text, f->len, &category))
+        return (enum category)category;
+    if (is_blank(f)) {
+        diag_warn(diag, WARN_BLANK_SITUATION, raw->origin, NULL);
+        return CATEGORY_UNKNOWN;
+    }
+    return situation_by_rule(c, raw, diag);
+}
+
 bool clean_outcome(struct cleaner *c, const struct raw_row *raw, struct outcome_row *out,
                    const struct diag_sink *diag)
 {
@@ -510,13 +978,18 @@ bool clean_outcome(struct cleaner *c, const struct raw_row *raw, struct outcome_
     if (!clean_date(c, raw, FIELD_OBSERVED_ON, true, &out->observed_on, diag) ||
         !clean_person(c, raw, out->observed_on, &out->person, diag))
         return false;
-    const struct raw_field *f = &raw->fields[FIELD_SITUATION];
-    int category = CATEGORY_UNKNOWN;
-    if (!lookup_find(c, &c->situations, f->text ? f->text : "", f->len, &category)) {
-        char text[128];
-        diag_warn(diag, WARN_UNMAPPED_SITUATION, raw->origin,
-                  utf8_excerpt(f->text, f->len, text, sizeof text));
-    }
-    out->category = (enum category)category;
+    out->category = clean_situation_field(c, raw, diag);
     return true;
+}
+
+const struct clean_situation *clean_builtin_situations(size_t *count)
+{
+    *count = sizeof builtin_situations / sizeof builtin_situations[0];
+    return builtin_situations;
+}
+
+const char *const *clean_situation_prefixes(size_t *count)
+{
+    *count = sizeof situation_prefixes / sizeof situation_prefixes[0];
+    return situation_prefixes;
 }

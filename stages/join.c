@@ -450,6 +450,18 @@ static void merge_attribute(uint8_t *have, uint8_t incoming, uint8_t unknown, bo
         *conflict = true;
 }
 
+/* A row without a QPV code (QPV_NO_CODE) says less than a code or a yes/no: any of those on
+ * another row of the session wins over it, without a conflict (records.h). */
+static void merge_qpv(uint8_t *have, uint8_t incoming, bool *conflict)
+{
+    if (incoming == QPV_NO_CODE && *have != QPV_UNKNOWN)
+        return;
+    if (*have == QPV_NO_CODE && incoming != QPV_UNKNOWN)
+        *have = incoming;
+    else
+        merge_attribute(have, incoming, QPV_UNKNOWN, conflict);
+}
+
 static uint64_t input_rank(struct row_origin origin)
 {
     return (uint64_t)origin.file << 32 | origin.line;
@@ -590,7 +602,7 @@ static uint32_t intern_session(struct join *j, const struct attendance_row *row,
     }
     struct session_record *rec = &j->sessions[s];
     bool conflict = rec->date != row->session_date || rec->site != site_id;
-    merge_attribute(&rec->qpv, (uint8_t)row->qpv, QPV_UNKNOWN, &conflict);
+    merge_qpv(&rec->qpv, (uint8_t)row->qpv, &conflict);
     if (conflict)
         diag_warn(diag, WARN_SESSION_CONFLICT, row->origin, NULL);
     return s;

@@ -2,6 +2,7 @@
 #include "stages/quality.h"
 
 #include "stages/common/arena.h"
+#include "stages/common/fold.h"
 #include "stages/common/intern.h"
 
 #include <csv.h>
@@ -13,7 +14,7 @@
 
 static const char STAGE[] = "quality";
 
-enum { MAX_EXAMPLES = 5, MAX_DISTINCT_VALUES = 50 };
+enum { MAX_EXAMPLES = 5, MAX_DISTINCT_VALUES = 50, MAX_UNMAPPED_LABELS = 1000 };
 
 /* A small counter of distinct strings; past MAX_DISTINCT_VALUES new ones go to `other`. */
 struct tally {
@@ -30,6 +31,17 @@ struct warning_stats {
     int n_examples;
 };
 
+/* The unmapped situation labels, by folded label, in first-seen order until listed. */
+struct unmapped_list {
+    struct strtab *folded;
+    struct unmapped_situation *labels;
+    size_t cap;
+    unsigned long other_rows; /* rows of labels past MAX_UNMAPPED_LABELS */
+    bool sorted;
+    char *fold_buf;
+    size_t fold_cap;
+};
+
 struct quality {
     struct arena *arena;
     char rejects_path[IMPACT_PATH_MAX];
@@ -44,6 +56,7 @@ struct quality {
     unsigned long *rejected; /* per file */
     struct tally reject_fields;
     struct warning_stats warnings[WARN_KINDS];
+    struct unmapped_list unmapped;
 };
 
 static void tally_add(struct arena *arena, struct tally *t, const char *value)
@@ -142,9 +155,47 @@ static int close_duplicates(struct quality *q, struct impact_error *err)
     return status;
 }
 
+static struct unmapped_situation *unmapped_slot(struct quality *q, const char *label)
+{
+    struct unmapped_list *u = &q->unmapped;
+    size_t len = strlen(label);
+    xgrow((void **)&u->fold_buf, &u->fold_cap, 4 * len + 1, 1);
+    fold_label(label, len, u->fold_buf, u->fold_cap);
+    size_t n = strlen(u->fold_buf);
+    uint32_t id = strtab_find(u->folded, u->fold_buf, n);
+    if (id == INTERN_NONE && strtab_count(u->folded) >= MAX_UNMAPPED_LABELS)
+        return NULL;
+    if (id != INTERN_NONE)
+        return &u->labels[id];
+    id = strtab_intern(u->folded, u->fold_buf, n, NULL);
+    xgrow((void **)&u->labels, &u->cap, id, sizeof *u->labels);
+    u->labels[id] = (struct unmapped_situation){.label = NULL, .count = 0};
+    return &u->labels[id];
+}
+
+/* Counted as a warning too; listed by folded label with the first row's spelling. */
+static void on_unmapped(void *ctx, const struct unmapped_situation *row)
+{
+    struct quality *q = ctx;
+    on_warn(q, WARN_UNMAPPED_SITUATION, row->first, row->label);
+    struct unmapped_situation *slot = unmapped_slot(q, row->label);
+    if (!slot) {
+        q->unmapped.other_rows += row->count;
+        return;
+    }
+    if (slot->count == 0) {
+        *slot = *row;
+        slot->count = 0;
+        slot->label = arena_strdup(q->arena, row->label);
+        slot->close_to = row->close_to ? arena_strdup(q->arena, row->close_to) : NULL;
+    }
+    slot->count += row->count;
+    q->unmapped.sorted = false;
+}
+
 struct diag_sink quality_sink(struct quality *q)
 {
-    return (struct diag_sink){q, on_reject, on_warn, on_duplicate};
+    return (struct diag_sink){q, on_reject, on_warn, on_duplicate, on_unmapped};
 }
 
 /* ---- lifecycle ---- */
@@ -157,6 +208,7 @@ int quality_new(const char *dir, size_t n_files, const char *const *paths, struc
     q->n_files = n_files;
     q->paths = paths;
     q->rejected = xcalloc(n_files ? n_files : 1, sizeof *q->rejected);
+    q->unmapped.folded = strtab_new(q->arena);
     snprintf(q->dir, sizeof q->dir, "%s", dir);
     snprintf(q->rejects_path, sizeof q->rejects_path, "%s/rejects.csv", dir);
     q->rejects = fopen(q->rejects_path, "w");
@@ -191,6 +243,9 @@ void quality_free(struct quality *q)
     for (int k = 0; k < WARN_KINDS; k++)
         tally_free(&q->warnings[k].values);
     free(q->rejected);
+    strtab_free(q->unmapped.folded);
+    free(q->unmapped.labels);
+    free(q->unmapped.fold_buf);
     arena_free(q->arena);
     free(q);
 }
@@ -224,6 +279,30 @@ unsigned long quality_rejected_total(const struct quality *q)
 unsigned long quality_warning_count(const struct quality *q, enum warning_kind kind)
 {
     return q->warnings[kind].count;
+}
+
+/* Most rows first; ties in input order (file, then line): the same every run. */
+static int by_rows(const void *a, const void *b)
+{
+    const struct unmapped_situation *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    if (x->first.file != y->first.file)
+        return x->first.file < y->first.file ? -1 : 1;
+    return (x->first.line > y->first.line) - (x->first.line < y->first.line);
+}
+
+const struct unmapped_situation *quality_unmapped_situations(struct quality *q, size_t *count,
+                                                             unsigned long *other_rows)
+{
+    struct unmapped_list *u = &q->unmapped;
+    *count = strtab_count(u->folded);
+    if (!u->sorted && *count > 1)
+        qsort(u->labels, *count, sizeof *u->labels, by_rows);
+    u->sorted = true;
+    if (other_rows)
+        *other_rows = u->other_rows;
+    return u->labels;
 }
 
 /* ---- report.json ---- */
@@ -282,6 +361,29 @@ static json_t *warnings_json(const struct quality *q)
     return obj;
 }
 
+/* Each unmapped label with its rows, first row, suggested category and config line. */
+static json_t *unmapped_json(struct quality *q)
+{
+    size_t n;
+    unsigned long other;
+    const struct unmapped_situation *u = quality_unmapped_situations(q, &n, &other);
+    json_t *labels = json_array();
+    for (size_t i = 0; i < n; i++) {
+        char line[600];
+        json_t *suggested = u[i].suggestion >= 0
+                                ? json_string(record_category_names[u[i].suggestion])
+                                : json_null();
+        json_array_append_new(
+            labels, json_pack("{s:s, s:I, s:o, s:o, s:o, s:s}", "label", u[i].label, "rows",
+                              (json_int_t)u[i].count, "first", origin_json(q, u[i].first),
+                              "suggested", suggested, "close_to",
+                              u[i].close_to ? json_string(u[i].close_to) : json_null(),
+                              "config_line", diag_situation_config_line(&u[i], line, sizeof line)));
+    }
+    return json_pack("{s:o, s:I}", "labels", labels, "rows_of_labels_not_listed",
+                     (json_int_t)other);
+}
+
 static int write_duplicates_csv(const struct quality *q, const struct join_stats *js,
                                 struct impact_error *err)
 {
@@ -307,6 +409,7 @@ static int write_duplicates_csv(const struct quality *q, const struct join_stats
 int quality_write_report(struct quality *q, const struct input_summary *files, size_t n_files,
                          const struct join_stats *js, struct impact_error *err)
 {
+    json_t *unmapped = unmapped_json(q);
     char path[IMPACT_PATH_MAX + 32];
     snprintf(path, sizeof path, "%s/report.json", q->dir);
     json_t *identity =
@@ -314,12 +417,12 @@ int quality_write_report(struct quality *q, const struct input_summary *files, s
                   "name_keys_with_two_ids", (json_int_t)js->name_key_conflicts,
                   "outcomes_unmatched", (json_int_t)js->outcomes_unmatched, "probable_duplicates",
                   (json_int_t)js->n_probable_duplicates);
-    json_t *report =
-        json_pack("{s:s, s:o, s:{s:I, s:o, s:s}, s:o, s:o, s:s}", "schema_version", "1.0", "inputs",
-                  inputs_json(files, n_files), "rejects", "total",
-                  (json_int_t)quality_rejected_total(q), "by_field", tally_json(&q->reject_fields),
-                  "file", "rejects.csv", "warnings", warnings_json(q), "identity", identity,
-                  "probable_duplicates_file", "probable_duplicates.csv");
+    json_t *report = json_pack(
+        "{s:s, s:o, s:{s:I, s:o, s:s}, s:o, s:o, s:o, s:s}", "schema_version", "1.0", "inputs",
+        inputs_json(files, n_files), "rejects", "total", (json_int_t)quality_rejected_total(q),
+        "by_field", tally_json(&q->reject_fields), "file", "rejects.csv", "warnings",
+        warnings_json(q), "unmapped_situations", unmapped, "identity", identity,
+        "probable_duplicates_file", "probable_duplicates.csv");
     int status = IMPACT_OK;
     if (json_dump_file(report, path, JSON_INDENT(2)) != 0)
         status = impact_fail(err, STAGE, path, 0, 0, "cannot write the file: %s", strerror(errno));

@@ -3,7 +3,8 @@
  * It is the receiver of the diag sink: rejected rows are streamed to rejects.csv as they
  * come (file, line, column, field, value, reason — never an identifying value), duplicate
  * rows to duplicates.csv (file, line, the file and line of the earlier row, reason), warnings
- * are counted by kind with their distinct values and first examples. At the end it checks,
+ * are counted by kind with their distinct values and first examples; unmapped situation
+ * labels are listed one by one (quality_unmapped_situations). At the end it checks,
  * per input file, rows_read = rows_accepted + rows_rejected + rows_duplicate, and writes
  * report.json and probable_duplicates.csv (file and line of each, no names).
  *
@@ -35,6 +36,13 @@ int quality_reconcile(struct quality *quality, struct input_summary *files, size
                       struct impact_error *err);
 
 unsigned long quality_rejected_total(const struct quality *quality);
+
+/* The situation labels that no mapping knows (diag_unmapped), one entry per folded label:
+ * its first spelling, rows, first row and suggestion; most rows first, ties in input order.
+ * At most 1000 labels are listed; *other_rows (may be NULL) counts the rows of the rest.
+ * The array and its strings belong to the quality stage and live until quality_free(). */
+const struct unmapped_situation *quality_unmapped_situations(struct quality *quality, size_t *count,
+                                                             unsigned long *other_rows);
 unsigned long quality_warning_count(const struct quality *quality, enum warning_kind kind);
 
 int quality_write_report(struct quality *quality, const struct input_summary *files, size_t n_files,

@@ -4,13 +4,18 @@
  * failure, fills a caller-owned `struct impact_error` with what went wrong and where: the
  * stage, the file, the line and the column (0 when not known). Only the driver
  * (pipeline/main.c) prints errors; stages never write to stderr themselves.
+ *
+ * IMPACT_REFUSED is the pipeline's refusal to go on: nothing failed, but the data need a
+ * decision by the user before figures can be published (situation labels that no mapping
+ * knows). `err` holds a one-line summary; the run summary holds the details the driver
+ * prints (pipeline/run.h). The driver exits with status 3 on it.
  */
 #ifndef IMPACT_ERROR_H
 #define IMPACT_ERROR_H
 
 #include <stdarg.h>
 
-enum { IMPACT_OK = 0, IMPACT_FAIL = -1 };
+enum { IMPACT_OK = 0, IMPACT_FAIL = -1, IMPACT_REFUSED = -2 };
 
 #define IMPACT_PATH_MAX 1024
 #define IMPACT_MSG_MAX  768

@@ -60,7 +60,10 @@ enum input_kind { INPUT_ATTENDANCE, INPUT_OUTCOME };
 
 enum role { ROLE_YOUTH, ROLE_PARENT, ROLE_UNKNOWN, ROLE_COUNT };
 enum sex { SEX_F, SEX_M, SEX_UNKNOWN, SEX_COUNT };
-enum qpv_flag { QPV_YES, QPV_NO, QPV_UNKNOWN };
+/* QPV_NO_CODE: a row without a code in an export that has only a QPV code column; it
+ * counts as not in a QPV, but a code on another row of the same session wins over it
+ * without a conflict (join), as a blank qpv cell leaves room for a later row's value. */
+enum qpv_flag { QPV_YES, QPV_NO, QPV_UNKNOWN, QPV_NO_CODE };
 enum presence { PRESENCE_PRESENT, PRESENCE_ABSENT, PRESENCE_EXCUSED };
 
 /* Situation categories of the outcome export (the label → category mapping is config). */
@@ -112,7 +115,7 @@ struct person_record {
 struct session_record {
     day_t date;
     uint32_t site; /* index into dataset.site_names */
-    uint8_t qpv;   /* enum qpv_flag */
+    uint8_t qpv;   /* enum qpv_flag; QPV_NO_CODE counts as not in a QPV */
 };
 
 /* One distinct (person, session) pair; `present` when any of its rows said present. */

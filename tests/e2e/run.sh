@@ -135,6 +135,9 @@ expect_help "run --config FILE --version" "impact 0.1.0" run --config config/def
 # message in the order of the file, each with its line and the nearest known key.
 expect_error unknown_key 1 run --config "$here/cases/unknown_key.json" --output "$work/a"
 expect_error unknown_keys 1 run --config "$here/cases/unknown_keys.json" --output "$work/a"
+# Situation labels no mapping knows: run stops after the join with the lines to add, exit 3
+# (into the samples' outputs: section 3 checks that they are left as they were).
+expect_error unmapped_run 3 run --config "$here/cases/unmapped_situation.json" --output "$work/a"
 
 # 3. A failed run leaves the previous outputs exactly as they were.
 if diff <(snapshot "$work/a") <(snapshot "$work/b") >/dev/null && [ ! -e "$work/a/.impact-staging" ]; then
@@ -150,6 +153,53 @@ fi
 "$bin" validate --config "$here/cases/strict_validate.json" --output "$work/s" 2>"$work/s.err"
 [ $? = 3 ] && grep -q "above validate.max_reject_share" "$work/s.err" &&
     pass "validate exits 3 above the threshold" || fail "validate threshold"
+
+# 4a. Unmapped situation labels (issue 14): validate writes quality/ with the listing and
+# exits 3 with the same lines; pasting them between the braces of "situations" makes
+# validate and run pass; an explicit "unknown" passes; validate.max_unmapped_situation_share
+# lets a label through when its share is not above it. cases/unmapped_outcomes.csv has 8
+# rows: "Formation qualifiant" 3 (two spellings), "Demandeuse d emploi" 1, "Service civique
+# international" 1, and 3 rows with known labels. Shares: 3/8 = 0.375 and 1/8 = 0.125.
+# Persons P01-P08 each have one observation after their first presence: pasted (training,
+# unemployed, training), 7 known (P07 "Sans nouvelles" is not), positive 2 employed + 4 in
+# training = 6/7; all three "unknown": 2 known (P01, P08), both employed = 2/2.
+unmapped=$here/cases/unmapped_situation.json
+expect_error unmapped_validate 3 validate --config "$unmapped" --output "$work/u" --quiet
+[ "$(jq -c '[.unmapped_situations.labels[] | [.label, .rows, .first, .suggested]]' "$work/u/quality/report.json")" = \
+    '[["Formation qualifiant",3,"unmapped_outcomes.csv:3","training"],["Demandeuse d emploi",1,"unmapped_outcomes.csv:4","unemployed"],["Service civique international",1,"unmapped_outcomes.csv:6","training"]]' ] &&
+    pass "unmapped: listed in quality/report.json" || fail "unmapped: report.json listing"
+sed -n '/^impact: add these lines/,$p' "$work/unmapped_validate.err" | tail -n +2 >"$work/lines.txt"
+awk 'FNR == NR { lines = lines $0 "\n"; next } { print } /"situations": \{/ { printf "%s", lines }' \
+    "$work/lines.txt" "$unmapped" |
+    sed -e "s|\"\\.\\./\\.\\./fixtures/|\"$PWD/tests/fixtures/|" -e "s|\"unmapped_outcomes|\"$PWD/$here/cases/unmapped_outcomes|" \
+        >"$work/pasted.json"
+"$bin" validate --config "$work/pasted.json" --output "$work/p" --quiet &&
+    "$bin" run --config "$work/pasted.json" --output "$work/p" --quiet &&
+    [ "$(jq -c '.periods[0].positive_outcome | [.numerator, .denominator]' "$work/p/indicators.json")" = '[6,7]' ] &&
+    pass "unmapped: the pasted lines make validate and run pass" ||
+    fail "unmapped: the pasted lines do not pass"
+with_situations() { # NAME JSON-OBJECT-BODY [VALIDATE-OBJECT-BODY]: a copy of the case's config
+    jq ".situations = {$2} | .validate = {${3:-}} | .inputs[0].path = \"$PWD/tests/fixtures/dialects/cp1252_mission_locale/attendance.csv\" | .inputs[1].path = \"$PWD/$here/cases/unmapped_outcomes.csv\"" \
+        "$unmapped" >"$work/$1.json"
+}
+with_situations explicit '"Formation qualifiant": "unknown", "Demandeuse d emploi": "unknown", "Service civique international": "unknown"'
+"$bin" run --config "$work/explicit.json" --output "$work/e" --quiet &&
+    [ "$(jq -c '.periods[0].employment | [.numerator, .denominator]' "$work/e/indicators.json")" = '[2,2]' ] &&
+    pass "unmapped: an explicit unknown is a choice and passes" || fail "unmapped: explicit unknown"
+with_situations share_ok '' '"max_unmapped_situation_share": 0.4'
+with_situations share_low '' '"max_unmapped_situation_share": 0.3'
+"$bin" validate --config "$work/share_ok.json" --output "$work/t1" --quiet && pass "unmapped: 3/8 allowed at 0.4" ||
+    fail "unmapped: 3/8 refused at 0.4"
+"$bin" run --config "$work/share_low.json" --output "$work/t2" --quiet 2>"$work/t2.err"
+[ $? = 3 ] && grep -qF '"Formation qualifiant": "training",' "$work/t2.err" && [ ! -e "$work/t2/indicators.json" ] &&
+    pass "unmapped: 3/8 refused at 0.3" || fail "unmapped: 3/8 not refused at 0.3"
+printf 'participant_id;observed_on;situation\r\nP01;01/11/2019;Tour du monde\r\n' >"$work/tour.csv"
+jq ".inputs[0].path = \"$PWD/tests/fixtures/dialects/cp1252_mission_locale/attendance.csv\" | .inputs[1].path = \"$work/tour.csv\"" \
+    "$unmapped" >"$work/tour.json"
+"$bin" run --config "$work/tour.json" --output "$work/t3" 2>"$work/t3.err"
+[ $? = 3 ] && grep -qF '"Tour du monde": 1 row, first at' "$work/t3.err" &&
+    grep -qF '    "Tour du monde": "?"' "$work/t3.err" && pass "unmapped: no close label, \"?\" to choose" ||
+    fail "unmapped: the label without suggestion"
 
 # 5. Dialect fixtures (tests/fixtures/dialects/NAME/README.md: the hand working). Each run's
 #    quality/rejects.csv (and probable_duplicates.csv, duplicates.csv where expected) byte for byte, and
@@ -175,6 +225,11 @@ for dir in tests/fixtures/dialects/*/; do
     done
     check_figures "$name" "$out" "$dir/expected/figures.txt"
 done
+# The Mission locale fixture with "qpv_code_blank": "unknown" (its README, last section).
+dir=tests/fixtures/dialects/cp1252_mission_locale
+"$bin" run --config "$dir/config_blank_unknown.json" --output "$work/blank_unknown" --quiet &&
+    check_figures dialect/qpv_code_blank_unknown "$work/blank_unknown" "$dir/expected/figures_blank_unknown.txt" ||
+    fail "dialect/qpv_code_blank_unknown: the run failed"
 
 # 6. The benchmark's generator (tests/bench/generate.c) at 20 000 rows: the run's per-year
 #    figures must equal the counts the generator made from its own model, so that speed work

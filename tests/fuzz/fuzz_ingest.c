@@ -60,7 +60,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     day_t first, last;
     date_from_ymd(2015, 1, 1, &first);
     date_from_ymd(2025, 12, 31, &last);
-    const struct clean_options options = {first, last, 1, labels, 1, situations, 1, qpv_codes};
+    const struct clean_options options = {
+        first, last, 1, labels, 1, situations, 1, qpv_codes, QPV_CODE_BLANK_NOT_QPV};
     cleaner = clean_new(&options); /* has no per-row state: shared by all inputs */
     return 0;
 }
@@ -113,7 +114,7 @@ static void on_clean_reject(void *ctx, const struct reject *rej)
 
 static void clean_and_join(struct tally *t, const struct raw_row *row)
 {
-    const struct diag_sink sink = {t, on_clean_reject, NULL, NULL}, *d = &sink;
+    const struct diag_sink sink = {t, on_clean_reject, NULL, NULL, NULL}, *d = &sink;
     unsigned long before = t->clean_rejects;
     bool ok;
     if (t->kind == INPUT_ATTENDANCE) {
@@ -152,7 +153,7 @@ struct read {
 
 static void read_as(struct read *r, struct ingest_source *src)
 {
-    const struct diag_sink d = {&r->tally, on_ingest_reject, NULL, NULL};
+    const struct diag_sink d = {&r->tally, on_ingest_reject, NULL, NULL, NULL};
     r->tally.digest = 0xcbf29ce484222325u;
     r->err = (struct impact_error){0};
     struct fingerprint *fp = fingerprint_open(src->path);

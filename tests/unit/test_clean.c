@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "stages/clean.h"
+#include "stages/common/fold.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -93,6 +94,9 @@ struct diag_log {
     size_t n_warnings;
     enum warning_kind kinds[4];
     char values[4][160];
+    size_t n_unmapped; /* diag_unmapped calls: the label is in values[], as a warning */
+    int suggestion;
+    char close_to[160];
 };
 
 static void log_reject(void *ctx, const struct reject *rej)
@@ -120,12 +124,22 @@ static void log_warning(void *ctx, enum warning_kind kind, struct row_origin ori
     log->n_warnings++;
 }
 
+static void log_unmapped(void *ctx, const struct unmapped_situation *u)
+{
+    struct diag_log *log = ctx;
+    assert_int_equal(u->count, 1);
+    log_warning(ctx, WARN_UNMAPPED_SITUATION, u->first, u->label);
+    log->n_unmapped++;
+    log->suggestion = u->suggestion;
+    snprintf(log->close_to, sizeof log->close_to, "%s", u->close_to ? u->close_to : "");
+}
+
 /* Cleans one attendance row; a row is either accepted or rejected exactly once. */
 static bool clean_att(struct cleaner *c, const struct cells *changes, struct attendance_row *out,
                       struct diag_log *log)
 {
     *log = (struct diag_log){0};
-    const struct diag_sink sink = {log, log_reject, log_warning, NULL};
+    const struct diag_sink sink = {log, log_reject, log_warning, NULL, NULL};
     struct raw_row raw = make_row(&attendance_base, changes);
     bool ok = clean_attendance(c, &raw, out, &sink);
     assert_int_equal(log->n_rejects, ok ? 0 : 1);
@@ -138,7 +152,7 @@ static bool clean_out(struct cleaner *c, const struct cells *changes, struct out
                       struct diag_log *log)
 {
     *log = (struct diag_log){0};
-    const struct diag_sink sink = {log, log_reject, log_warning, NULL};
+    const struct diag_sink sink = {log, log_reject, log_warning, NULL, log_unmapped};
     struct raw_row raw = make_row(&outcome_base, changes);
     bool ok = clean_outcome(c, &raw, out, &sink);
     assert_int_equal(log->n_rejects, ok ? 0 : 1);
@@ -429,16 +443,43 @@ static void check_qpv_cases(struct cleaner *c, const struct qpv_case *cases, siz
     }
 }
 
-/* A QPV code present means the session was in a QPV; without a code list any code counts. */
+/* A QPV code present means the session was in a QPV; without a code list any code counts.
+ * In an export with a code column and no qpv column (REQUIREMENTS.md "Inputs"), the code is
+ * filled for sessions in a QPV only: a blank code means not in one (QPV_NO_CODE, which a
+ * code on another row of the session overrides). A qpv column keeps its meaning: blank
+ * there is unknown, whatever the code column says. */
 static void test_qpv_code_without_list(void **state)
 {
     static const struct qpv_case cases[] = {
         {absent, "QP013055", QPV_YES, NULL},
         {absent, "QP099999", QPV_YES, NULL},
-        {absent, "", QPV_UNKNOWN, NULL},
+        {absent, "", QPV_NO_CODE, NULL},
+        {absent, "   ", QPV_NO_CODE, NULL},
         {"", "QP013055", QPV_YES, NULL},
+        {"", "", QPV_UNKNOWN, NULL}, /* both columns, both blank: the qpv column says */
+        {"non", "", QPV_NO, NULL},   /* a yes/no says it all */
+        {"oui", "", QPV_YES, NULL},
+        {"", absent, QPV_UNKNOWN, NULL},     /* qpv column only */
+        {absent, absent, QPV_UNKNOWN, NULL}, /* neither column */
     };
     check_qpv_cases(*state, cases, sizeof cases / sizeof cases[0]);
+}
+
+/* qpv_code_blank "unknown": for exports that leave the code blank when it is not known. */
+static void test_qpv_code_blank_unknown(void **state)
+{
+    (void)state;
+    struct clean_options o = {.window_first = DAY_NONE,
+                              .window_last = DAY_NONE,
+                              .qpv_code_blank = QPV_CODE_BLANK_UNKNOWN};
+    struct cleaner *c = clean_new(&o);
+    static const struct qpv_case cases[] = {
+        {absent, "QP013055", QPV_YES, NULL},
+        {absent, "", QPV_UNKNOWN, NULL},
+        {"non", "", QPV_NO, NULL},
+    };
+    check_qpv_cases(c, cases, sizeof cases / sizeof cases[0]);
+    clean_free(c);
 }
 
 static void test_qpv_code_with_list(void **state)
@@ -452,7 +493,7 @@ static void test_qpv_code_with_list(void **state)
         {absent, "QP013055", QPV_YES, NULL},
         {absent, " qp013056 ", QPV_YES, NULL}, /* codes compare folded */
         {absent, "QP099999", QPV_YES, "QP099999"},
-        {absent, "", QPV_UNKNOWN, NULL},
+        {absent, "", QPV_NO_CODE, NULL},
     };
     check_qpv_cases(c, cases, sizeof cases / sizeof cases[0]);
     clean_free(c);
@@ -605,6 +646,185 @@ static void test_builtin_situations(void **state)
     check_situations(*state, cases, sizeof cases / sizeof cases[0]);
 }
 
+/* Issue 14, defect 3: labels of France Travail, Missions locales (i-milo) and the DARES
+ * categories, written as the exports write them, each with the category that
+ * docs/indicators.md "Situations" gives and justifies. Before the dictionary they were all
+ * unmapped (unknown, out of the denominators). */
+static void test_dictionary_situations(void **state)
+{
+    static const struct situation_case cases[] = {
+        {"CDI temps partiel", CATEGORY_EMPLOYMENT},
+        {"CDD de moins de 6 mois", CATEGORY_EMPLOYMENT},
+        {"Travail temporaire", CATEGORY_EMPLOYMENT},
+        {"Contrat de professionnalisation", CATEGORY_EMPLOYMENT},
+        {"PEC", CATEGORY_EMPLOYMENT},
+        {"Parcours Emploi Compétences", CATEGORY_EMPLOYMENT},
+        {"CUI-CAE", CATEGORY_EMPLOYMENT},
+        {"Emploi d" RSQUO "avenir", CATEGORY_EMPLOYMENT},
+        {"SIAE", CATEGORY_EMPLOYMENT},
+        {"Chantier d'insertion", CATEGORY_EMPLOYMENT},
+        {"Création/reprise d'entreprise", CATEGORY_EMPLOYMENT},
+        {"Micro-entrepreneur", CATEGORY_EMPLOYMENT},
+        {"auto-entrepreneur", CATEGORY_EMPLOYMENT},
+        {"Fonction publique", CATEGORY_EMPLOYMENT},
+        {"Service civique", CATEGORY_TRAINING},
+        {"EPIDE", CATEGORY_TRAINING},
+        {"E2C", CATEGORY_TRAINING},
+        {"École de la deuxième chance", CATEGORY_TRAINING},
+        {"Formation pré-qualifiante", CATEGORY_TRAINING},
+        {"Formation certifiante", CATEGORY_TRAINING},
+        {"POEI", CATEGORY_TRAINING},
+        {"Stage", CATEGORY_TRAINING},
+        {"Retour en formation initiale", CATEGORY_EDUCATION},
+        {"Scolarité", CATEGORY_EDUCATION},
+        {"Lycée", CATEGORY_EDUCATION},
+        {"BTS", CATEGORY_EDUCATION},
+        {"Université", CATEGORY_EDUCATION},
+        {"DE", CATEGORY_UNEMPLOYED},
+        {"Inscrit à France Travail", CATEGORY_UNEMPLOYED},
+        {"Inscrit Pôle emploi", CATEGORY_UNEMPLOYED},
+        {"Recherche d'emploi", CATEGORY_UNEMPLOYED},
+        {"Garantie jeunes", CATEGORY_UNEMPLOYED},
+        {"CEJ", CATEGORY_UNEMPLOYED},
+        {"Contrat d'engagement jeune", CATEGORY_UNEMPLOYED},
+        {"Inactive", CATEGORY_INACTIVE},
+        {"Au foyer", CATEGORY_INACTIVE},
+        {"Congé maternité", CATEGORY_INACTIVE},
+        {"Maladie", CATEGORY_INACTIVE},
+        {"Sans nouvelles", CATEGORY_UNKNOWN},
+        {"Perdu de vue", CATEGORY_UNKNOWN},
+        {"Injoignable", CATEGORY_UNKNOWN},
+        {"NSP", CATEGORY_UNKNOWN},
+        {"Inconnu", CATEGORY_UNKNOWN},
+        {"Déménagé", CATEGORY_UNKNOWN},
+    };
+    check_situations(*state, cases, sizeof cases / sizeof cases[0]);
+}
+
+/* Every entry of the built-in table cleans to its own category with no warning, and no two
+ * entries that fold alike name different categories (the later would silently win). */
+static void test_dictionary_is_consistent(void **state)
+{
+    size_t n;
+    const struct clean_situation *table = clean_builtin_situations(&n);
+    assert_true(n > 200);
+    char a[512], b[512];
+    for (size_t i = 0; i < n; i++) {
+        check_situations(*state, &(struct situation_case){table[i].label, table[i].category}, 1);
+        fold_label(table[i].label, strlen(table[i].label), a, sizeof a);
+        for (size_t j = i + 1; j < n; j++) {
+            fold_label(table[j].label, strlen(table[j].label), b, sizeof b);
+            if (strcmp(a, b) == 0 && table[i].category != table[j].category)
+                fail_msg("\"%s\" and \"%s\" fold alike with two categories", table[i].label,
+                         table[j].label);
+        }
+    }
+}
+
+/* docs/indicators.md lists the whole dictionary ("The built-in dictionary"), each label as
+ * written in stages/clean.c between backquotes; run from the repository's root. */
+static void test_dictionary_documented(void **state)
+{
+    (void)state;
+    FILE *f = fopen("docs/indicators.md", "rb");
+    assert_non_null(f);
+    static char doc[1 << 18];
+    size_t len = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[len] = '\0';
+    size_t n;
+    const struct clean_situation *table = clean_builtin_situations(&n);
+    for (size_t i = 0; i < n; i++) {
+        char quoted[256];
+        snprintf(quoted, sizeof quoted, "`%s`", table[i].label);
+        if (!strstr(doc, quoted))
+            fail_msg("docs/indicators.md does not list %s", quoted);
+    }
+}
+
+/* The prefix rule: a first word CDI, CDD, CDDI, CTT or INTERIM (after folding) is
+ * employment, unless a later word says the contract ended or is only hoped for. Only the
+ * whole first word counts. */
+static void test_prefix_rule(void **state)
+{
+    static const struct situation_case mapped[] = {
+        {"CDI intérimaire", CATEGORY_EMPLOYMENT},        {"cdi (temps plein)", CATEGORY_EMPLOYMENT},
+        {"CDD < 6 mois", CATEGORY_EMPLOYMENT},           {"CDD-6mois", CATEGORY_EMPLOYMENT},
+        {"CDD saisonnier", CATEGORY_EMPLOYMENT},         {"CDD d'usage", CATEGORY_EMPLOYMENT},
+        {"Intérim longue mission", CATEGORY_EMPLOYMENT}, {"CTT 3 semaines", CATEGORY_EMPLOYMENT},
+    };
+    check_situations(*state, mapped, sizeof mapped / sizeof mapped[0]);
+    check_situations(*state, mapped, sizeof mapped / sizeof mapped[0]); /* now in the table */
+    static const char *const unmapped[] = {
+        "CDD terminé",
+        "CDI en attente",
+        "Fin de CDD",
+        "CDIx",
+        "Contrat CDI",
+        "Ancien CDI",
+        "CDD non renouvelé",
+        "Intérim recherché",
+        "Promesse d'embauche CDI",
+    };
+    for (size_t i = 0; i < sizeof unmapped / sizeof unmapped[0]; i++) {
+        struct outcome_row out;
+        struct diag_log log;
+        assert_true(
+            clean_out(*state, &(struct cells){{[FIELD_SITUATION] = unmapped[i]}}, &out, &log));
+        if (out.category != CATEGORY_UNKNOWN || log.n_unmapped != 1)
+            fail_msg("\"%s\": category %d, %zu unmapped reports; expected unknown, 1", unmapped[i],
+                     out.category, log.n_unmapped);
+    }
+}
+
+/* An unmapped label goes to diag_unmapped() with the category of a close known label: a
+ * few edits away (a typo), or the longest known label it starts with, word for word. */
+static void test_unmapped_suggestions(void **state)
+{
+    static const struct {
+        const char *label;
+        int suggestion; /* enum category or -1 */
+        const char *close_to;
+    } cases[] = {
+        {"Formation qualifiant", CATEGORY_TRAINING, "FORMATION QUALIFIANTE"},
+        {"Demandeur d emploi", CATEGORY_UNEMPLOYED, "DEMANDEUR D'EMPLOI"},
+        {"Inactf", CATEGORY_INACTIVE, "INACTIF"},
+        {"Service civique international", CATEGORY_TRAINING, "SERVICE CIVIQUE"},
+        {"Formation qualifiante BTP (AFPA)", CATEGORY_TRAINING, "FORMATION QUALIFIANTE"},
+        {"CDD terminé", -1, ""}, /* a stop word: it may mean the opposite */
+        {"Tour du monde", -1, ""},
+        {"CDX", -1, ""}, /* too short for an edit */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct outcome_row out;
+        struct diag_log log;
+        assert_true(
+            clean_out(*state, &(struct cells){{[FIELD_SITUATION] = cases[i].label}}, &out, &log));
+        assert_int_equal(out.category, CATEGORY_UNKNOWN);
+        assert_int_equal(log.n_unmapped, 1);
+        assert_string_equal(log.values[0], cases[i].label);
+        if (log.suggestion != cases[i].suggestion || strcmp(log.close_to, cases[i].close_to))
+            fail_msg("\"%s\": suggestion %d from \"%s\", expected %d from \"%s\"", cases[i].label,
+                     log.suggestion, log.close_to, cases[i].suggestion, cases[i].close_to);
+    }
+}
+
+/* A blank situation is a known absence: unknown, with its own warning, not "unmapped". */
+static void test_blank_situation(void **state)
+{
+    static const char *const blanks[] = {"", "   ", absent};
+    for (size_t i = 0; i < 3; i++) {
+        struct outcome_row out;
+        struct diag_log log;
+        assert_true(
+            clean_out(*state, &(struct cells){{[FIELD_SITUATION] = blanks[i]}}, &out, &log));
+        assert_int_equal(out.category, CATEGORY_UNKNOWN);
+        assert_int_equal(log.n_unmapped, 0);
+        assert_int_equal(log.n_warnings, 1);
+        assert_int_equal(log.kinds[0], WARN_BLANK_SITUATION);
+    }
+}
+
 static void test_config_situations(void **state)
 {
     (void)state;
@@ -634,6 +854,7 @@ static void test_unmapped_situation(void **state)
     assert_int_equal(log.n_warnings, 1);
     assert_int_equal(log.kinds[0], WARN_UNMAPPED_SITUATION);
     assert_string_equal(log.values[0], "Tour du monde");
+    assert_int_equal(log.n_unmapped, 1);
 }
 
 static void test_outcome_rejects(void **state)
@@ -671,10 +892,17 @@ int main(void)
         T(test_unknown_status),
         cmocka_unit_test(test_config_labels),
         T(test_qpv_code_without_list),
+        cmocka_unit_test(test_qpv_code_blank_unknown),
         cmocka_unit_test(test_qpv_code_with_list),
         T(test_person_keys),
         T(test_session_fields),
         T(test_builtin_situations),
+        T(test_dictionary_situations),
+        T(test_dictionary_is_consistent),
+        cmocka_unit_test(test_dictionary_documented),
+        T(test_prefix_rule),
+        T(test_unmapped_suggestions),
+        T(test_blank_situation),
         cmocka_unit_test(test_config_situations),
         T(test_unmapped_situation),
         T(test_outcome_rejects),

@@ -338,6 +338,12 @@ static void test_wrong_values(void **state)
         {"{'inputs': [" ATT "], 'statistics': {'confidence': 1.5}}", "statistics.confidence"},
         {"{'inputs': [" ATT "], 'validate': {'max_reject_share': 2}}", "validate.max_reject_share"},
         {"{'inputs': [" ATT "], 'situations': {'Stage': 'internship'}}", "situations.Stage"},
+        {"{'inputs': [" ATT "], 'situations': {'Stage': 3}}", "situations.Stage"},
+        {"{'inputs': [" ATT "], 'situations': {'CDI tps partiel': 'employement'}}",
+         "situations.CDI tps partiel"},
+        {"{'inputs': [" ATT "], 'qpv_code_blank': 'blank'}", "qpv_code_blank"},
+        {"{'inputs': [" ATT "], 'validate': {'max_unmapped_situation_share': 2}}",
+         "validate.max_unmapped_situation_share"},
         {"{'inputs': [" ATT "], 'labels': {'status': {'present': [1]}}}",
          "labels.status.present[0]"},
         {"{'inputs': [" ATT "], 'labels': {'role': 'jeune'}}", "labels.role"},
@@ -355,6 +361,52 @@ static void test_wrong_values(void **state)
         assert_string_equal(err.stage, "config");
         config_free(&cfg);
     }
+}
+
+/* A category name the program does not know names the nearest one (issue 14); "?", which
+ * the driver suggests when it knows no close label, names none. */
+static void test_situation_category_typo(void **state)
+{
+    struct tmp *t = *state;
+    static const struct {
+        const char *text, *message;
+    } rows[] = {
+        {"{'inputs': [" ATT "], 'situations': {'CDI tps partiel': 'employement'}}",
+         "situations.CDI tps partiel: expected one of \"employment\", \"training\", "
+         "\"education\", \"unemployed\", \"inactive\", \"unknown\", found \"employement\" "
+         "(did you mean \"employment\"?)"},
+        {"{'inputs': [" ATT "], 'situations': {'Tour du monde': '?'}}",
+         "situations.Tour du monde: expected one of \"employment\", \"training\", "
+         "\"education\", \"unemployed\", \"inactive\", \"unknown\", found \"?\""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        struct config cfg;
+        struct impact_error err;
+        assert_int_equal(load(t, rows[i].text, &cfg, &err), IMPACT_FAIL);
+        assert_string_equal(err.message, rows[i].message);
+        config_free(&cfg);
+    }
+}
+
+/* Defaults and values of the keys issue 14 adds: an explicit "unknown" is a choice. */
+static void test_situation_keys(void **state)
+{
+    struct tmp *t = *state;
+    struct config cfg;
+    load_ok(t, "{'inputs': [" ATT "]}", &cfg);
+    assert_true(cfg.max_unmapped_situation_share == 0);
+    assert_int_equal(cfg.clean.qpv_code_blank, QPV_CODE_BLANK_NOT_QPV);
+    config_free(&cfg);
+    load_ok(t,
+            "{'inputs': [" ATT "], 'qpv_code_blank': 'unknown', 'validate': "
+            "{'max_unmapped_situation_share': 0.02}, 'situations': {'_note': 'a comment', "
+            "'Sans nouvelles du jeune': 'unknown'}}",
+            &cfg);
+    assert_true(cfg.max_unmapped_situation_share == 0.02);
+    assert_int_equal(cfg.clean.qpv_code_blank, QPV_CODE_BLANK_UNKNOWN);
+    assert_int_equal(cfg.clean.n_situations, 1);
+    assert_int_equal(cfg.clean.situations[0].category, CATEGORY_UNKNOWN);
+    config_free(&cfg);
 }
 
 /* Without an attendance input there is nothing to count. */
@@ -637,6 +689,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_invalid_json, setup, teardown),
         cmocka_unit_test_setup_teardown(test_missing_file, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wrong_values, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_situation_category_typo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_situation_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_attendance_input, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_key_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_comment_keys, setup, teardown),

@@ -113,8 +113,9 @@
  *   l3  P01 2018-12-01 CDD                   employment
  *   l4  P02 2018-09-01 Formation qualifiante  same date as l5 …
  *   l5  P02 2018-09-01 Alternance            … later row wins → employment
- *   l6  P04 2018-12-15 Déménagé              unmapped label → unknown → outside the
- *                                            denominator (P04's only 2018 observation)
+ *   l6  P04 2018-12-15 Déménagé              unknown (built-in: moving away says nothing of
+ *                                            the situation) → outside the denominator
+ *                                            (P04's only 2018 observation)
  *   l7  P03 2018-02-10 Inactif               same day as P03's first attendance (S1):
  *                                            "on or before" holds → known, not positive
  *   l8  no id, Roux/Hélène/1975-03-02, 2018-10-01 Reprise d'études → R, education

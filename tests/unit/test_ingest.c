@@ -167,7 +167,7 @@ static void collector_free(struct collector *c)
 static int run_ingest(const struct ingest_source *src, struct collector *c,
                       struct ingest_result *result, struct impact_error *err)
 {
-    const struct diag_sink sink = {c, collect_reject, collect_warning, NULL};
+    const struct diag_sink sink = {c, collect_reject, collect_warning, NULL, NULL};
     memset(err, 0, sizeof *err);
     int status = ingest_file(src, collect_row, c, &sink, result, err);
     /* Nothing disappears silently (REQUIREMENTS.md "Cleaning and joining"). */

@@ -141,7 +141,7 @@ static void run_join_with(struct run *r, const struct att *atts, const struct ou
                           void (*search)(struct join *))
 {
     *r = (struct run){.join = join_new(2)};
-    const struct diag_sink sink = {&r->log, log_reject, log_warning, log_duplicate};
+    const struct diag_sink sink = {&r->log, log_reject, log_warning, log_duplicate, NULL};
     for (; atts && atts->line; atts++) {
         struct attendance_row row = to_attendance(atts);
         join_add_attendance(r->join, &row, &sink);
