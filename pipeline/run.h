@@ -39,8 +39,10 @@ struct run_summary {
 };
 
 /* What a run tells the driver while it works; the driver decides what to print. Either
- * callback may be NULL, and `observer` itself may be NULL. Both are called from the thread
- * that called pipeline_run. */
+ * callback may be NULL, and `observer` itself may be NULL. Never two calls at once:
+ * step_done comes from the thread that called pipeline_run, `reading` from the thread that
+ * ingest delivers rows on (stages/ingest.h), and each read is over before the next step is
+ * reported. */
 struct run_observer {
     void *ctx;
     /* After each step of the table that ran, with its wall time in seconds. A step run in

@@ -7,25 +7,24 @@
  * after the row's first line, so an unterminated quote costs one row, not the file.
  * ingest_probe runs the same reader and stops once the header is mapped.
  *
- * ingest_file reads on a parsing thread that fills batches of rows and rejects, handed to
- * the caller's thread in order through a ring of QUEUE_BATCHES. Either thread, when it would
- * wait for the other, takes a step of the source's fingerprint instead. docs/performance.md
- * has the measurements behind this. */
+ * ingest_file parses on the caller's thread, which fills batches of rows and rejects; a
+ * worker thread (stages/common/worker.h, in order) delivers them, one job per batch, through
+ * a ring of QUEUE_BATCHES. Either thread, when it would wait for the other, takes a step of
+ * the source's fingerprint instead (the worker's idle work). docs/threads.md says who owns
+ * what; docs/performance.md has the measurements behind this. */
 #include "stages/ingest.h"
 
 #include "stages/common/arena.h"
 #include "stages/common/fold.h"
 #include "stages/common/intern.h"
+#include "stages/common/worker.h"
 
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
 #include <limits.h>
-#include <openssl/evp.h>
-#include <pthread.h>
 #include <stdarg.h>
-#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,7 +137,7 @@ const char *ingest_encoding_name(enum ingest_encoding encoding)
     return names[encoding];
 }
 
-/* ---- batches: what the parsing thread hands to the caller's thread ---- */
+/* ---- batches: what the parsing thread hands to the worker thread ---- */
 
 /* A batch is handed over once it holds this much text or this many events (about half a
  * MiB of rows); QUEUE_BATCHES bound the memory in flight. */
@@ -165,14 +164,19 @@ struct batch {
     unsigned long long bytes_done; /* bytes of the file parsed when the batch was handed over */
 };
 
-/* Batches go round a ring: the parser fills slot `filled % QUEUE_BATCHES` once the caller
- * has given it back; the caller delivers them in the same order. */
+/* Batches go round a ring: the parser fills slot `filled % QUEUE_BATCHES` once the job that
+ * delivered its previous batch is done, and hands it over as that slot's job. */
+struct delivery {
+    struct reader *reader;
+    struct batch *batch;
+    struct worker_job job;
+};
+
 struct handoff {
-    pthread_mutex_t lock;
-    pthread_cond_t changed;
+    struct worker worker;
     struct batch slots[QUEUE_BATCHES];
-    size_t filled, delivered; /* batches handed over, and given back */
-    bool finished;            /* the parser has handed over its last batch */
+    struct delivery deliveries[QUEUE_BATCHES];
+    size_t filled; /* batches handed over */
 };
 
 /* ---- reader state ---- */
@@ -1048,6 +1052,12 @@ static void start_encoding(struct reader *r)
     r->to_utf8 = (iconv_t)-1;
     if (enc == INGEST_ENCODING_CP1252)
         r->to_utf8 = iconv_open("UTF-8", "WINDOWS-1252");
+    if (enc == INGEST_ENCODING_CP1252 && r->to_utf8 == (iconv_t)-1)
+        reader_fail(r, 0, 0,
+                    "the export is in Windows-1252 and this system cannot convert it to "
+                    "UTF-8 (iconv: %s): save the export as UTF-8, or install the C library's "
+                    "character set modules (Debian: libc6)",
+                    strerror(errno));
     /* Old Mac exports end lines with CR alone: split physical lines there instead, or every
      * row would be on "line 1" and a bad row would cost the rest of the file. */
     bool has_lf = memchr(head, '\n', n) != NULL;
@@ -1252,8 +1262,6 @@ static void check_has_rows(struct reader *r)
 
 /* ---- entry point ---- */
 
-static bool fingerprint_is_of(const struct fingerprint *f, const struct stat *st);
-
 static int open_input(struct reader *r)
 {
     struct stat st;
@@ -1278,7 +1286,7 @@ static int open_input(struct reader *r)
 /* How far ahead deliver fetches: about four rows of events and of text. */
 enum { EVENTS_AHEAD = 4, TEXT_AHEAD = 512 };
 
-/* On the caller's thread: each event of the batch, in file order, to on_row or the sink. */
+/* On the worker thread: each event of the batch, in file order, to on_row or the sink. */
 static void deliver(struct reader *r, const struct batch *b)
 {
     struct raw_row row = {0}; /* the file's unmapped fields stay empty in every row */
@@ -1321,28 +1329,24 @@ static void empty_batch(struct batch *b)
     b->n_events = 0;
 }
 
-/* Called with the handoff locked by a thread that would wait for the other: it hashes a
- * step of the file instead, unlocked meanwhile. False when there was nothing to do (or the
- * other thread is at it): the caller then waits, after checking again. */
-static bool use_idle_time(struct reader *r)
+/* A delivery job, on the worker thread: its batch to on_row and the sink. */
+static int deliver_job(void *ctx, struct impact_error *err)
 {
-    pthread_mutex_unlock(&r->handoff->lock);
-    bool stepped = fingerprint_step(r->src->fingerprint);
-    pthread_mutex_lock(&r->handoff->lock);
-    return stepped;
+    (void)err;
+    struct delivery *d = ctx;
+    deliver(d->reader, d->batch);
+    return IMPACT_OK;
 }
 
-static bool ring_full(const struct handoff *h)
+/* The worker's idle work: a thread that would wait for the other hashes a step instead. */
+static bool hash_a_step(void *ctx)
 {
-    return h->filled - h->delivered >= QUEUE_BATCHES;
+    const struct reader *r = ctx;
+    return fingerprint_step(r->src->fingerprint);
 }
 
-static bool nothing_to_deliver(const struct handoff *h)
-{
-    return h->delivered == h->filled && !h->finished;
-}
-
-/* On the parsing thread: the batch goes to the caller, and the next free one is taken. */
+/* On the parsing thread: the batch goes to the worker, and the next slot is taken once its
+ * previous batch is delivered. Without a ring (a probe), the batch is delivered here. */
 static void hand_over(struct reader *r)
 {
     struct handoff *h = r->handoff;
@@ -1350,14 +1354,10 @@ static void hand_over(struct reader *r)
     if (!h) {
         deliver(r, r->batch);
     } else {
-        pthread_mutex_lock(&h->lock);
-        h->filled++;
-        pthread_cond_broadcast(&h->changed);
-        while (ring_full(h))
-            if (!use_idle_time(r) && ring_full(h))
-                pthread_cond_wait(&h->changed, &h->lock);
-        r->batch = &h->slots[h->filled % QUEUE_BATCHES];
-        pthread_mutex_unlock(&h->lock);
+        worker_submit(&h->worker, &h->deliveries[h->filled++ % QUEUE_BATCHES].job);
+        struct delivery *next = &h->deliveries[h->filled % QUEUE_BATCHES];
+        worker_wait(&h->worker, &next->job);
+        r->batch = next->batch;
     }
     empty_batch(r->batch);
     r->row_text = 0;
@@ -1367,160 +1367,10 @@ static void hand_over_last(struct reader *r)
 {
     struct handoff *h = r->handoff;
     r->batch->bytes_done = r->result->bytes;
-    if (!h) {
+    if (!h)
         deliver(r, r->batch);
-        return;
-    }
-    pthread_mutex_lock(&h->lock);
-    h->filled++;
-    h->finished = true;
-    pthread_cond_broadcast(&h->changed);
-    pthread_mutex_unlock(&h->lock);
-}
-
-/* On the caller's thread, until the parser has handed over its last batch. */
-static void deliver_all(struct reader *r)
-{
-    struct handoff *h = r->handoff;
-    for (;;) {
-        pthread_mutex_lock(&h->lock);
-        while (nothing_to_deliver(h))
-            if (!use_idle_time(r) && nothing_to_deliver(h))
-                pthread_cond_wait(&h->changed, &h->lock);
-        bool more = h->delivered < h->filled;
-        pthread_mutex_unlock(&h->lock);
-        if (!more)
-            break;
-        deliver(r, &h->slots[h->delivered % QUEUE_BATCHES]);
-        pthread_mutex_lock(&h->lock);
-        h->delivered++;
-        pthread_cond_broadcast(&h->changed);
-        pthread_mutex_unlock(&h->lock);
-    }
-}
-
-/* ---- the SHA-256 of a file, in steps taken by whichever thread has time ---- */
-
-/* A step is about a quarter of a millisecond of hashing: short enough that a thread that took one
- * while it waited is back before the other thread has filled or emptied the ring. */
-enum { FINGERPRINT_STEP = 1 << 16 };
-
-struct fingerprint {
-    pthread_mutex_t lock; /* held by the thread taking a step */
-    char *path;
-    int fd;    /* -1 when the file could not be opened */
-    int error; /* errno of the failed open or read, or 0 */
-    bool done; /* the end of the file, or an error, was reached */
-    atomic_bool cancelled;
-    unsigned long long offset;
-    EVP_MD_CTX *sha;
-    unsigned char *buf;
-    dev_t device; /* of the file opened, so that ingest can tell it reads the same one */
-    ino_t inode;
-};
-
-struct fingerprint *fingerprint_open(const char *path)
-{
-    struct fingerprint *f = xcalloc(1, sizeof *f);
-    pthread_mutex_init(&f->lock, NULL);
-    size_t len = strlen(path) + 1;
-    f->path = memcpy(xmalloc(len), path, len);
-    f->fd = open(path, O_RDONLY);
-    f->error = f->fd < 0 ? errno : 0;
-    struct stat st;
-    if (f->fd >= 0 && fstat(f->fd, &st) == 0) {
-        f->device = st.st_dev;
-        f->inode = st.st_ino;
-    }
-    f->sha = EVP_MD_CTX_new();
-    if (f->sha && EVP_DigestInit_ex(f->sha, EVP_sha256(), NULL) != 1) {
-        EVP_MD_CTX_free(f->sha);
-        f->sha = NULL;
-    }
-    f->done = f->fd < 0 || !f->sha;
-    f->buf = xmalloc(FINGERPRINT_STEP);
-    return f;
-}
-
-/* A fingerprint that could not open its file fails on its own in fingerprint_finish. */
-static bool fingerprint_is_of(const struct fingerprint *f, const struct stat *st)
-{
-    return f->fd < 0 || (f->device == st->st_dev && f->inode == st->st_ino);
-}
-
-/* Under the lock: hashes the next piece; false once there is nothing left. */
-static bool hash_next(struct fingerprint *f)
-{
-    if (f->done)
-        return false;
-    ssize_t n;
-    do
-        n = pread(f->fd, f->buf, FINGERPRINT_STEP, (off_t)f->offset);
-    while (n < 0 && errno == EINTR);
-    if (n > 0 && EVP_DigestUpdate(f->sha, f->buf, (size_t)n) != 1) {
-        EVP_MD_CTX_free(f->sha); /* fingerprint_finish: "cannot compute the SHA-256" */
-        f->sha = NULL;
-        f->done = true;
-    } else if (n > 0) {
-        f->offset += (unsigned long long)n;
-    } else {
-        f->error = n < 0 ? errno : 0;
-        f->done = true;
-    }
-    return !f->done;
-}
-
-bool fingerprint_step(struct fingerprint *f)
-{
-    if (!f || atomic_load(&f->cancelled) || pthread_mutex_trylock(&f->lock) != 0)
-        return false;
-    bool stepped = hash_next(f);
-    pthread_mutex_unlock(&f->lock);
-    return stepped;
-}
-
-int fingerprint_finish(struct fingerprint *f, char sha256[65], struct impact_error *err)
-{
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int n_digest = 0;
-    int status = IMPACT_OK;
-    sha256[0] = '\0';
-    pthread_mutex_lock(&f->lock);
-    while (!atomic_load(&f->cancelled) && hash_next(f))
-        continue;
-    if (atomic_load(&f->cancelled))
-        status = impact_fail(err, STAGE, f->path, 0, 0, "the file's hash was not finished");
-    else if (!f->sha)
-        status = impact_fail(err, STAGE, f->path, 0, 0, "cannot compute the SHA-256");
-    else if (f->error)
-        status = impact_fail(err, STAGE, f->path, 0, 0, "cannot read: %s", strerror(f->error));
-    else if (EVP_DigestFinal_ex(f->sha, digest, &n_digest) != 1 || n_digest != 32)
-        status = impact_fail(err, STAGE, f->path, 0, 0, "cannot compute the SHA-256");
-    for (unsigned int i = 0; status == IMPACT_OK && i < n_digest; i++)
-        snprintf(sha256 + 2 * i, 3, "%02x", digest[i]);
-    f->done = true;
-    f->cancelled = true; /* the digest is final: no step may follow */
-    pthread_mutex_unlock(&f->lock);
-    return status;
-}
-
-void fingerprint_cancel(struct fingerprint *f)
-{
-    if (f)
-        atomic_store(&f->cancelled, true);
-}
-
-void fingerprint_free(struct fingerprint *f)
-{
-    if (!f)
-        return;
-    if (f->fd >= 0)
-        close(f->fd);
-    EVP_MD_CTX_free(f->sha);
-    pthread_mutex_destroy(&f->lock);
-    free(f->buf);
-    free(f->path);
-    free(f);
+    else
+        worker_submit(&h->worker, &h->deliveries[h->filled++ % QUEUE_BATCHES].job);
 }
 
 /* ---- the whole file ---- */
@@ -1535,42 +1385,32 @@ static void parse_file(struct reader *r)
     if (read_block(r, 0)) {
         start_encoding(r);
         csv_set_delim(&r->csv, (unsigned char)r->result->delimiter);
-        read_all(r);
+        if (r->status == IMPACT_OK) /* not a row read without its conversion */
+            read_all(r);
     }
     csv_free(&r->csv);
     hand_over_last(r);
 }
 
-static void *parse_thread(void *arg)
-{
-    parse_file(arg);
-    return NULL;
-}
-
-/* Two threads: this one cleans and joins (on_row), the other parses. Events reach on_row
- * and the sink in file order whatever the threads' timing, so every output is the same as
- * a single thread's. When the parsing thread cannot start, the file is parsed here. */
+/* Two threads: this one parses, the worker cleans and joins (on_row) in file order
+ * whatever the threads' timing, so every output is the same as a single thread's. When the
+ * worker cannot start, each batch is delivered here as it is handed over. */
 static void read_in_threads(struct reader *r)
 {
     struct handoff *h = xcalloc(1, sizeof *h);
-    pthread_t parser;
-    pthread_mutex_init(&h->lock, NULL);
-    pthread_cond_init(&h->changed, NULL);
+    for (int i = 0; i < QUEUE_BATCHES; i++)
+        h->deliveries[i] = (struct delivery){.reader = r,
+                                             .batch = &h->slots[i],
+                                             .job = {.run = deliver_job, .ctx = &h->deliveries[i]}};
+    worker_start(&h->worker, WORKER_IN_ORDER, hash_a_step, r);
     r->handoff = h;
     r->batch = &h->slots[0];
-    if (pthread_create(&parser, NULL, parse_thread, r) == 0) {
-        deliver_all(r);
-        pthread_join(parser, NULL);
-    } else {
-        r->handoff = NULL;
-        parse_file(r);
-    }
+    parse_file(r);
+    worker_stop(&h->worker);
     for (int i = 0; i < QUEUE_BATCHES; i++) {
         free(h->slots[i].text);
         free(h->slots[i].events);
     }
-    pthread_cond_destroy(&h->changed);
-    pthread_mutex_destroy(&h->lock);
     free(h);
 }
 

@@ -15,18 +15,16 @@
  * that lacks a required field fails with one message listing every missing field and every
  * header not recognised, each with the nearest known name.
  *
- * Threads: ingest_file parses on a thread of its own, and calls on_row, the diag sink and
- * the progress callback from the caller's thread only, in file order, exactly as a single
- * thread would (the callbacks need no locking). When the source has a fingerprint, either
- * thread takes a step of it instead of waiting for the other.
+ * Threads: ingest_file parses on the caller's thread and calls on_row, the diag sink and
+ * the progress callback from one worker thread (stages/common/worker.h), one call at a time,
+ * in file order, exactly as a single thread would (the callbacks need no locking, and
+ * ingest_file returns after the last one). When the worker cannot start they are called
+ * from the caller's thread. When the source has a fingerprint, either thread takes a step
+ * of it instead of waiting for the other.
  *
- * Fingerprint: the SHA-256 of a file's bytes, for the outputs' record of their inputs,
- * computed in steps of 64 KiB by whichever thread has time: ingest's threads while they
- * would wait, and fingerprint_finish for the rest (on a background thread in the pipeline).
- * It reads the file on its own (pread), whatever ingest does; ingest_file fails when the
- * file it opens is not the one the fingerprint opened (replaced in between). fingerprint_step and
- * fingerprint_cancel may be called from any thread; fingerprint_finish once, then
- * fingerprint_free.
+ * The source's fingerprint (stages/common/fingerprint.h), when it has one, is stepped by
+ * either thread while it would wait, and ingest_file fails when the file it opens is not the
+ * one the fingerprint opened (replaced in between).
  *
  * Lifecycle: ingest_probe() on every input first, so that a missing column stops the run
  * before any row is read; then ingest_file() once per input; nothing to free.
@@ -41,6 +39,7 @@
 
 #include "stages/common/diag.h"
 #include "stages/common/error.h"
+#include "stages/common/fingerprint.h"
 #include "stages/common/records.h"
 
 #include <stdbool.h>
@@ -72,8 +71,8 @@ struct ingest_source {
                           few bytes (4 at least) so that rows straddle block boundaries; the
                           encoding and delimiter are then best declared, as detection looks
                           at the first block only. */
-    /* Optional: called from the caller's thread about once per block with the bytes read
-     * so far, the file's size and the rows handed to on_row or rejected so far. */
+    /* Optional: called from the thread that calls on_row, about once per block, with the
+     * bytes read so far, the file's size and the rows handed to on_row or rejected so far. */
     void (*progress)(void *ctx, unsigned long long done, unsigned long long total,
                      unsigned long rows);
     void *progress_ctx;
@@ -112,19 +111,5 @@ int ingest_probe(const struct ingest_source *source, struct ingest_result *resul
 int ingest_builtin_field(enum input_kind kind, const char *header);
 
 const char *ingest_encoding_name(enum ingest_encoding encoding);
-
-struct fingerprint;
-
-/* Never NULL; a file that cannot be opened or read fails in fingerprint_finish. */
-struct fingerprint *fingerprint_open(const char *path);
-/* Hashes the next step unless another thread is at it or nothing is left; true when it did
- * (a thread about to wait may then look again), false when the caller should just wait. */
-bool fingerprint_step(struct fingerprint *fingerprint);
-/* Hashes what is left and writes the lower-case hex digest; IMPACT_FAIL (sha256 empty) when
- * the file could not be read or the fingerprint was cancelled. */
-int fingerprint_finish(struct fingerprint *fingerprint, char sha256[65], struct impact_error *err);
-/* A failed run does not wait for the rest of the file: steps and finish stop. */
-void fingerprint_cancel(struct fingerprint *fingerprint);
-void fingerprint_free(struct fingerprint *fingerprint);
 
 #endif

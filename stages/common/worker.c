@@ -6,6 +6,13 @@
 #include <assert.h>
 #include <time.h>
 
+/* Locked: every change a sleeping thread may be waiting for is announced here. */
+static void announce(struct worker *w)
+{
+    w->changes++;
+    pthread_cond_broadcast(&w->changed);
+}
+
 static double seconds_now(void)
 {
     struct timespec t;
@@ -33,7 +40,7 @@ static void run_job(struct worker *w, struct worker_job *job, bool first)
         if (w->sharing == job)
             w->sharing = NULL;
     }
-    pthread_cond_broadcast(&w->changed);
+    announce(w);
     pthread_mutex_unlock(&w->lock);
 }
 
@@ -49,7 +56,7 @@ static struct worker_job *take_oldest(struct worker *w)
     job->runners = 1;
     if (job->shareable && w->mode == WORKER_HELPERS) {
         w->sharing = job;
-        pthread_cond_broadcast(&w->changed); /* a waiting thread may join it */
+        announce(w); /* a waiting thread may join it */
     }
     return job;
 }
@@ -64,15 +71,21 @@ static struct worker_job *joinable(struct worker_job *job, struct worker_job **j
     return job;
 }
 
-/* Locked: gives up the lock to do a little idle work; true when there was some. */
-static bool idle_once(struct worker *w)
+/* Locked, with nothing to run: does a little idle work (unlocked meanwhile), or sleeps
+ * until something is announced. Returns at once when idle work was done or something was
+ * announced during it: the caller looks again either way. */
+static void idle_or_sleep(struct worker *w)
 {
-    if (!w->idle)
-        return false;
-    pthread_mutex_unlock(&w->lock);
-    bool did = w->idle(w->idle_ctx);
-    pthread_mutex_lock(&w->lock);
-    return did;
+    unsigned long seen = w->changes;
+    if (w->idle) {
+        pthread_mutex_unlock(&w->lock);
+        bool did = w->idle(w->idle_ctx);
+        pthread_mutex_lock(&w->lock);
+        if (did)
+            return;
+    }
+    if (w->changes == seen)
+        pthread_cond_wait(&w->changed, &w->lock);
 }
 
 /* Locked: runs the job (unlocked) and takes the lock back. */
@@ -96,8 +109,8 @@ static void *worker_thread(void *arg)
             run_locked(w, job, false);
         } else if (w->closing) {
             break;
-        } else if (!idle_once(w)) {
-            pthread_cond_wait(&w->changed, &w->lock);
+        } else {
+            idle_or_sleep(w);
         }
     }
     pthread_mutex_unlock(&w->lock);
@@ -127,7 +140,7 @@ void worker_submit(struct worker *w, struct worker_job *job)
     w->tail = job;
     if (!w->on_thread)
         run_locked(w, take_oldest(w), true);
-    pthread_cond_broadcast(&w->changed);
+    announce(w);
     pthread_mutex_unlock(&w->lock);
 }
 
@@ -155,8 +168,8 @@ void worker_wait(struct worker *w, struct worker_job *job)
     while (job->state == WORKER_JOB_QUEUED || job->state == WORKER_JOB_RUNNING) {
         if (w->mode == WORKER_HELPERS && (next = help_with(w, job, &joined, &first)))
             run_locked(w, next, first);
-        else if (!idle_once(w))
-            pthread_cond_wait(&w->changed, &w->lock);
+        else
+            idle_or_sleep(w);
     }
     pthread_mutex_unlock(&w->lock);
 }
@@ -167,7 +180,7 @@ void worker_stop(struct worker *w)
     while (w->mode == WORKER_HELPERS && w->head) /* the owner's core helps with what is left */
         run_locked(w, take_oldest(w), true);
     w->closing = true;
-    pthread_cond_broadcast(&w->changed);
+    announce(w);
     pthread_mutex_unlock(&w->lock);
     if (w->on_thread)
         pthread_join(w->thread, NULL);

@@ -58,6 +58,7 @@ struct worker {
     bool on_thread, closing;
     struct worker_job *head, *tail; /* queued, not started */
     struct worker_job *sharing;     /* the shareable job running, which a thread may join */
+    unsigned long changes;          /* counts the wake-ups sent, so that none is missed */
 };
 
 /* Fills the worker and starts its thread; `idle` may be NULL. */

@@ -139,6 +139,38 @@ expect_error unknown_keys 1 run --config "$here/cases/unknown_keys.json" --outpu
 # (into the samples' outputs: section 3 checks that they are left as they were).
 expect_error unmapped_run 3 run --config "$here/cases/unmapped_situation.json" --output "$work/a"
 
+# 2b. Without threads (pthread_create made to fail by a preloaded shim), every job of the
+# worker (stages/common/worker.h) runs on the caller's thread: the same outputs, byte for
+# byte. Skipped for sanitizer builds, whose runtime must come first in the library list.
+if ! ldd "$bin" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+    printf '%s\n' '#include <errno.h>' '#include <pthread.h>' \
+        'int pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*f)(void *), void *p)' \
+        '{ (void)t; (void)a; (void)f; (void)p; return EAGAIN; }' >"$work/nothread.c"
+    if ${CC:-cc} -shared -fPIC -o "$work/nothread.so" "$work/nothread.c" &&
+        LD_PRELOAD=$work/nothread.so "$bin" run --config config/default.json --output "$work/nt" --quiet &&
+        diff <(snapshot "$work/a") <(snapshot "$work/nt") >/dev/null; then
+        pass "no threads: byte-identical outputs"
+    else
+        fail "no threads: the run failed or its outputs differ"
+    fi
+fi
+
+# 2c. A system that cannot convert Windows-1252 (iconv_open failing, made so by a preloaded
+# shim) stops on the samples' Windows-1252 attendance export with a clear message, instead
+# of reading its bytes unconverted. Skipped for sanitizer builds, as above.
+if ! ldd "$bin" 2>/dev/null | grep -q 'libasan\|libtsan'; then
+    printf '%s\n' '#include <errno.h>' '#include <iconv.h>' \
+        'iconv_t iconv_open(const char *to, const char *from)' \
+        '{ (void)to; (void)from; errno = EINVAL; return (iconv_t)-1; }' >"$work/noiconv.c"
+    ${CC:-cc} -shared -fPIC -o "$work/noiconv.so" "$work/noiconv.c"
+    LD_PRELOAD=$work/noiconv.so "$bin" run --config config/default.json --output "$work/ni" \
+        --quiet 2>"$work/ni.err"
+    got=$?
+    [ "$got" = 1 ] && grep -qF "samples/attendance.csv: ingest: the export is in Windows-1252 and this system cannot convert it" "$work/ni.err" &&
+        pass "no iconv: a Windows-1252 export stops with a clear message" ||
+        { fail "no iconv (exit $got)"; cat "$work/ni.err"; }
+fi
+
 # 3. A failed run leaves the previous outputs exactly as they were.
 if diff <(snapshot "$work/a") <(snapshot "$work/b") >/dev/null && [ ! -e "$work/a/.impact-staging" ]; then
     pass "failed runs left the previous outputs intact"

@@ -251,6 +251,37 @@ static void test_idle_while_waiting(void **state)
     worker_stop(&w);
 }
 
+/* Idle work that finds nothing, slowly: a wake-up sent while a thread is in it must not be
+ * lost (the thread would then sleep through the end of a job, or through worker_stop). */
+static bool slow_nothing(void *ctx)
+{
+    (void)ctx;
+    struct timespec pause = {0, 30000};
+    nanosleep(&pause, NULL);
+    return false;
+}
+
+static void test_no_lost_wakeup(void **state)
+{
+    (void)state;
+    static const enum worker_mode modes[] = {WORKER_IN_ORDER, WORKER_HELPERS};
+    for (int round = 0; round < 200; round++) {
+        struct log log = {0};
+        struct logged ctx[3];
+        struct worker_job jobs[3];
+        struct worker w;
+        worker_start(&w, modes[round % 2], slow_nothing, NULL);
+        for (int i = 0; i < 3; i++) {
+            ctx[i] = (struct logged){&log, i};
+            jobs[i] = (struct worker_job){.run = append_index, .ctx = &ctx[i]};
+            worker_submit(&w, &jobs[i]);
+        }
+        worker_wait(&w, &jobs[round % 3]);
+        worker_stop(&w);
+        assert_int_equal(log.n, 3);
+    }
+}
+
 /* A job may be submitted again once done (ingest reuses one per batch slot). */
 static void test_resubmit(void **state)
 {
@@ -279,6 +310,7 @@ int main(void)
         cmocka_unit_test(test_waiter_runs_queued_job),
         cmocka_unit_test(test_shareable_job),
         cmocka_unit_test(test_idle_while_waiting),
+        cmocka_unit_test(test_no_lost_wakeup),
         cmocka_unit_test(test_resubmit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
