@@ -120,6 +120,14 @@ static json_t *suppressed_json(const struct figures *f, const struct period_figu
     note_dosage(map, f, w);
     for (int k = 0; p->has_previous && k < COUNT_KINDS; k++)
         note_in(map, "change_from_previous", figures_count_names[k], w->count_changes[k]);
+    if (p->has_previous) {
+        note_split(map, "change_from_previous.beneficiaries_by_role", figures_role_names,
+                   w->role_changes, ROLE_COUNT);
+        note_split(map, "change_from_previous.beneficiaries_by_sex", figures_sex_names,
+                   w->sex_changes, SEX_COUNT);
+        note_split(map, "change_from_previous.beneficiaries_by_site",
+                   (const char *const *)f->site_names, w->site_changes, f->n_sites);
+    }
     for (int k = 0; p->has_previous && k < RATE_KINDS; k++)
         note_in(map, "change_from_previous", figures_rate_names[k], w->rate_changes[k]);
     return map;
@@ -135,26 +143,54 @@ static json_t *count_change_json(const struct count_change *c, uint8_t withheld)
                      real_or_null(c->relative_defined, c->relative));
 }
 
-static json_t *changes_json(const struct period_figures *p)
+/* `withheld` may be NULL (site changes of the internal figures). */
+static json_t *split_changes_json(const struct count_change *changes, const uint8_t *withheld,
+                                  const char *const *names, size_t n)
+{
+    json_t *obj = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(obj, names[i],
+                            count_change_json(&changes[i], withheld ? withheld[i] : 0));
+    return obj;
+}
+
+/* {difference, test, p_value, numerator, denominator}: the terms' changes are withheld with
+ * the rate change (a withheld rate hides its terms). */
+static json_t *rate_change_json(const struct period_figures *p, int k)
 {
     static const char *const tests[] = {
         [RATE_TEST_NONE] = NULL, [RATE_TEST_Z] = "z", [RATE_TEST_FISHER] = "fisher"};
+    /* a withheld rate change is zeroed: defined false, so every field is null */
+    const struct rate_change *c = &p->rate_changes[k];
+    uint8_t withheld = p->withheld.rate_changes[k];
+    const char *test = c->defined && !withheld ? tests[c->test] : NULL;
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o}", "difference", real_or_null(c->defined, c->difference), "test",
+        test ? json_string(test) : json_null(), "p_value", real_or_null(c->defined, c->p_value),
+        "numerator", count_change_json(&p->numerator_changes[k], withheld), "denominator",
+        count_change_json(&p->denominator_changes[k], withheld));
+}
+
+static json_t *changes_json(const struct figures *f, const struct period_figures *p)
+{
     if (!p->has_previous)
         return json_null();
+    const struct period_withheld *w = &p->withheld;
     json_t *obj = json_object();
     for (int k = 0; k < COUNT_KINDS; k++)
         json_object_set_new(obj, figures_count_names[k],
-                            count_change_json(&p->count_changes[k], p->withheld.count_changes[k]));
-    for (int k = 0; k < RATE_KINDS; k++) {
-        /* a withheld rate change is zeroed: defined false, so every field is null */
-        const struct rate_change *c = &p->rate_changes[k];
-        const char *test = c->defined && !p->withheld.rate_changes[k] ? tests[c->test] : NULL;
-        json_object_set_new(obj, figures_rate_names[k],
-                            json_pack("{s:o, s:o, s:o}", "difference",
-                                      real_or_null(c->defined, c->difference), "test",
-                                      test ? json_string(test) : json_null(), "p_value",
-                                      real_or_null(c->defined, c->p_value)));
-    }
+                            count_change_json(&p->count_changes[k], w->count_changes[k]));
+    json_object_set_new(
+        obj, "beneficiaries_by_role",
+        split_changes_json(p->role_changes, w->role_changes, figures_role_names, ROLE_COUNT));
+    json_object_set_new(
+        obj, "beneficiaries_by_sex",
+        split_changes_json(p->sex_changes, w->sex_changes, figures_sex_names, SEX_COUNT));
+    json_object_set_new(obj, "beneficiaries_by_site",
+                        split_changes_json(p->site_changes, w->site_changes,
+                                           (const char *const *)f->site_names, f->n_sites));
+    for (int k = 0; k < RATE_KINDS; k++)
+        json_object_set_new(obj, figures_rate_names[k], rate_change_json(p, k));
     return obj;
 }
 
@@ -195,7 +231,7 @@ static json_t *period_json(const struct figures *f, const struct period_figures 
     for (int k = 0; k < RATE_KINDS; k++)
         json_object_set_new(obj, figures_rate_names[k], rate_json(&p->rates[k], w->rates[k]));
     json_object_set_new(obj, "dosage", dosage_json(f, p));
-    json_object_set_new(obj, "change_from_previous", changes_json(p));
+    json_object_set_new(obj, "change_from_previous", changes_json(f, p));
     if (is_public(f))
         json_object_set_new(obj, "suppressed", suppressed_json(f, p));
     return obj;

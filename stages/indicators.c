@@ -175,6 +175,8 @@ static int build_periods(struct work *w, struct impact_error *err)
     for (size_t i = 0; i < f->n_periods; i++) {
         label_period(w, w->base_year + (int)i, &f->periods[i]);
         f->periods[i].by_site = xcalloc(f->n_sites ? f->n_sites : 1, sizeof(long));
+        f->periods[i].site_changes =
+            xcalloc(f->n_sites ? f->n_sites : 1, sizeof *f->periods[i].site_changes);
     }
     return IMPACT_OK;
 }
@@ -787,23 +789,36 @@ static void compute_rates(struct work *w)
     }
 }
 
+static void split_changes(struct count_change *out, const long *previous, const long *current,
+                          size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = figures_count_change(previous[i], current[i]);
+}
+
+/* Every count of `cur` against `prev`: counts, split cells, and each rate's two terms. */
+static void period_changes(struct period_figures *cur, const struct period_figures *prev,
+                           size_t n_sites)
+{
+    cur->has_previous = true;
+    split_changes(cur->count_changes, prev->counts, cur->counts, COUNT_KINDS);
+    split_changes(cur->role_changes, prev->by_role, cur->by_role, ROLE_COUNT);
+    split_changes(cur->sex_changes, prev->by_sex, cur->by_sex, SEX_COUNT);
+    split_changes(cur->site_changes, prev->by_site, cur->by_site, n_sites);
+    for (int k = 0; k < RATE_KINDS; k++) {
+        const struct rate *a = &prev->rates[k], *b = &cur->rates[k];
+        cur->numerator_changes[k] = figures_count_change(a->numerator, b->numerator);
+        cur->denominator_changes[k] = figures_count_change(a->denominator, b->denominator);
+        cur->rate_changes[k] =
+            stats_compare_rates(a->numerator, a->denominator, b->numerator, b->denominator);
+    }
+}
+
 static void compute_changes(struct work *w)
 {
     struct figures *f = w->fig;
-    for (size_t i = 1; i < f->n_periods; i++) {
-        struct period_figures *prev = &f->periods[i - 1], *cur = &f->periods[i];
-        cur->has_previous = true;
-        for (int k = 0; k < COUNT_KINDS; k++) {
-            struct count_change *c = &cur->count_changes[k];
-            c->absolute = cur->counts[k] - prev->counts[k];
-            c->relative_defined = prev->counts[k] != 0;
-            c->relative = c->relative_defined ? (double)c->absolute / (double)prev->counts[k] : 0;
-        }
-        for (int k = 0; k < RATE_KINDS; k++)
-            cur->rate_changes[k] =
-                stats_compare_rates(prev->rates[k].numerator, prev->rates[k].denominator,
-                                    cur->rates[k].numerator, cur->rates[k].denominator);
-    }
+    for (size_t i = 1; i < f->n_periods; i++)
+        period_changes(&f->periods[i], &f->periods[i - 1], f->n_sites);
 }
 
 /* ---- target ---- */
@@ -1034,8 +1049,10 @@ void indicators_free(struct figures *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < f->n_periods; i++)
+    for (size_t i = 0; i < f->n_periods; i++) {
         free(f->periods[i].by_site);
+        free(f->periods[i].site_changes);
+    }
     free(f->periods);
     free(f->overall.quarters);
     for (size_t s = 0; f->sites && s < f->n_sites; s++)

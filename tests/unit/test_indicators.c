@@ -1019,6 +1019,75 @@ static void test_dosage_and_deadline(void **state)
     indicators_free(f);
 }
 
+static void expect_change(const struct count_change *c, long absolute, double relative,
+                          const char *what)
+{
+    if (c->absolute != absolute)
+        fail_msg("%s: absolute %ld, expected %ld", what, c->absolute, absolute);
+    if (c->relative_defined != !isnan(relative))
+        fail_msg("%s: relative defined %d, expected %d", what, c->relative_defined,
+                 !isnan(relative));
+    if (!isnan(relative))
+        expect_close(c->relative, relative, what);
+}
+
+/* Changes of the splits and of each rate's terms (issue 14, defect 2).
+ *   sites A, B.  S0 2018-03-01 A yes; S1 2019-04-01 A yes; S2 2019-06-01 B no.
+ *   P0 youth F: P0@S0, P0@S1.  P1 parent M: P1@S0.  P2 youth F: P2@S1, P2@S2.
+ *   P3 youth unknown sex: P3@S2.
+ *   Outcomes: P0 2018-06-01 employment, P0 2019-06-01 employment, P2 2019-07-01 unemployed.
+ * 2018: youth 1, parent 1, unknown 0; F 1, M 1, unknown 0; A 2, B 0; qpv 1/1; employment
+ *       and positive 1/1 (P0); share_girls 1/2.
+ * 2019: {P0, P2, P3}: youth 3, parent 0, unknown 0; F 2, M 0, unknown 1; A {P0, P2} 2,
+ *       B {P2, P3} 2; qpv 1/2; employment and positive 1/2 (P0 yes, P2 no); girls 2/2.
+ * Changes 2019: youth +2 (+200 %), parent −1 (−100 %), role unknown 0 (relative undefined:
+ * 0 before); F +1 (+100 %), M −1 (−100 %), sex unknown +1 (undefined); A 0 (0 %), B +2
+ * (undefined: B had nobody in 2018, so the change is from 0); qpv 1→1 (0 %), 1→2 (+100 %);
+ * employment and positive 1→1 (0 %), 1→2 (+100 %); share_girls 1→2 (+100 %), 2→2 (0 %). */
+static void test_split_and_term_changes(void **state)
+{
+    (void)state;
+    static const char *const sites[] = {"A", "B"};
+    struct builder b;
+    builder_init(&b, sites, 2);
+    uint32_t s0 = session(&b, ymd(2018, 3, 1), 0, QPV_YES);
+    uint32_t s1 = session(&b, ymd(2019, 4, 1), 0, QPV_YES);
+    uint32_t s2 = session(&b, ymd(2019, 6, 1), 1, QPV_NO);
+    uint32_t p0 = person(&b, ROLE_YOUTH, SEX_F), p1 = person(&b, ROLE_PARENT, SEX_M);
+    uint32_t p2 = person(&b, ROLE_YOUTH, SEX_F), p3 = person(&b, ROLE_YOUTH, SEX_UNKNOWN);
+    attend(&b, p0, s0, true);
+    attend(&b, p1, s0, true);
+    attend(&b, p0, s1, true);
+    attend(&b, p2, s1, true);
+    attend(&b, p2, s2, true);
+    attend(&b, p3, s2, true);
+    observe(&b, p0, ymd(2018, 6, 1), CATEGORY_EMPLOYMENT, 0);
+    observe(&b, p0, ymd(2019, 6, 1), CATEGORY_EMPLOYMENT, 1);
+    observe(&b, p2, ymd(2019, 7, 1), CATEGORY_UNEMPLOYED, 2);
+    struct indicators_options o = default_options();
+    struct figures *f = compute(&b, &o);
+    assert_int_equal(f->n_periods, 2);
+    const struct period_figures *p = &f->periods[1];
+    assert_true(p->has_previous);
+    expect_change(&p->role_changes[ROLE_YOUTH], 2, 2.0, "youth");
+    expect_change(&p->role_changes[ROLE_PARENT], -1, -1.0, "parent");
+    expect_change(&p->role_changes[ROLE_UNKNOWN], 0, NAN, "role unknown");
+    expect_change(&p->sex_changes[SEX_F], 1, 1.0, "F");
+    expect_change(&p->sex_changes[SEX_M], -1, -1.0, "M");
+    expect_change(&p->sex_changes[SEX_UNKNOWN], 1, NAN, "sex unknown");
+    expect_change(&p->site_changes[0], 0, 0.0, "site A");
+    expect_change(&p->site_changes[1], 2, NAN, "site B, nobody before");
+    expect_change(&p->numerator_changes[RATE_QPV_SHARE], 0, 0.0, "qpv numerator");
+    expect_change(&p->denominator_changes[RATE_QPV_SHARE], 1, 1.0, "qpv denominator");
+    for (int k = RATE_EMPLOYMENT; k <= RATE_POSITIVE_OUTCOME; k++) {
+        expect_change(&p->numerator_changes[k], 0, 0.0, figures_rate_names[k]);
+        expect_change(&p->denominator_changes[k], 1, 1.0, figures_rate_names[k]);
+    }
+    expect_change(&p->numerator_changes[RATE_SHARE_GIRLS], 1, 1.0, "girls numerator");
+    expect_change(&p->denominator_changes[RATE_SHARE_GIRLS], 0, 0.0, "girls denominator");
+    indicators_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1031,6 +1100,7 @@ int main(void)
         cmocka_unit_test(test_employment_outcomes),
         cmocka_unit_test(test_outcome_full_tie_keeps_first_row),
         cmocka_unit_test(test_year_over_year_changes),
+        cmocka_unit_test(test_split_and_term_changes),
         cmocka_unit_test(test_target_trajectory_roles_and_sites),
         cmocka_unit_test(test_projection_steady_series),
         cmocka_unit_test(test_projection_last_quarters_only),
