@@ -446,6 +446,7 @@ static void load_site_targets(struct loader *l, json_t *target)
                                                          (long)json_integer_value(value)};
     }
     o->site_targets = list;
+    o->config_path = l->cfg->path; /* the indicators name it when an entry matches no site */
 }
 
 static void load_target(struct loader *l, json_t *root)

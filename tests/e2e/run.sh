@@ -77,6 +77,7 @@ expect_error bad_json 1 run --config "$here/cases/bad_json.json" --output "$work
 expect_error missing_input 1 run --config "$here/cases/missing_input.json" --output "$work/a"
 expect_error wrong_type 1 run --config "$here/cases/wrong_type.json" --output "$work/a"
 expect_error missing_column 1 run --config "$here/cases/missing_column.json" --output "$work/a"
+expect_error site_typo 1 run --config "$here/cases/site_typo.json" --output "$work/a"
 expect_error usage 2 frobnicate
 
 # 3. A failed run leaves the previous outputs exactly as they were.

@@ -745,8 +745,9 @@ static void expect_quarters(const struct target_progress *t, size_t n, const cha
  *                     Q3);  site 1: 0, 1, 1.  PA and U never count.
  * roles youth+parent: overall 2 (Y1, PA), 3, 3;  site 0: 2, 2, 3;  site 1: 0, 1, 1.
  * The period's beneficiaries do not depend on the roles: {Y1, PA, Y2, U} = 4.
- * Site targets {"  bellevue FELIX pyat ": 10, "Marseille": 7}: site 0 matches ignoring
- * case, accents and spaces → target 10, progress 2/10 = 0.2 (youth only); site 1 has none.
+ * Site targets {"  bellevue FELIX pyat ": 10}: site 0 matches ignoring case, accents and
+ * spaces → target 10, progress 2/10 = 0.2 (youth only); site 1 has none. (An entry naming
+ * no site is an error: test_site_targets_match_sites.)
  * Overall target 0 → no projection, reason "no target set". */
 static void test_target_trajectory_roles_and_sites(void **state)
 {
@@ -761,7 +762,7 @@ static void test_target_trajectory_roles_and_sites(void **state)
         {false, {1, 2, 2}, {1, 1, 2}, {0, 1, 1}},
         {true, {2, 3, 3}, {2, 2, 3}, {0, 1, 1}},
     };
-    static const struct site_target targets[] = {{"  bellevue FELIX pyat ", 10}, {"Marseille", 7}};
+    static const struct site_target targets[] = {{"  bellevue FELIX pyat ", 10}};
     struct builder b;
     builder_init(&b, sites, 2);
     uint32_t s0 = session(&b, ymd(2018, 2, 1), 0, QPV_YES),
@@ -781,7 +782,7 @@ static void test_target_trajectory_roles_and_sites(void **state)
         struct indicators_options o = default_options();
         o.target_roles[ROLE_PARENT] = rows[r].parents;
         o.site_targets = targets;
-        o.n_site_targets = 2;
+        o.n_site_targets = 1;
         struct figures *f = compute(&b, &o);
         assert_int_equal(f->periods[0].counts[COUNT_BENEFICIARIES], 4);
         expect_quarters(&f->overall, 3, labels, ends, rows[r].overall);
@@ -1088,6 +1089,76 @@ static void test_split_and_term_changes(void **state)
     indicators_free(f);
 }
 
+/* Site targets against the data's sites (issue 14, defect 5). Sites are compared folded
+ * (fold_label: case, accents and spaces do not matter), as before; an entry that names no
+ * site is an error (stage "config", the config's path) listing the sites found nearest first
+ * by edit distance on the folded names, ties in the data's order, at most eight then "and N
+ * more"; two entries naming one site are an error too.
+ *   "Tarrascon" against Parc Bellevue, Tarascon, Taras: TARRASCON → TARASCON 1 (one R
+ *   less), → TARAS 4 (R, C, O, N less), → PARC BELLEVUE more than 4 (13 letters, 9 differ
+ *   at least): Tarascon, Taras, Parc Bellevue.
+ *   "S1x" against S0 … S9: S1 at 1, every other at 2 (x less, one letter changed), in
+ *   order: S1, S0, S2 … S7 shown, 2 more (S8, S9). */
+static void test_site_targets_match_sites(void **state)
+{
+    (void)state;
+    static const char *const three[] = {"Parc Bellevue", "Tarascon", "Taras"};
+    static const char *const ten[] = {"S0", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9"};
+    static const struct {
+        const char *const *sites;
+        size_t n_sites;
+        struct site_target targets[2];
+        size_t n_targets;
+        const char *message; /* NULL: accepted, the Tarascon target is 50 */
+    } rows[] = {
+        {three,
+         3,
+         {{"Tarrascon", 50}},
+         1,
+         "target.sites.\"Tarrascon\": no site of that name in the data; sites found: "
+         "\"Tarascon\", \"Taras\" and \"Parc Bellevue\". Write the site as it is in the data, "
+         "or remove the entry."},
+        {three, 3, {{"  TARASCON ", 50}}, 1, NULL},
+        {three,
+         3,
+         {{"Tarascon", 50}, {"tarascon", 60}},
+         2,
+         "target.sites.\"Tarascon\" and target.sites.\"tarascon\" both name the site "
+         "\"Tarascon\"; keep one of them."},
+        {ten,
+         10,
+         {{"S1x", 5}},
+         1,
+         "target.sites.\"S1x\": no site of that name in the data; sites found: \"S1\", \"S0\", "
+         "\"S2\", \"S3\", \"S4\", \"S5\", \"S6\", \"S7\" and 2 more. Write the site as it is "
+         "in the data, or remove the entry."},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        struct builder b;
+        builder_init(&b, rows[r].sites, rows[r].n_sites);
+        uint32_t s0 = session(&b, ymd(2018, 3, 1), 1, QPV_YES);
+        newcomers(&b, 3, s0, ROLE_YOUTH);
+        struct indicators_options o = default_options();
+        o.site_targets = rows[r].targets;
+        o.n_site_targets = rows[r].n_targets;
+        o.config_path = "config.json";
+        struct figures *f = NULL;
+        struct impact_error err = {0};
+        int status = indicators_compute(&b.data, &o, &f, &err);
+        if (!rows[r].message) {
+            assert_int_equal(status, IMPACT_OK);
+            assert_int_equal(f->sites[1].target, 50);
+        } else {
+            if (status != IMPACT_FAIL)
+                fail_msg("row %zu: accepted, expected \"%s\"", r, rows[r].message);
+            assert_string_equal(err.message, rows[r].message);
+            assert_string_equal(err.stage, "config");
+            assert_string_equal(err.file, "config.json");
+        }
+        indicators_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1102,6 +1173,7 @@ int main(void)
         cmocka_unit_test(test_year_over_year_changes),
         cmocka_unit_test(test_split_and_term_changes),
         cmocka_unit_test(test_target_trajectory_roles_and_sites),
+        cmocka_unit_test(test_site_targets_match_sites),
         cmocka_unit_test(test_projection_steady_series),
         cmocka_unit_test(test_projection_last_quarters_only),
         cmocka_unit_test(test_projection_undefined),
