@@ -100,7 +100,13 @@ static void print_headline(const struct run_summary *s)
         date_format_iso(t->last_quarter_end, as_of);
     fprintf(stderr, "target: %ld of %ld persons (%.1f %%) at %s", t->reached, t->target,
             100 * t->progress, as_of);
-    if (t->projection.defined) {
+    if (t->projection.reached_on != DAY_NONE) {
+        date_format_iso(t->projection.reached_on, projected);
+        fprintf(stderr, "; target reached on %s%s", projected,
+                !t->projection.on_track_known || !t->has_deadline ? ""
+                : t->projection.on_track                          ? " (by the deadline)"
+                                                                  : " (after the deadline)");
+    } else if (t->projection.defined) {
         date_format_iso(t->projection.date, projected);
         fprintf(stderr, "; trend reaches it on %s (%s)", projected,
                 t->projection.on_track ? "on track" : "after the deadline");

@@ -270,9 +270,36 @@ static void cumulative_subtitle(const struct chart_ctx *ctx, struct chart_text *
     add_quarter_range(ctx, &sb);
 }
 
+/* The target is met: the day it was, instead of a projection (the day is not a count of
+ * persons, so the public figures keep it). */
+static bool reached_known(const struct target_progress *tp)
+{
+    return tp->target > 0 && tp->projection.reached_on != DAY_NONE;
+}
+
+/* " Objectif atteint le 10 juil. 2019, avant l'échéance." */
+static void reached_on_sentence(const struct chart_ctx *ctx, const struct target_progress *tp,
+                                struct sbuf *sb)
+{
+    const struct projection *p = &tp->projection;
+    sb_add(sb, tr(ctx, " Objectif atteint le %s", " Target met on %s"),
+           fmt_date(ctx, p->reached_on).s);
+    if (has_deadline(ctx))
+        sb_add(sb, "%s",
+               p->reached_on <= ctx->fig->deadline
+                   ? tr(ctx, ", avant l'échéance.", ", on time.")
+                   : tr(ctx, ", après l'échéance.", ", after the deadline."));
+    else
+        sb_add(sb, ".");
+}
+
 static void cumulative_alt_projection(const struct chart_ctx *ctx, struct sbuf *sb)
 {
     const struct projection *p = &overall(ctx)->projection;
+    if (reached_known(overall(ctx))) {
+        reached_on_sentence(ctx, overall(ctx), sb);
+        return;
+    }
     if (!shows_projection(ctx))
         return;
     sb_add(sb,
@@ -357,7 +384,12 @@ static void describe_cumulative(const struct chart_ctx *ctx, struct chart_text *
     cumulative_subtitle(ctx, t);
     cumulative_alt(ctx, t);
     struct sbuf note = sb_start(t->note, sizeof t->note);
-    if (shows_projection(ctx))
+    if (reached_known(overall(ctx)))
+        sb_add(&note,
+               tr(ctx, "Objectif atteint le %s" NBSP ": pas de projection.",
+                  "Target met on %s: no projection."),
+               fmt_date(ctx, overall(ctx)->projection.reached_on).s);
+    else if (shows_projection(ctx))
         sb_add(&note,
                tr(ctx, "Pointillés" NBSP ": projection au rythme des %d derniers trimestres.",
                   "Dotted line: projection at the pace of the last %d quarters."),
@@ -835,9 +867,13 @@ static void site_targets_alt(const struct chart_ctx *ctx, const struct panels *p
                            "One small chart per site, no target set."));
     for (size_t i = 0; i < p->n; i++) {
         char status[128];
-        panel_status(ctx, panel_site(ctx, p, i), p->targets, status, sizeof status);
+        const struct target_progress *tp = panel_site(ctx, p, i);
+        panel_status(ctx, tp, p->targets, status, sizeof status);
         sb_add(&sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), ctx->fig->site_names[p->site[i]],
                colon(ctx), status);
+        if (reached_known(tp))
+            sb_add(&sb, tr(ctx, ", objectif atteint le %s", ", target met on %s"),
+                   fmt_date(ctx, tp->projection.reached_on).s);
     }
     sb_add(&sb, ".");
 }

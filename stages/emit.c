@@ -237,10 +237,12 @@ static json_t *period_json(const struct figures *f, const struct period_figures 
     return obj;
 }
 
+/* reached_on: the target is met, so there is nothing to project (reason says so too). */
 static json_t *projection_json(const struct projection *pr)
 {
-    return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "defined", pr->defined, "reason",
-                     pr->reason && !pr->defined ? json_string(pr->reason) : json_null(),
+    return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "defined", pr->defined,
+                     "reason", pr->reason && !pr->defined ? json_string(pr->reason) : json_null(),
+                     "reached_on", date_json(pr->defined ? DAY_NONE : pr->reached_on),
                      "quarters_used", pr->defined ? json_integer(pr->quarters_used) : json_null(),
                      "slope_per_quarter", real_or_null(pr->defined, pr->slope_per_quarter), "date",
                      date_json(pr->defined ? pr->date : DAY_NONE), "earliest",

@@ -281,7 +281,16 @@ static void projection_sentence(const struct figures *f, enum numfmt_lang lang, 
     const struct target_progress *o = &f->overall;
     const struct projection *p = &o->projection;
     char when[NUMFMT_BUF];
-    if (reached_shown(o) && o->reached >= o->target) {
+    if (p->reached_on != DAY_NONE) {
+        /* the day, not a count: shown even when `reached` is withheld */
+        numfmt_date(p->reached_on, lang, when, sizeof when);
+        add(out, cap, tr(lang, " Objectif atteint le %s", " Target met on %s"), when);
+        add(out, cap, "%s",
+            f->deadline == DAY_NONE ? "."
+            : p->reached_on <= f->deadline
+                ? tr(lang, ", avant l'échéance.", ", on time.")
+                : tr(lang, ", après l'échéance.", ", after the deadline."));
+    } else if (reached_shown(o) && o->reached >= o->target) {
         add(out, cap, " %s", tr(lang, "Objectif atteint.", "Target met."));
     } else if (p->defined) {
         numfmt_date(p->date, lang, when, sizeof when);

@@ -95,6 +95,13 @@ fi
 [ $? = 3 ] && grep -q "above validate.max_reject_share" "$work/s.err" &&
     pass "validate exits 3 above the threshold" || fail "validate threshold"
 
+# 4b. The run summary says what the figures say (issue 14): a target already met gives the
+#     day it was met (cases/target_reached.json: its comment has the working).
+"$bin" run --config "$here/cases/target_reached.json" --output "$work/t" 2>"$work/t.err"
+want='target: 10 of 8 persons (125.0 %) at 2019-12-31; target reached on 2019-01-22 (by the deadline)'
+grep -qxF "$want" "$work/t.err" && pass "summary: target reached on its day" ||
+    { fail "summary: no line \"$want\""; cat "$work/t.err"; }
+
 # 5. Dialect fixtures (tests/fixtures/dialects/NAME/README.md: the hand working). Each run's
 #    quality/rejects.csv (and probable_duplicates.csv where expected) byte for byte, and
 #    every figure of expected/figures.txt ("FILE JQ-FILTER VALUE", VALUE the last word).

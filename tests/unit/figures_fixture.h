@@ -63,8 +63,11 @@ static inline void fill_trajectory(struct target_progress *tp, const char *name,
                                    struct quarter_point *q, const long *cumulative, long target)
 {
     fill_quarters(q, cumulative, N_QUARTERS);
-    *tp = (struct target_progress){
-        .name = name, .target = target, .n_quarters = N_QUARTERS, .quarters = q};
+    *tp = (struct target_progress){.name = name,
+                                   .target = target,
+                                   .n_quarters = N_QUARTERS,
+                                   .quarters = q,
+                                   .projection = {.reached_on = DAY_NONE}};
     tp->reached = cumulative[N_QUARTERS - 1];
     tp->progress = target ? (double)tp->reached / (double)target : 0;
     tp->last_quarter_end = q[N_QUARTERS - 1].end;
@@ -170,7 +173,8 @@ static inline void fixture_init(struct fixture *fx)
                                                      .quarters_used = 4,
                                                      .slope_per_quarter = 270.6,
                                                      .date = ymd(2020, 6, 17),
-                                                     .on_track = false};
+                                                     .on_track = false,
+                                                     .reached_on = DAY_NONE};
     fx->fig.n_periods = N_PERIODS;
     fx->fig.periods = fx->periods;
     fx->fig.n_sites = N_SITES;

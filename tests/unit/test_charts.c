@@ -324,6 +324,38 @@ static void test_english_charts(void **state)
     expect_in("sites alt", c[SITES].alt_text, "Les Lauriers \xE2\x80\x93 Olivier A: 820 of 1,200");
 }
 
+/* The overall target of 2 000 met on 2019-06-12 (the fixture's 2 412 at the end of 2019),
+ * and Tarascon's 600 on 2019-09-03 (640 at the end): the day it was met instead of a
+ * projection (issue 14, defect 11). */
+static void edit_target_met(struct fixture *fx)
+{
+    struct target_progress *o = &fx->fig.overall;
+    o->target = 2000;
+    o->progress = 2412.0 / 2000.0;
+    o->projection = (struct projection){.reason = "target already reached",
+                                        .on_track_known = true,
+                                        .on_track = true,
+                                        .reached_on = ymd(2019, 6, 12)};
+    fx->sites[2].projection.reached_on = ymd(2019, 9, 3);
+}
+
+static void test_target_met(void **state)
+{
+    (void)state;
+    struct chart_list list;
+    render_checked(edit_target_met, NUMFMT_LANG_FR, false, &list);
+    const struct chart_info *c = list.charts;
+    expect_in("cumulative title", c[CUMULATIVE].title, "objectif de 2" NN "000 atteint");
+    expect_in("cumulative alt", c[CUMULATIVE].alt_text,
+              "fixé au 31 déc. 2019. Objectif atteint le 12 juin 2019, avant l'échéance. Par site");
+    expect_not_in("cumulative alt", c[CUMULATIVE].alt_text, "Au rythme");
+    expect_in("sites alt", c[SITES].alt_text,
+              "Tarascon" NB ": 640 sur 600 (107" NN "%), objectif atteint le 3 sept. 2019.");
+    render_checked(edit_target_met, NUMFMT_LANG_EN, false, &list);
+    expect_in("cumulative alt", c[CUMULATIVE].alt_text, "Target met on 12 Jun 2019, on time.");
+    expect_in("sites alt", c[SITES].alt_text, "target met on 3 Sep 2019.");
+}
+
 /* ---- withheld values ---- */
 
 /* What stages/disclose would do with small cells here: the last quarter overall (and so the
@@ -838,6 +870,7 @@ int main(void)
         cmocka_unit_test(test_no_data_texts), cmocka_unit_test(test_svg_escaping),
         cmocka_unit_test(test_other_size),    cmocka_unit_test(test_charts_draw),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_png_round_trip),
+        cmocka_unit_test(test_target_met),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -506,6 +506,10 @@ static void test_target(void **state)
     want_string(s1, "site", "Les Lauriers");
     want_real(s1, "progress", 11.0 / 4.0);
     want_string(at(s1, "projection"), "reason", "target already reached");
+    /* issue 14, defect 11: the projection says the day the target was met */
+    want_string(at(s1, "projection"), "reached_on", "2019-08-14");
+    want_null(at(s0, "projection"), "reached_on");
+    want_null(pr, "reached_on");
     assert_true(json_is_true(at(at(s1, "projection"), "on_track")));
     json_decref(doc);
 
