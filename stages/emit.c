@@ -176,7 +176,9 @@ static json_t *changes_json(const struct figures *f, const struct period_figures
     if (!p->has_previous)
         return json_null();
     const struct period_withheld *w = &p->withheld;
-    json_t *obj = json_object();
+    /* a change with a partial period is computed as any other, and flagged: it compares part
+     * of a period with a whole one */
+    json_t *obj = json_pack("{s:b}", "partial", p->changes_partial);
     for (int k = 0; k < COUNT_KINDS; k++)
         json_object_set_new(obj, figures_count_names[k],
                             count_change_json(&p->count_changes[k], w->count_changes[k]));
@@ -216,8 +218,9 @@ static json_t *dosage_json(const struct figures *f, const struct period_figures 
 
 static json_t *period_json(const struct figures *f, const struct period_figures *p)
 {
-    json_t *obj = json_pack("{s:s, s:o, s:o}", "label", p->label, "start", date_json(p->start),
-                            "end", date_json(p->end));
+    json_t *obj = json_pack("{s:s, s:o, s:o, s:b, s:o}", "label", p->label, "start",
+                            date_json(p->start), "end", date_json(p->end), "partial", p->partial,
+                            "data_until", date_json(p->partial ? p->data_until : DAY_NONE));
     const struct period_withheld *w = &p->withheld;
     for (int k = 0; k < COUNT_KINDS; k++)
         json_object_set_new(obj, figures_count_names[k], count_json(p->counts[k], w->counts[k]));

@@ -181,6 +181,25 @@ static int build_periods(struct work *w, struct impact_error *err)
     return IMPACT_OK;
 }
 
+/* Data stop at the latest session date (beneficiaries come from sessions; an observation
+ * after it is a follow-up, not activity): a period ending more than partial_gap_days after
+ * it is partial. */
+static void mark_partial(struct work *w)
+{
+    struct figures *f = w->fig;
+    f->data_last = DAY_NONE;
+    for (size_t i = 0; i < w->data->n_sessions; i++) {
+        day_t day = w->data->sessions[i].date;
+        f->data_last = f->data_last == DAY_NONE || day > f->data_last ? day : f->data_last;
+    }
+    long gap = w->opt->partial_gap_days > 0 ? w->opt->partial_gap_days : 0;
+    for (size_t i = 0; i < f->n_periods; i++) {
+        struct period_figures *p = &f->periods[i];
+        p->partial = f->data_last != DAY_NONE && (long)p->end - (long)f->data_last > gap;
+        p->data_until = p->partial ? f->data_last : DAY_NONE;
+    }
+}
+
 /* ---- sorting ---- */
 
 static void insertion_sort_days(day_t *days, size_t n)
@@ -801,6 +820,7 @@ static void period_changes(struct period_figures *cur, const struct period_figur
                            size_t n_sites)
 {
     cur->has_previous = true;
+    cur->changes_partial = cur->partial || prev->partial;
     split_changes(cur->count_changes, prev->counts, cur->counts, COUNT_KINDS);
     split_changes(cur->role_changes, prev->by_role, cur->by_role, ROLE_COUNT);
     split_changes(cur->sex_changes, prev->by_sex, cur->by_sex, SEX_COUNT);
@@ -866,7 +886,9 @@ static void fill_trajectory(struct target_progress *t, const day_t *ends, size_t
     t->progress = t->target > 0 ? (double)t->reached / (double)t->target : 0;
 }
 
-static void project(struct target_progress *t, day_t deadline, int fit_quarters)
+/* `until`: the data stop when the last period is partial (else DAY_NONE): a quarter ending
+ * after it holds the count at that day, so the fit places it there, not at its end. */
+static void project(struct target_progress *t, day_t deadline, int fit_quarters, day_t until)
 {
     struct projection *pr = &t->projection;
     *pr = (struct projection){.defined = false, .reached_on = pr->reached_on};
@@ -890,7 +912,8 @@ static void project(struct target_progress *t, day_t deadline, int fit_quarters)
     const struct quarter_point *pts = t->quarters + (t->n_quarters - n);
     double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), slope, cross, low, high;
     for (size_t i = 0; i < n; i++) {
-        x[i] = (double)(pts[i].end - pts[0].end) / QUARTER_DAYS;
+        day_t day = until != DAY_NONE && pts[i].end > until ? until : pts[i].end;
+        x[i] = (double)(day - pts[0].end) / QUARTER_DAYS;
         y[i] = (double)pts[i].cumulative;
     }
     bool crosses = stats_linear_crossing(x, y, n, (double)t->target, &slope, &cross, &pr->has_band,
@@ -1009,6 +1032,11 @@ static int check_site_targets(const struct work *w, struct impact_error *err)
     return status;
 }
 
+static day_t partial_until(const struct figures *f)
+{
+    return f->n_periods && f->periods[f->n_periods - 1].partial ? f->data_last : DAY_NONE;
+}
+
 static long site_target(const struct work *w, const char *site)
 {
     char a[512], b[512];
@@ -1056,7 +1084,7 @@ static void compute_site_targets(struct work *w, const day_t *ends, size_t n_end
         t->target = site_target(w, t->name);
         fill_trajectory(t, ends, n_ends, days + offsets[s], offsets[s + 1] - offsets[s],
                         f->deadline);
-        project(t, f->deadline, w->opt->trend_quarters);
+        project(t, f->deadline, w->opt->trend_quarters, partial_until(f));
     }
     free(days);
     free(offsets);
@@ -1076,7 +1104,7 @@ static void compute_targets(struct work *w)
     f->overall.name = "overall";
     f->overall.target = w->opt->target;
     fill_trajectory(&f->overall, ends, n_ends, firsts, n, f->deadline);
-    project(&f->overall, f->deadline, w->opt->trend_quarters);
+    project(&f->overall, f->deadline, w->opt->trend_quarters, partial_until(f));
     compute_site_targets(w, ends, n_ends);
     free(firsts);
     free(ends);
@@ -1108,6 +1136,7 @@ static void compute_all(struct work *w)
     w->present_first = w->present_last = DAY_NONE;
     w->dosage = xcalloc(w->fig->n_periods ? w->fig->n_periods : 1, sizeof *w->dosage);
     tally_new(&w->tally, w->fig->n_periods);
+    mark_partial(w);
     count_sessions(w);
     count_persons(w);
     count_cumulative(w);
@@ -1129,6 +1158,7 @@ int indicators_compute(const struct dataset *data, const struct indicators_optio
     struct work w = {.data = data, .opt = options, .fig = f};
     f->n_sites = data->n_sites;
     f->site_names = data->site_names;
+    f->data_last = DAY_NONE;
     f->confidence = options->confidence;
     f->deadline = options->deadline;
     f->n_bands = options->n_bands < FIGURES_MAX_BANDS ? options->n_bands : FIGURES_MAX_BANDS;

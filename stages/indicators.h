@@ -36,7 +36,11 @@ struct indicators_options {
     const struct site_target *site_targets; /* each must match one site of the data */
     const char *config_path; /* named in the error about a site target; may be NULL */
     int trend_quarters;      /* quarters in the projection's fit */
-    size_t n_bands;          /* dosage bands, in increasing order, covering 1 … and more */
+    /* A period is partial when the latest session date is more than this many days before
+     * its end (0: any day before it): a programme's last sessions before a holiday do not
+     * make a year partial, an export taken in October does. */
+    int partial_gap_days;
+    size_t n_bands; /* dosage bands, in increasing order, covering 1 … and more */
     struct dosage_band bands[FIGURES_MAX_BANDS];
 };
 

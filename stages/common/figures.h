@@ -107,6 +107,12 @@ struct period_withheld {
 struct period_figures {
     char label[16]; /* "2018" or "2018-2019" */
     day_t start, end;
+    /* The data stop before the period's end (figures.data_last more than the options'
+     * partial_gap_days before `end`): its counts cover start … data_until only. Only the
+     * last periods can be partial (a period wholly after the data has data_until < start).
+     * data_until is DAY_NONE when the period is complete. */
+    bool partial;
+    day_t data_until;
     long counts[COUNT_KINDS];
     long by_role[ROLE_COUNT];
     long by_sex[SEX_COUNT];
@@ -122,6 +128,7 @@ struct period_figures {
      * splits by role, sex and site (a site with nobody in the previous period: absolute =
      * current, relative undefined), and the numerator and denominator of each rate. */
     bool has_previous;
+    bool changes_partial; /* this period or the previous is partial: flagged, still computed */
     struct count_change count_changes[COUNT_KINDS];
     struct count_change role_changes[ROLE_COUNT];
     struct count_change sex_changes[SEX_COUNT];
@@ -173,6 +180,7 @@ struct target_progress {
 struct figures {
     size_t n_periods;
     struct period_figures *periods;
+    day_t data_last; /* the latest session date in the data ("data stop"); DAY_NONE if none */
     size_t n_sites;
     const char *const *site_names;
     double confidence; /* e.g. 0.95 */

@@ -98,9 +98,24 @@ fi
 # 4b. The run summary says what the figures say (issue 14): a target already met gives the
 #     day it was met (cases/target_reached.json: its comment has the working).
 "$bin" run --config "$here/cases/target_reached.json" --output "$work/t" 2>"$work/t.err"
-want='target: 10 of 8 persons (125.0 %) at 2019-12-31; target reached on 2019-01-22 (by the deadline)'
+want='target: 10 of 8 persons (125.0 %) at 2019-11-26; target reached on 2019-01-22 (by the deadline)'
 grep -qxF "$want" "$work/t.err" && pass "summary: target reached on its day" ||
     { fail "summary: no line \"$want\""; cat "$work/t.err"; }
+#     An export taken in October (tests/fixtures/partial_year/README.md): 2020 is partial in
+#     the summary and in both JSON files, its changes computed and flagged.
+"$bin" run --config tests/fixtures/partial_year/config.json --output "$work/p" 2>"$work/p.err"
+for want in '2020 (partial: data up to 2020-10-16): 3 beneficiaries (2 new), 7 cumulative since the start' \
+    '  its changes from the previous period compare part of a period with a whole one (flagged "partial" in indicators.json)' \
+    'target: 7 of 12 persons (58.3 %) at 2020-10-16; trend reaches it on 2025-07-13 (after the deadline)'; do
+    grep -qxF "$want" "$work/p.err" && pass "summary: partial period: $want" ||
+        { fail "summary: no line \"$want\""; cat "$work/p.err"; }
+done
+for f in indicators.json public/indicators.json; do
+    got=$(jq -c '[.periods[] | [.label, .partial, .data_until, .change_from_previous.partial,
+                                 .change_from_previous.beneficiaries.absolute]]' "$work/p/$f")
+    [ "$got" = '[["2019",false,null,null,null],["2020",true,"2020-10-16",true,-2]]' ] &&
+        pass "partial period in $f" || fail "partial period in $f: $got"
+done
 
 # 5. Dialect fixtures (tests/fixtures/dialects/NAME/README.md: the hand working). Each run's
 #    quality/rejects.csv (and probable_duplicates.csv where expected) byte for byte, and

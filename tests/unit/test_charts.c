@@ -356,6 +356,31 @@ static void test_target_met(void **state)
     expect_in("sites alt", c[SITES].alt_text, "target met on 3 Sep 2019.");
 }
 
+/* A partial last period (issue 14, defect 6): every text names it with its last data day,
+ * and no title states a change from a whole year. */
+static void test_partial_period(void **state)
+{
+    (void)state;
+    struct chart_list list;
+    render_checked(make_partial, NUMFMT_LANG_FR, false, &list);
+    const struct chart_info *c = list.charts;
+    assert_string_equal(c[BY_ROLE].title,
+                        "1" NN "204 personnes accompagnées en 2019 (jusqu'au 16/10)");
+    expect_in("by role alt", c[BY_ROLE].alt_text, "; 2019 (jusqu'au 16/10)" NB ": 1" NN "204");
+    expect_in("outcome title", c[OUTCOMES].title, "En 2019 (jusqu'au 16/10), 45,2" NN "%");
+    expect_in("qpv alt", c[QPV].alt_text, "2019 (jusqu'au 16/10)" NB ": 92,3" NN "%");
+    expect_in("by sex title", c[BY_SEX].title, "En 2019 (jusqu'au 16/10), ");
+    expect_in("dosage title", c[DOSAGE].title, "En 2019 (jusqu'au 16/10), ");
+    assert_string_equal(c[CUMULATIVE].title,
+                        "2" NN "412 personnes accompagnées au 16 oct. 2019, 80" NN
+                        "% de l'objectif");
+    expect_in("cumulative alt", c[CUMULATIVE].alt_text, ": 2" NN "412 au 16 oct. 2019");
+    expect_in("sites title", c[SITES].title, "au 16 oct. 2019");
+    render_checked(make_partial, NUMFMT_LANG_EN, false, &list);
+    assert_string_equal(c[BY_ROLE].title, "1,204 people reached in 2019 (to 16 Oct)");
+    expect_in("cumulative title", c[CUMULATIVE].title, "by 16 Oct 2019");
+}
+
 /* ---- withheld values ---- */
 
 /* What stages/disclose would do with small cells here: the last quarter overall (and so the
@@ -870,7 +895,7 @@ int main(void)
         cmocka_unit_test(test_no_data_texts), cmocka_unit_test(test_svg_escaping),
         cmocka_unit_test(test_other_size),    cmocka_unit_test(test_charts_draw),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_png_round_trip),
-        cmocka_unit_test(test_target_met),
+        cmocka_unit_test(test_target_met),    cmocka_unit_test(test_partial_period),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -384,7 +384,8 @@ static void test_changes(void **state)
     json_t *doc = emit_indicators_json(&fx->fig, &fx->ctx);
     json_t *changes = at(json_array_get(at(doc, "periods"), 1), "change_from_previous");
     assert_true(json_is_object(changes));
-    assert_int_equal(json_object_size(changes), COUNT_KINDS + 3 + RATE_KINDS);
+    assert_int_equal(json_object_size(changes), 1 + COUNT_KINDS + 3 + RATE_KINDS);
+    assert_true(json_is_false(at(changes, "partial")));
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
         json_t *c = at(changes, counts[i].key);
         want_int(c, "absolute", counts[i].absolute);
@@ -450,6 +451,32 @@ static void test_split_changes(void **state)
     want_change(at(changes, "qpv_share"), "denominator", 1, 0.1);
     want_change(at(changes, "employment"), "numerator", 2, NAN);
     want_change(at(changes, "employment"), "denominator", 4, NAN);
+    json_decref(doc);
+}
+
+/* A partial last period (issue 14, defect 6): "partial" and "data_until" after "end" in
+ * every period (false and null when complete), and "partial" first in its changes. */
+static void test_partial_period(void **state)
+{
+    struct fixture *fx = *state;
+    fx->periods[1].partial = true;
+    fx->periods[1].data_until = ymd(2019, 10, 16);
+    fx->periods[1].changes_partial = true;
+    fx->periods[0].data_until = DAY_NONE;
+    json_t *doc = emit_indicators_json(&fx->fig, &fx->ctx);
+    json_t *p0 = json_array_get(at(doc, "periods"), 0), *p1 = json_array_get(at(doc, "periods"), 1);
+    static const char *const first[] = {"label", "start", "end", "partial", "data_until"};
+    void *it = json_object_iter(p1);
+    for (size_t k = 0; k < 5; k++, it = json_object_iter_next(p1, it))
+        assert_string_equal(json_object_iter_key(it), first[k]);
+    assert_true(json_is_true(at(p1, "partial")));
+    want_string(p1, "data_until", "2019-10-16");
+    assert_true(json_is_false(at(p0, "partial")));
+    want_null(p0, "data_until");
+    json_t *changes = at(p1, "change_from_previous");
+    assert_string_equal(json_object_iter_key(json_object_iter(changes)), "partial");
+    assert_true(json_is_true(at(changes, "partial")));
+    want_int(at(changes, "beneficiaries"), "absolute", 2); /* still computed */
     json_decref(doc);
 }
 
@@ -761,6 +788,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_split_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_partial_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_internal_has_no_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_public_periods, setup, teardown),

@@ -103,6 +103,9 @@ static struct indicators_options default_options(void)
         .deadline = DAY_NONE,
         .target_roles = {[ROLE_YOUTH] = true, [ROLE_PARENT] = true},
         .trend_quarters = 4,
+        /* no period is partial unless a test says so (test_partial_periods,
+         * test_projection_partial_quarter): the hand-worked data stop mid-quarter */
+        .partial_gap_days = 366,
     };
 }
 
@@ -865,6 +868,38 @@ static void test_projection_steady_series(void **state)
     }
 }
 
+/* The same series with the config's default partial_gap_days (31): the data stop on
+ * 2018-11-15, 46 days before the end of 2018, so 2018 is partial and the last quarter's 40
+ * is the count on 2018-11-15: the fit places it there (issue 14, defect 6).
+ *   x = 0, 91, 183, 229 (2018-03-31 → 11-15: Apr 30 + … + Oct 31 = 214, + 15); mean 125.75;
+ *   dx = −125.75, −34.75, 57.25, 103.25; dy = −15, −5, 5, 15;
+ *   Sxy = 1886.25 + 173.75 + 286.25 + 1548.75 = 3895;
+ *   Sxx = 15813.0625 + 1207.5625 + 3277.5625 + 10660.5625 = 30958.75;
+ *   y = 100 at x = 125.75 + 75 · 30958.75 / 3895 = 721.87 → 722 days after 2018-03-31 =
+ *   2019-12-31 (640) + 82 = 2020-03-22 (Jan 31 + Feb 29 + 22);
+ *   slope per quarter = 3895 / 30958.75 · 365.2425 / 4 = 11.488024690111843.
+ * (At the quarter end, test_projection_steady_series: 2020-07-03, too late by 3 months.) */
+static void test_projection_partial_quarter(void **state)
+{
+    (void)state;
+    static const int counts[] = {10, 10, 10, 10};
+    struct builder b;
+    quarterly(&b, 2018, counts, 4);
+    struct indicators_options o = default_options();
+    o.target = 100;
+    o.partial_gap_days = 31;
+    struct figures *f = compute(&b, &o);
+    assert_true(f->periods[0].partial);
+    expect_day(f->periods[0].data_until, "2018-11-15", "data_until");
+    const struct projection *pr = &f->overall.projection;
+    assert_true(pr->defined);
+    expect_day(pr->date, "2020-03-22", "projected date");
+    expect_close(pr->slope_per_quarter, 11.488024690111843, "slope per quarter");
+    assert_int_equal(f->overall.quarters[3].cumulative, 40);
+    expect_day(f->overall.quarters[3].end, "2018-12-31", "the quarter keeps its end");
+    indicators_free(f);
+}
+
 /* Only the last trend_quarters quarters enter the fit. Cumulative 5, 10, 30 at 2018-03-31,
  * 06-30, 09-30; trend_quarters 2 → the line through (0, 10) and (92, 30) (Jul 31 + Aug 31 +
  * Sep 30 = 92 days): slope 20/92 per day; target 50 is reached 40 / (20/92) = 184 days after
@@ -1159,6 +1194,68 @@ static void test_site_targets_match_sites(void **state)
     }
 }
 
+/* Partial periods (issue 14, defect 6). Data stop at the latest session date; a period is
+ * partial when it ends more than partial_gap_days after it (days counted end − last):
+ *   last 2020-10-16, gap 31: 2020 ends 76 days later → partial until 2020-10-16; 2019 not.
+ *   last 2020-12-20, gap 31: 11 days → complete (the Christmas break); gap 0 → partial.
+ *   last 2020-12-31, gap 0: 0 days → complete.
+ *   last 2020-12-01: 30 days; gap 30 → complete, gap 29 → partial.
+ *   window to 2021-12-31, last 2020-10-16: 2020 partial, and 2021 (no data at all) partial
+ *   with data_until 2020-10-16, before its start.
+ *   window to 2020-06-30, last 2020-06-30: the window ends before the period, but the data
+ *   stop 184 days before 2020-12-31 → partial.
+ * A period's changes are flagged when it or the previous one is partial. */
+static void test_partial_periods(void **state)
+{
+    (void)state;
+    static const char *const sites[] = {"A"};
+    static const struct {
+        int last_m, last_d, gap, window_last_y, window_last_m, window_last_d;
+        size_t n_periods;
+        bool partial[3];
+        const char *until; /* data_until of each partial period */
+    } rows[] = {
+        {10, 16, 31, 0, 0, 0, 2, {false, true}, "2020-10-16"},
+        {12, 20, 31, 0, 0, 0, 2, {false, false}, NULL},
+        {12, 20, 0, 0, 0, 0, 2, {false, true}, "2020-12-20"},
+        {12, 31, 0, 0, 0, 0, 2, {false, false}, NULL},
+        {12, 1, 30, 0, 0, 0, 2, {false, false}, NULL},
+        {12, 1, 29, 0, 0, 0, 2, {false, true}, "2020-12-01"},
+        {10, 16, 31, 2021, 12, 31, 3, {false, true, true}, "2020-10-16"},
+        {6, 30, 31, 2020, 6, 30, 2, {false, true}, "2020-06-30"},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        struct builder b;
+        builder_init(&b, sites, 1);
+        uint32_t s0 = session(&b, ymd(2019, 3, 1), 0, QPV_YES);
+        uint32_t s1 = session(&b, ymd(2020, rows[r].last_m, rows[r].last_d), 0, QPV_YES);
+        uint32_t p0 = person(&b, ROLE_YOUTH, SEX_F);
+        attend(&b, p0, s0, true);
+        attend(&b, p0, s1, true);
+        struct indicators_options o = default_options();
+        o.partial_gap_days = rows[r].gap;
+        if (rows[r].window_last_y) {
+            o.first = ymd(2019, 1, 1);
+            o.last = ymd(rows[r].window_last_y, rows[r].window_last_m, rows[r].window_last_d);
+        }
+        struct figures *f = compute(&b, &o);
+        assert_int_equal(f->n_periods, rows[r].n_periods);
+        char last[11];
+        snprintf(last, sizeof last, "2020-%02d-%02d", rows[r].last_m, rows[r].last_d);
+        expect_day(f->data_last, last, "data_last");
+        for (size_t i = 0; i < f->n_periods; i++) {
+            const struct period_figures *p = &f->periods[i];
+            if (p->partial != rows[r].partial[i])
+                fail_msg("row %zu, %s: partial %d, expected %d", r, p->label, p->partial,
+                         rows[r].partial[i]);
+            expect_day(p->data_until, p->partial ? rows[r].until : "none", "data_until");
+            bool flagged = i > 0 && (rows[r].partial[i] || rows[r].partial[i - 1]);
+            assert_int_equal(p->changes_partial, flagged);
+        }
+        indicators_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1172,10 +1269,12 @@ int main(void)
         cmocka_unit_test(test_outcome_full_tie_keeps_first_row),
         cmocka_unit_test(test_year_over_year_changes),
         cmocka_unit_test(test_split_and_term_changes),
+        cmocka_unit_test(test_partial_periods),
         cmocka_unit_test(test_target_trajectory_roles_and_sites),
         cmocka_unit_test(test_site_targets_match_sites),
         cmocka_unit_test(test_projection_steady_series),
         cmocka_unit_test(test_projection_last_quarters_only),
+        cmocka_unit_test(test_projection_partial_quarter),
         cmocka_unit_test(test_projection_undefined),
         cmocka_unit_test(test_dosage_and_deadline),
         cmocka_unit_test(test_many_persons_and_sessions),

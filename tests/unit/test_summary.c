@@ -139,6 +139,26 @@ static void test_target_text(void **state)
     assert_string_equal(text, "");
 }
 
+/* A partial last period (issue 14, defect 6): its changes carry the "*" the page explains,
+ * a withheld one does not, and the target sentence gives the count at the data stop. */
+static void test_partial_rows(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    fixture_init(&fx);
+    make_partial(&fx);
+    struct summary_row r[SUMMARY_ROWS];
+    assert_int_equal(summary_rows(&fx.fig, NUMFMT_LANG_FR, r), SUMMARY_ROWS);
+    assert_string_equal(r[0].change, "+45" NN "% (+374)*");
+    assert_string_equal(r[3].change, "+5,2" NB "pts*");
+    char text[1024];
+    summary_target_text(&fx.fig, NUMFMT_LANG_FR, text, sizeof text);
+    expect_in("target", text, "2" NN "412 personnes accompagnées au 16 oct. 2019 sur un objectif");
+    fx.periods[2].withheld.count_changes[COUNT_BENEFICIARIES] = WITHHELD_SMALL_CELL;
+    assert_int_equal(summary_rows(&fx.fig, NUMFMT_LANG_FR, r), SUMMARY_ROWS);
+    assert_string_equal(r[0].change, "masqué");
+}
+
 /* Target met (issue 14, defect 11): the day it was, against the deadline, instead of a
  * projection — also when the reached count is withheld (a day is not a count). */
 static void test_target_met_text(void **state)
@@ -255,8 +275,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pdf_reproducible), cmocka_unit_test(test_rows_french),
         cmocka_unit_test(test_rows_english),     cmocka_unit_test(test_target_text),
-        cmocka_unit_test(test_target_met_text),  cmocka_unit_test(test_withheld),
-        cmocka_unit_test(test_no_period),        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_target_met_text),  cmocka_unit_test(test_partial_rows),
+        cmocka_unit_test(test_withheld),         cmocka_unit_test(test_no_period),
+        cmocka_unit_test(test_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
