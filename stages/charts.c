@@ -2110,10 +2110,10 @@ static void describe_dosage(const struct chart_ctx *ctx, struct chart_text *t)
     dosage_alt(ctx, i, t);
     if (i < 0)
         return;
+    /* a partial period is named in the title and the subtitle: the footnote keeps its room
+     * for what the marks mean */
     struct sbuf note = sb_start(t->note, sizeof t->note);
-    if ((size_t)i + 1 == ctx->fig->n_periods)
-        partial_note(ctx, NULL, NULL, &note);
-    sb_add(&note, "%s%s", note.len ? " " : "",
+    sb_add(&note, "%s",
            tr(ctx,
               "Association observée, pas un effet causal" NBSP ": les personnes qui suivent plus "
               "de séances peuvent différer des autres.",
