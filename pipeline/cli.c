@@ -89,10 +89,14 @@ static void print_headline(const struct run_summary *s)
     char until[11] = "";
     if (p->partial && p->data_until != DAY_NONE)
         date_format_iso(p->data_until, until);
+    bool no_data = until[0] && p->data_until < p->start;
     fprintf(stderr, "%s%s%s%s: %ld beneficiaries (%ld new), %ld cumulative since the start\n",
-            p->label, until[0] ? " (partial: data up to " : "", until, until[0] ? ")" : "",
-            p->counts[COUNT_BENEFICIARIES], p->counts[COUNT_NEW_BENEFICIARIES],
-            p->counts[COUNT_CUMULATIVE_BENEFICIARIES]);
+            p->label,
+            !until[0] ? ""
+            : no_data ? " (no data yet: the data stop on "
+                      : " (partial: data up to ",
+            until, until[0] ? ")" : "", p->counts[COUNT_BENEFICIARIES],
+            p->counts[COUNT_NEW_BENEFICIARIES], p->counts[COUNT_CUMULATIVE_BENEFICIARIES]);
     if (p->partial && p->has_previous)
         fprintf(stderr, "  its changes from the previous period compare part of a period with a "
                         "whole one (flagged \"partial\" in indicators.json)\n");

@@ -195,25 +195,35 @@ uint32_t partial_tone(uint32_t rgb)
     return r << 16 | g << 8 | b;
 }
 
+/* The partial period the data stop in (not one wholly after it), or NULL. */
+static const struct period_figures *stop_period(const struct chart_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->fig->n_periods; i++) {
+        const struct period_figures *p = &ctx->fig->periods[i];
+        if (p->partial && p->data_until != DAY_NONE && p->data_until >= p->start)
+            return p;
+    }
+    return NULL;
+}
+
 void partial_note(const struct chart_ctx *ctx, const char *what_fr, const char *what_en,
                   struct sbuf *sb)
 {
-    const struct period_figures *p = partial_period(ctx);
-    if (!p)
+    const struct period_figures *last = partial_period(ctx), *p = stop_period(ctx);
+    if (!last)
         return;
-    sb_add(sb, "%s", sb->len ? " " : "");
-    if (p->data_until < p->start)
+    if (p) {
         sb_add(sb,
-               tr(ctx, "%s" NBSP ": pas encore de données (dernières le %s)",
-                  "%s: no data yet (the last on %s)"),
-               p->label, fmt_date(ctx, p->data_until).s);
-    else
-        sb_add(sb,
-               tr(ctx, "%s incomplet" NBSP ": données jusqu'au %s", "%s is partial: data up to %s"),
-               p->label, fmt_date(ctx, p->data_until).s);
-    if (what_fr)
-        sb_add(sb, " (%s)", tr(ctx, what_fr, what_en));
-    sb_add(sb, ".");
+               tr(ctx, "%s%s incomplet" NBSP ": données jusqu'au %s",
+                  "%s%s is partial: data up to %s"),
+               sb->len ? " " : "", p->label, fmt_date(ctx, p->data_until).s);
+        if (what_fr)
+            sb_add(sb, " (%s)", tr(ctx, what_fr, what_en));
+        sb_add(sb, ".");
+    }
+    if (last != p) /* periods after the data stop: nothing to show yet, not nobody */
+        sb_add(sb, tr(ctx, "%s%s" NBSP ": pas encore de données.", "%s%s: no data yet."),
+               sb->len ? " " : "", last->label);
 }
 
 /* ------------------------------------------------------------------------------------------

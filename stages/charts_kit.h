@@ -159,8 +159,9 @@ const struct period_figures *partial_period(const struct chart_ctx *ctx);
 /* A mark's colour in a partial period: the colour mixed with white, lighter than the
  * complete periods' (never confused with the grey hatching of withheld values). */
 uint32_t partial_tone(uint32_t rgb);
-/* Appends "2020 incomplet : données jusqu'au 16 oct. 2020 (en plus clair)." to a footnote
- * when the last period is partial; `what` says how it is drawn ("en plus clair"), or NULL. */
+/* Appends "2020 incomplet : données jusqu'au 16 oct. 2020 (barre plus claire)." to a footnote
+ * when the last period is partial (naming the period the data stop in, and "2021 : pas encore
+ * de données." for one wholly after it); `what` says how it is drawn, or NULL. */
 void partial_note(const struct chart_ctx *ctx, const char *what_fr, const char *what_en,
                   struct sbuf *sb);
 

@@ -434,12 +434,18 @@ static void partial_footnote(const struct figures *f, enum numfmt_lang lang, cha
     if (!p || !p->has_previous)
         return;
     numfmt_date(p->data_until, lang, when, sizeof when);
-    add(out, cap,
-        tr(lang,
-           "* %s incomplet (données jusqu'au %s)" NBSP ": évolution d'une année partielle "
-           "par rapport à une année complète.",
-           "* %s is partial (data up to %s): change of a partial year from a full one."),
-        p->label, when);
+    if (p->data_until < p->start)
+        add(out, cap,
+            tr(lang, "* %s" NBSP ": pas encore de données (les dernières datent du %s).",
+               "* %s: no data yet (the last are of %s)."),
+            p->label, when);
+    else
+        add(out, cap,
+            tr(lang,
+               "* %s incomplet (données jusqu'au %s)" NBSP ": évolution d'une année partielle "
+               "par rapport à une année complète.",
+               "* %s is partial (data up to %s): change of a partial year from a full one."),
+            p->label, when);
 }
 
 /* Programme name, the periods compared, a rule. */
@@ -457,9 +463,16 @@ static void draw_top(struct page *pg)
         put(last, sizeof last, "%s", f->periods[f->n_periods - 1].label);
     if (partial) { /* said where the page starts, in colour, before anyone reads a figure */
         numfmt_date(partial->data_until, pg->lang, when, sizeof when);
-        add(last, sizeof last,
-            tr(pg->lang, " (incomplet" NBSP ": données jusqu'au %s)", " (partial: data up to %s)"),
-            when);
+        if (partial->data_until < partial->start)
+            add(last, sizeof last,
+                tr(pg->lang, " (sans données" NBSP "; dernières le %s)",
+                   " (no data; the last on %s)"),
+                when);
+        else
+            add(last, sizeof last,
+                tr(pg->lang, " (incomplet" NBSP ": données jusqu'au %s)",
+                   " (partial: data up to %s)"),
+                when);
     }
     if (f->n_periods >= 2)
         add(line, sizeof line,

@@ -381,6 +381,28 @@ static void test_partial_period(void **state)
     expect_in("cumulative title", c[CUMULATIVE].title, "by 16 Oct 2019");
 }
 
+/* The window runs a year past the data: the data stop on 2018-10-16, so 2018 is partial and
+ * 2019 has no data yet (data_until before its start). The title speaks of 2018, the last
+ * period with data; 2019 is named "(sans données)". */
+static void edit_no_data_yet(struct fixture *fx)
+{
+    struct period_figures *p = fx->periods;
+    fx->fig.data_last = ymd(2018, 10, 16);
+    p[1].partial = p[2].partial = true;
+    p[1].data_until = p[2].data_until = fx->fig.data_last;
+    p[1].changes_partial = p[2].changes_partial = true;
+}
+
+static void test_no_data_yet(void **state)
+{
+    (void)state;
+    struct chart_list list;
+    render_checked(edit_no_data_yet, NUMFMT_LANG_FR, false, &list);
+    const struct chart_info *c = list.charts;
+    assert_string_equal(c[BY_ROLE].title, "830 personnes accompagnées en 2018 (jusqu'au 16/10)");
+    expect_in("by role alt", c[BY_ROLE].alt_text, "2019 (sans données)" NB ": ");
+}
+
 /* ---- withheld values ---- */
 
 /* What stages/disclose would do with small cells here: the last quarter overall (and so the
@@ -896,6 +918,7 @@ int main(void)
         cmocka_unit_test(test_other_size),    cmocka_unit_test(test_charts_draw),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_png_round_trip),
         cmocka_unit_test(test_target_met),    cmocka_unit_test(test_partial_period),
+        cmocka_unit_test(test_no_data_yet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
