@@ -210,9 +210,20 @@ static void print_headline(const struct run_summary *s)
 {
     const struct period_figures *p = &s->last_period;
     const struct rate *emp = &p->rates[RATE_EMPLOYMENT];
-    fprintf(stderr, "%s: %ld beneficiaries (%ld new), %ld cumulative since the start\n", p->label,
-            p->counts[COUNT_BENEFICIARIES], p->counts[COUNT_NEW_BENEFICIARIES],
-            p->counts[COUNT_CUMULATIVE_BENEFICIARIES]);
+    char until[11] = "";
+    if (p->partial && p->data_until != DAY_NONE)
+        date_format_iso(p->data_until, until);
+    bool no_data = until[0] && p->data_until < p->start;
+    fprintf(stderr, "%s%s%s%s: %ld beneficiaries (%ld new), %ld cumulative since the start\n",
+            p->label,
+            !until[0] ? ""
+            : no_data ? " (no data yet: the data stop on "
+                      : " (partial: data up to ",
+            until, until[0] ? ")" : "", p->counts[COUNT_BENEFICIARIES],
+            p->counts[COUNT_NEW_BENEFICIARIES], p->counts[COUNT_CUMULATIVE_BENEFICIARIES]);
+    if (p->partial && p->has_previous)
+        fprintf(stderr, "  its changes from the previous period compare part of a period with a "
+                        "whole one (flagged \"partial\" in indicators.json)\n");
     if (emp->defined)
         fprintf(stderr, "  employment: %.1f %% (%.1f–%.1f) of %ld persons with a known situation\n",
                 100 * emp->rate, 100 * emp->ci_low, 100 * emp->ci_high, emp->denominator);
@@ -220,11 +231,21 @@ static void print_headline(const struct run_summary *s)
     if (t->target <= 0)
         return;
     char as_of[11] = "", projected[11] = "";
-    if (t->last_quarter_end != DAY_NONE)
-        date_format_iso(t->last_quarter_end, as_of);
+    /* a partial last period: the count is the count at the data stop, not at the quarter end */
+    day_t day = p->partial && p->data_until != DAY_NONE && t->last_quarter_end > p->data_until
+                    ? p->data_until
+                    : t->last_quarter_end;
+    if (day != DAY_NONE)
+        date_format_iso(day, as_of);
     fprintf(stderr, "target: %ld of %ld persons (%.1f %%) at %s", t->reached, t->target,
             100 * t->progress, as_of);
-    if (t->projection.defined) {
+    if (t->projection.reached_on != DAY_NONE) {
+        date_format_iso(t->projection.reached_on, projected);
+        fprintf(stderr, "; target reached on %s%s", projected,
+                !t->projection.on_track_known || !t->has_deadline ? ""
+                : t->projection.on_track                          ? " (by the deadline)"
+                                                                  : " (after the deadline)");
+    } else if (t->projection.defined) {
         date_format_iso(t->projection.date, projected);
         fprintf(stderr, "; trend reaches it on %s (%s)", projected,
                 t->projection.on_track ? "on track" : "after the deadline");

@@ -567,7 +567,7 @@ static void load_qpv_codes(struct loader *l, json_t *root)
 static void load_window_and_periods(struct loader *l, json_t *root)
 {
     static const char *const window_keys[] = {"first", "last", NULL};
-    static const char *const period_keys[] = {"kind", "start_month", NULL};
+    static const char *const period_keys[] = {"kind", "start_month", "partial_gap_days", NULL};
     struct config *c = l->cfg;
     json_t *window = get(l, root, "window", JSON_OBJECT, "", "an object with first and last");
     json_t *periods = get(l, root, "periods", JSON_OBJECT, "", "an object");
@@ -583,6 +583,8 @@ static void load_window_and_periods(struct loader *l, json_t *root)
     const char *kind = get_string(l, periods, "kind", "periods", "calendar");
     c->indicators.school_year_start_month =
         (int)get_number(l, periods, "start_month", "periods", 9, 1, 12);
+    c->indicators.partial_gap_days =
+        (int)get_number(l, periods, "partial_gap_days", "periods", 31, 0, 366);
     if (strcmp(kind, "calendar") == 0)
         c->indicators.period_kind = PERIOD_CALENDAR_YEAR;
     else if (strcmp(kind, "school_year") == 0)
@@ -639,6 +641,7 @@ static void load_site_targets(struct loader *l, json_t *target)
                                                          (long)json_integer_value(value)};
     }
     o->site_targets = list;
+    o->config_path = l->cfg->path; /* the indicators name it when an entry matches no site */
 }
 
 static void load_target(struct loader *l, json_t *root)

@@ -438,6 +438,7 @@ static void summarise(const struct run_state *s, struct run_summary *out)
         out->has_period = true;
         out->last_period = s->figures->periods[s->figures->n_periods - 1];
         out->last_period.by_site = NULL;
+        out->last_period.site_changes = NULL;
     }
     if (s->figures) {
         out->target = s->figures->overall;

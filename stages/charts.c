@@ -133,8 +133,28 @@ static void add_quarter_range(const struct chart_ctx *ctx, struct sbuf *sb)
                fmt_quarter(ctx, o->last_quarter_end).s);
 }
 
+/* A quarter ending after the data stop (in a partial last period) holds the count at the
+ * data stop: its point goes there, not at the quarter's end, which would draw it flat. */
+static bool quarter_incomplete(const struct chart_ctx *ctx, const struct quarter_point *q)
+{
+    return partial_period(ctx) && ctx->fig->data_last != DAY_NONE && q->end > ctx->fig->data_last;
+}
+
+static day_t point_day(const struct chart_ctx *ctx, const struct quarter_point *q)
+{
+    return quarter_incomplete(ctx, q) ? ctx->fig->data_last : q->end;
+}
+
+/* The last quarter's day (last_quarter_end, or the data stop when it is incomplete). */
+static day_t last_point_day(const struct chart_ctx *ctx, const struct target_progress *tp)
+{
+    return tp->n_quarters ? point_day(ctx, &tp->quarters[tp->n_quarters - 1])
+                          : tp->last_quarter_end;
+}
+
 /* The line through the shown quarters, broken where a count is withheld. */
-static void trajectory_path(cairo_t *cr, const struct frame *f, const struct target_progress *tp)
+static void trajectory_path(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f,
+                            const struct target_progress *tp)
 {
     bool pen_down = false;
     cairo_new_path(cr);
@@ -144,7 +164,7 @@ static void trajectory_path(cairo_t *cr, const struct frame *f, const struct tar
             pen_down = false;
             continue;
         }
-        double x = frame_x(f, q->end), y = frame_y(f, (double)q->cumulative);
+        double x = frame_x(f, point_day(ctx, q)), y = frame_y(f, (double)q->cumulative);
         if (pen_down)
             cairo_line_to(cr, x, y);
         else
@@ -161,13 +181,21 @@ static void draw_trajectory(cairo_t *cr, const struct chart_ctx *ctx, const stru
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_set_line_width(cr, px(ctx, main_line ? 4 : 2.5));
     set_colour(cr, colour);
-    trajectory_path(cr, f, tp);
+    trajectory_path(cr, ctx, f, tp);
     cairo_stroke(cr);
     double radius = px(ctx, main_line ? 6 : 4);
-    for (size_t i = 0; i < tp->n_quarters; i++)
-        if (point_shown(&tp->quarters[i]))
-            draw_dot(cr, frame_x(f, tp->quarters[i].end),
-                     frame_y(f, (double)tp->quarters[i].cumulative), radius, colour);
+    for (size_t i = 0; i < tp->n_quarters; i++) {
+        const struct quarter_point *q = &tp->quarters[i];
+        if (!point_shown(q))
+            continue;
+        double x = frame_x(f, point_day(ctx, q)), y = frame_y(f, (double)q->cumulative);
+        draw_dot(cr, x, y, radius, colour);
+        if (quarter_incomplete(ctx, q)) { /* hollow: the quarter is not over */
+            cairo_arc(cr, x, y, radius * 0.55, 0, 2 * M_PI);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_fill(cr);
+        }
+    }
 }
 
 /* A horizontal dashed line at the target across the plot. */
@@ -249,7 +277,7 @@ static void cumulative_title(const struct chart_ctx *ctx, struct chart_text *t)
     }
     const struct quarter_point *pt = &o->quarters[q];
     char when[64];
-    as_of(ctx, pt->end, when, sizeof when);
+    as_of(ctx, point_day(ctx, pt), when, sizeof when);
     sb_add(&sb, "%s %s %s", fmt_count(ctx, pt->cumulative).s, people(ctx, pt->cumulative), when);
     if (!reached_shown(o) || !has_target(ctx))
         return;
@@ -270,9 +298,36 @@ static void cumulative_subtitle(const struct chart_ctx *ctx, struct chart_text *
     add_quarter_range(ctx, &sb);
 }
 
+/* The target is met: the day it was, instead of a projection (the day is not a count of
+ * persons, so the public figures keep it). */
+static bool reached_known(const struct target_progress *tp)
+{
+    return tp->target > 0 && tp->projection.reached_on != DAY_NONE;
+}
+
+/* " Objectif atteint le 10 juil. 2019, avant l'échéance." */
+static void reached_on_sentence(const struct chart_ctx *ctx, const struct target_progress *tp,
+                                struct sbuf *sb)
+{
+    const struct projection *p = &tp->projection;
+    sb_add(sb, tr(ctx, " Objectif atteint le %s", " Target met on %s"),
+           fmt_date(ctx, p->reached_on).s);
+    if (has_deadline(ctx))
+        sb_add(sb, "%s",
+               p->reached_on <= ctx->fig->deadline
+                   ? tr(ctx, ", avant l'échéance.", ", on time.")
+                   : tr(ctx, ", après l'échéance.", ", after the deadline."));
+    else
+        sb_add(sb, ".");
+}
+
 static void cumulative_alt_projection(const struct chart_ctx *ctx, struct sbuf *sb)
 {
     const struct projection *p = &overall(ctx)->projection;
+    if (reached_known(overall(ctx))) {
+        reached_on_sentence(ctx, overall(ctx), sb);
+        return;
+    }
     if (!shows_projection(ctx))
         return;
     sb_add(sb,
@@ -294,14 +349,15 @@ static void cumulative_alt_reached(const struct chart_ctx *ctx, struct sbuf *sb)
     long q = last_shown_quarter(o);
     if (reached_shown(o)) {
         sb_add(sb, tr(ctx, "%s au %s", "%s on %s"), fmt_count(ctx, o->reached).s,
-               fmt_date(ctx, o->last_quarter_end).s);
+               fmt_date(ctx, last_point_day(ctx, o)).s);
         return;
     }
     sb_add(sb, tr(ctx, "%s au %s", "%s on %s"), withheld_mark(ctx),
-           fmt_date(ctx, o->last_quarter_end).s);
+           fmt_date(ctx, last_point_day(ctx, o)).s);
     if (q >= 0)
         sb_add(sb, tr(ctx, " (%s au %s)", " (%s on %s)"),
-               fmt_count(ctx, o->quarters[q].cumulative).s, fmt_date(ctx, o->quarters[q].end).s);
+               fmt_count(ctx, o->quarters[q].cumulative).s,
+               fmt_date(ctx, point_day(ctx, &o->quarters[q])).s);
 }
 
 static void cumulative_alt_sites(const struct chart_ctx *ctx, struct sbuf *sb)
@@ -357,11 +413,17 @@ static void describe_cumulative(const struct chart_ctx *ctx, struct chart_text *
     cumulative_subtitle(ctx, t);
     cumulative_alt(ctx, t);
     struct sbuf note = sb_start(t->note, sizeof t->note);
-    if (shows_projection(ctx))
+    partial_note(ctx, "dernier point creux", "last point hollow", &note);
+    if (reached_known(overall(ctx)))
         sb_add(&note,
-               tr(ctx, "Pointillés" NBSP ": projection au rythme des %d derniers trimestres.",
-                  "Dotted line: projection at the pace of the last %d quarters."),
-               overall(ctx)->projection.quarters_used);
+               tr(ctx, "%sObjectif atteint le %s" NBSP ": pas de projection.",
+                  "%sTarget met on %s: no projection."),
+               note.len ? " " : "", fmt_date(ctx, overall(ctx)->projection.reached_on).s);
+    else if (shows_projection(ctx))
+        sb_add(&note,
+               tr(ctx, "%sPointillés" NBSP ": projection au rythme des %d derniers trimestres.",
+                  "%sDotted line: projection at the pace of the last %d quarters."),
+               note.len ? " " : "", overall(ctx)->projection.quarters_used);
     if (!draws_site_lines(ctx))
         sb_add(&note,
                tr(ctx, "%sUne seule courbe pour les %zu sites" NBSP ": voir le graphique par site.",
@@ -444,7 +506,7 @@ static void projection_end(const struct chart_ctx *ctx, const struct frame *f, d
                            double *v1)
 {
     const struct target_progress *o = overall(ctx);
-    double x0 = o->last_quarter_end, v0 = (double)o->reached;
+    double x0 = last_point_day(ctx, o), v0 = (double)o->reached;
     *x1 = o->projection.date;
     *v1 = (double)o->target;
     if (*x1 > f->x_max) {
@@ -459,7 +521,7 @@ static void draw_projection(cairo_t *cr, const struct chart_ctx *ctx, const stru
     if (!shows_projection(ctx))
         return;
     const struct target_progress *o = overall(ctx);
-    double x0 = o->last_quarter_end, v0 = (double)o->reached, x1, v1;
+    double x0 = last_point_day(ctx, o), v0 = (double)o->reached, x1, v1;
     projection_end(ctx, f, &x1, &v1);
     double dash[] = {px(ctx, 3), px(ctx, 7)};
     set_colour(cr, OI_BLUE);
@@ -601,7 +663,7 @@ static void draw_trajectory_labels(cairo_t *cr, const struct chart_ctx *ctx, con
     for (size_t i = 0; i < t->n; i++) {
         const struct quarter_point *last = &t->lines[i]->quarters[last_shown_quarter(t->lines[i])];
         t->labels[i].want_y = frame_y(f, (double)last->cumulative);
-        t->labels[i].anchor_x = frame_x(f, last->end);
+        t->labels[i].anchor_x = frame_x(f, point_day(ctx, last));
     }
     if (t->n_labels > t->n) { /* the dashed line ends at the plot's right edge */
         double x1, v1;
@@ -677,8 +739,8 @@ static day_t panels_end(const struct chart_ctx *ctx, const struct panels *p)
     day_t end = DAY_NONE;
     for (size_t i = 0; i < p->n; i++) {
         const struct target_progress *tp = panel_site(ctx, p, i);
-        if (tp->n_quarters > 0 && (end == DAY_NONE || tp->last_quarter_end > end))
-            end = tp->last_quarter_end;
+        if (tp->n_quarters > 0 && (end == DAY_NONE || last_point_day(ctx, tp) > end))
+            end = last_point_day(ctx, tp);
     }
     return end;
 }
@@ -701,7 +763,7 @@ static void site_no_target_title(const struct chart_ctx *ctx, const struct panel
     }
     const struct target_progress *tp = panel_site(ctx, p, (size_t)best);
     char when[64];
-    as_of(ctx, tp->last_quarter_end, when, sizeof when);
+    as_of(ctx, last_point_day(ctx, tp), when, sizeof when);
     sb_add(sb,
            tr(ctx, "%s compte le plus de personnes accompagnées" NBSP ": %s %s",
               "%s has reached the most people: %s %s"),
@@ -835,9 +897,13 @@ static void site_targets_alt(const struct chart_ctx *ctx, const struct panels *p
                            "One small chart per site, no target set."));
     for (size_t i = 0; i < p->n; i++) {
         char status[128];
-        panel_status(ctx, panel_site(ctx, p, i), p->targets, status, sizeof status);
+        const struct target_progress *tp = panel_site(ctx, p, i);
+        panel_status(ctx, tp, p->targets, status, sizeof status);
         sb_add(&sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), ctx->fig->site_names[p->site[i]],
                colon(ctx), status);
+        if (reached_known(tp))
+            sb_add(&sb, tr(ctx, ", objectif atteint le %s", ", target met on %s"),
+                   fmt_date(ctx, tp->projection.reached_on).s);
     }
     sb_add(&sb, ".");
 }
@@ -847,6 +913,8 @@ static void site_targets_note(const struct chart_ctx *ctx, const struct panels *
                               struct chart_text *t)
 {
     struct sbuf note = sb_start(t->note, sizeof t->note);
+    if (p->n > 0)
+        partial_note(ctx, "dernier point creux", "last point hollow", &note);
     if (!p->targets && p->n > 0)
         sb_add(&note, "%s",
                tr(ctx, "Aucun objectif par site n'est fixé" NBSP ": trajectoires sans objectif.",
@@ -1092,7 +1160,8 @@ static void change_phrase(const struct chart_ctx *ctx, size_t i, struct sbuf *sb
 {
     const struct period_figures *p = &ctx->fig->periods[i];
     const struct count_change *c = &p->count_changes[COUNT_BENEFICIARIES];
-    if (i == 0 || !p->has_previous || !c->relative_defined ||
+    /* a partial period against a whole one is no finding to put in a title */
+    if (i == 0 || !p->has_previous || !c->relative_defined || p->changes_partial ||
         is_withheld(p->withheld.count_changes[COUNT_BENEFICIARIES]))
         return;
     const char *prev = ctx->fig->periods[i - 1].label;
@@ -1106,11 +1175,17 @@ static void change_phrase(const struct chart_ctx *ctx, size_t i, struct sbuf *sb
                fmt_pct(ctx, -c->relative, 0).s, prev);
 }
 
-/* Last period whose total is shown, or -1. */
+/* A period wholly after the data stop: it has no data yet, its 0 is no finding. */
+static bool before_data(const struct period_figures *p)
+{
+    return p->partial && p->data_until != DAY_NONE && p->data_until < p->start;
+}
+
+/* Last period whose total is shown, or -1 (a period with no data yet is passed over). */
 static long last_total_shown(const struct chart_ctx *ctx)
 {
     for (size_t i = ctx->fig->n_periods; i-- > 0;)
-        if (total_shown(&ctx->fig->periods[i]))
+        if (total_shown(&ctx->fig->periods[i]) && !before_data(&ctx->fig->periods[i]))
             return (long)i;
     return -1;
 }
@@ -1130,7 +1205,7 @@ static void total_title(const struct chart_ctx *ctx, struct sbuf *sb)
     }
     long n = ctx->fig->periods[i].counts[COUNT_BENEFICIARIES];
     sb_add(sb, "%s %s %s %s", fmt_count(ctx, n).s, people(ctx, n), tr(ctx, "en", "in"),
-           ctx->fig->periods[i].label);
+           period_name(ctx, &ctx->fig->periods[i]).s);
     change_phrase(ctx, (size_t)i, sb);
 }
 
@@ -1139,7 +1214,7 @@ static void stack_alt_period(const struct chart_ctx *ctx, const struct stack_def
                              struct sbuf *sb)
 {
     const struct period_figures *p = &ctx->fig->periods[i];
-    sb_add(sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), p->label, colon(ctx),
+    sb_add(sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), period_name(ctx, p).s, colon(ctx),
            total_shown(p) ? fmt_count(ctx, p->counts[COUNT_BENEFICIARIES]).s : withheld_mark(ctx));
     const char *sep = " (";
     for (int k = 0; k < d->n; k++) {
@@ -1212,6 +1287,7 @@ static void stack_note(const struct chart_ctx *ctx, const struct stack_def *d, s
             sb_add(&sb, "%s%s%s%s.", sb.len ? " " : "", tr(ctx, d->colour_fr[k], d->colour_en[k]),
                    colon(ctx), stack_name(ctx, d, k, false));
     }
+    partial_note(ctx, "barre plus claire", "lighter bar", &sb);
     struct stack_gaps g = stack_gaps(ctx, d);
     stack_gap_note(ctx, d, &g, &sb);
 }
@@ -1223,6 +1299,21 @@ static void describe_stack(const struct chart_ctx *ctx, const struct stack_def *
     stack_alt(ctx, d, t);
     if (ctx->fig->n_periods > 0)
         stack_note(ctx, d, t);
+}
+
+/* A dashed outline around a partial period's bar: lighter and open-looking, a bar that is
+ * not yet full. */
+static void draw_partial_outline(cairo_t *cr, const struct chart_ctx *ctx, double x, double y,
+                                 double w, double h)
+{
+    double dash[2] = {px(ctx, 6), px(ctx, 4)};
+    cairo_save(cr);
+    set_colour(cr, MUTED);
+    cairo_set_line_width(cr, px(ctx, 1.5));
+    cairo_set_dash(cr, dash, 2, 0);
+    cairo_rectangle(cr, x, y, w, h);
+    cairo_stroke(cr);
+    cairo_restore(cr);
 }
 
 /* A diagonal hatch in a rectangle, for the withheld rest of a bar. */
@@ -1285,11 +1376,15 @@ static void draw_stack(cairo_t *cr, const struct chart_ctx *ctx, const struct st
         long v = block_value(d, p, k);
         if (v == 0)
             continue; /* a zero block would only leave a stray hairline */
-        draw_block(cr, ctx, f, x, bw, base, v, &d->colours[k]);
+        uint32_t colour = p->partial ? partial_tone(d->colours[k]) : d->colours[k];
+        draw_block(cr, ctx, f, x, bw, base, v, &colour);
         base += v;
     }
     if (hidden_rest(d, p) > 0)
         draw_block(cr, ctx, f, x, bw, base, hidden_rest(d, p), NULL);
+    if (p->partial && stack_height(d, p) > 0)
+        draw_partial_outline(cr, ctx, x - bw / 2, frame_y(f, (double)stack_height(d, p)), bw,
+                             f->bottom - frame_y(f, (double)stack_height(d, p)));
     double y = frame_y(f, (double)stack_height(d, p)) - px(ctx, 9);
     if (total_shown(p)) {
         set_colour(cr, INK);
@@ -1469,7 +1564,7 @@ static bool share_title(const struct chart_ctx *ctx, size_t i, struct sbuf *sb)
     sb_add(sb,
            tr(ctx, "En %s, %s des personnes accompagnées%s sont des femmes",
               "In %s, %s of the people reached%s were female"),
-           p->label, fmt_pct(ctx, p->rates[RATE_SHARE_GIRLS].rate, 1).s,
+           period_name(ctx, p).s, fmt_pct(ctx, p->rates[RATE_SHARE_GIRLS].rate, 1).s,
            unknown ? tr(ctx, " dont le sexe est connu", " whose sex is recorded") : "");
     return true;
 }
@@ -1484,13 +1579,13 @@ static bool women_title(const struct chart_ctx *ctx, size_t i, struct sbuf *sb)
         sb_add(sb,
                tr(ctx, "En %s, %s des %s personnes accompagnées sont des femmes",
                   "In %s, %s of the %s people reached were female"),
-               p->label, fmt_count(ctx, p->by_sex[SEX_F]).s,
+               period_name(ctx, p).s, fmt_count(ctx, p->by_sex[SEX_F]).s,
                fmt_count(ctx, p->counts[COUNT_BENEFICIARIES]).s);
     else
         sb_add(
             sb,
             tr(ctx, "En %s, %s femmes accompagnées", "In %s, %s of the people reached were female"),
-            p->label, fmt_count(ctx, p->by_sex[SEX_F]).s);
+            period_name(ctx, p).s, fmt_count(ctx, p->by_sex[SEX_F]).s);
     return true;
 }
 
@@ -1617,7 +1712,7 @@ static void of_total(const struct chart_ctx *ctx, const struct rate *r, const ch
 
 /* A bar with its interval and its value above, or the gap's mark; for charts 4 and 6. */
 static void draw_rate_bar(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f, double x,
-                          const struct rate *r, enum rate_state s, uint32_t colour)
+                          const struct rate *r, enum rate_state s, uint32_t colour, bool partial)
 {
     double bw = bar_width(ctx, f);
     if (s != RATE_SHOWN) {
@@ -1627,6 +1722,9 @@ static void draw_rate_bar(cairo_t *cr, const struct chart_ctx *ctx, const struct
     set_colour(cr, colour);
     cairo_rectangle(cr, x - bw / 2, frame_y(f, r->rate), bw, f->bottom - frame_y(f, r->rate));
     cairo_fill(cr);
+    if (partial)
+        draw_partial_outline(cr, ctx, x - bw / 2, frame_y(f, r->rate), bw,
+                             f->bottom - frame_y(f, r->rate));
     draw_whisker(cr, ctx, x, frame_y(f, r->ci_low), frame_y(f, r->ci_high), INK);
     set_colour(cr, INK);
     set_font(cr, ctx, FS_LABEL, true);
@@ -1667,7 +1765,7 @@ static void outcomes_title(const struct chart_ctx *ctx, struct chart_text *t)
     const struct period_figures *p = &ctx->fig->periods[i];
     bool emp = period_rate(p, RATE_EMPLOYMENT) == RATE_SHOWN;
     bool pos = period_rate(p, RATE_POSITIVE_OUTCOME) == RATE_SHOWN;
-    sb_add(&sb, tr(ctx, "En %s, ", "In %s, "), p->label);
+    sb_add(&sb, tr(ctx, "En %s, ", "In %s, "), period_name(ctx, p).s);
     if (emp)
         sb_add(&sb,
                tr(ctx, "%s des personnes suivies sont en emploi",
@@ -1692,7 +1790,7 @@ static void outcomes_alt(const struct chart_ctx *ctx, struct chart_text *t)
            fmt_pct(ctx, confidence(ctx), 0).s);
     for (size_t i = 0; i < ctx->fig->n_periods; i++) {
         const struct period_figures *p = &ctx->fig->periods[i];
-        sb_add(&sb, "%s%s%s", i == 0 ? " " : semicolon(ctx), p->label, colon(ctx));
+        sb_add(&sb, "%s%s%s", i == 0 ? " " : semicolon(ctx), period_name(ctx, p).s, colon(ctx));
         for (int k = 0; k < 2; k++) {
             const struct rate *r = &p->rates[OUTCOME_KINDS[k]];
             enum rate_state s = period_rate(p, OUTCOME_KINDS[k]);
@@ -1714,6 +1812,7 @@ static void describe_outcomes(const struct chart_ctx *ctx, struct chart_text *t)
     outcomes_alt(ctx, t);
     struct sbuf note = sb_start(t->note, sizeof t->note);
     struct rate_gaps g = period_gaps(ctx, OUTCOME_KINDS, 2);
+    partial_note(ctx, "points plus clairs", "lighter dots", &note);
     if (ctx->fig->n_periods > 0)
         rate_note(ctx, &g, "aucune situation connue cette année-là", "no known situation that year",
                   &note);
@@ -1724,7 +1823,7 @@ static void outcome_category(const struct chart_ctx *ctx, size_t i, char *label,
                              size_t cap)
 {
     const struct period_figures *p = &ctx->fig->periods[i];
-    format_text(label, cap, "%s", p->label);
+    format_text(label, cap, "%s", period_name(ctx, p).s);
     sublabel[0] = '\0';
     for (int k = 0; k < 2; k++)
         if (period_rate(p, OUTCOME_KINDS[k]) == RATE_SHOWN) {
@@ -1777,8 +1876,9 @@ static void draw_outcome_period(cairo_t *cr, const struct chart_ctx *ctx, const 
     }
     for (int k = 0; k < 2; k++) {
         double x = centre + (k ? offset : -offset);
+        uint32_t colour = p->partial ? partial_tone(OUTCOME_COLOURS[k]) : OUTCOME_COLOURS[k];
         if (s[k] == RATE_SHOWN)
-            draw_rate_dot(cr, ctx, f, x, &p->rates[OUTCOME_KINDS[k]], OUTCOME_COLOURS[k],
+            draw_rate_dot(cr, ctx, f, x, &p->rates[OUTCOME_KINDS[k]], colour,
                           k ? ALIGN_LEFT : ALIGN_RIGHT, with_labels);
         else
             draw_gap_mark(cr, ctx, f, x, gap_text(ctx, s[k]));
@@ -1834,7 +1934,7 @@ static void qpv_title(const struct chart_ctx *ctx, struct chart_text *t)
     format_text(t->title, sizeof t->title,
                 tr(ctx, "En %s, %s des séances ont eu lieu en quartier prioritaire",
                    "In %s, %s of sessions took place in a priority neighbourhood"),
-                p->label, fmt_pct(ctx, p->rates[RATE_QPV_SHARE].rate, 1).s);
+                period_name(ctx, p).s, fmt_pct(ctx, p->rates[RATE_QPV_SHARE].rate, 1).s);
 }
 
 static void qpv_alt(const struct chart_ctx *ctx, struct chart_text *t)
@@ -1848,7 +1948,7 @@ static void qpv_alt(const struct chart_ctx *ctx, struct chart_text *t)
         const struct period_figures *p = &ctx->fig->periods[i];
         const struct rate *r = &p->rates[RATE_QPV_SHARE];
         enum rate_state s = period_rate(p, RATE_QPV_SHARE);
-        sb_add(&sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), p->label, colon(ctx),
+        sb_add(&sb, "%s%s%s%s", i == 0 ? " " : semicolon(ctx), period_name(ctx, p).s, colon(ctx),
                s == RATE_SHOWN ? fmt_pct(ctx, r->rate, 1).s : gap_text(ctx, s));
         if (s == RATE_SHOWN)
             sb_add(&sb, tr(ctx, " (%s séances sur %s)", " (%s of %s sessions)"),
@@ -1869,6 +1969,7 @@ static void describe_qpv(const struct chart_ctx *ctx, struct chart_text *t)
     qpv_alt(ctx, t);
     struct sbuf note = sb_start(t->note, sizeof t->note);
     struct rate_gaps g = period_gaps(ctx, QPV_KIND, 1);
+    partial_note(ctx, "barre plus claire", "lighter bar", &note);
     if (ctx->fig->n_periods > 0)
         rate_note(ctx, &g, "lieu des séances non renseigné cette année-là",
                   "session locations not recorded that year", &note);
@@ -1878,7 +1979,7 @@ static void qpv_category(const struct chart_ctx *ctx, size_t i, char *label, cha
                          size_t cap)
 {
     const struct period_figures *p = &ctx->fig->periods[i];
-    format_text(label, cap, "%s", p->label);
+    format_text(label, cap, "%s", period_name(ctx, p).s);
     sublabel[0] = '\0';
     if (period_rate(p, RATE_QPV_SHARE) == RATE_SHOWN)
         of_total(ctx, &p->rates[RATE_QPV_SHARE], "séance", "séances", "session", "sessions",
@@ -1900,7 +2001,8 @@ static void draw_qpv(cairo_t *cr, const struct chart_ctx *ctx)
     for (size_t i = 0; i < ctx->fig->n_periods; i++) {
         const struct period_figures *p = &ctx->fig->periods[i];
         draw_rate_bar(cr, ctx, &f, frame_x(&f, i + 0.5), &p->rates[RATE_QPV_SHARE],
-                      period_rate(p, RATE_QPV_SHARE), OI_GREEN);
+                      period_rate(p, RATE_QPV_SHARE),
+                      p->partial ? partial_tone(OI_GREEN) : OI_GREEN, p->partial);
     }
 }
 
@@ -1960,7 +2062,7 @@ static void dosage_title(const struct chart_ctx *ctx, struct chart_text *t)
     sb_add(&sb,
            tr(ctx, "En %s, %s des personnes ayant suivi %s sont en emploi",
               "In %s, %s of the people who attended %s were in employment"),
-           p->label, fmt_pct(ctx, p->employment_by_band[hi].rate, 1).s, name);
+           period_name(ctx, p).s, fmt_pct(ctx, p->employment_by_band[hi].rate, 1).s, name);
     if (lo == hi)
         return;
     band_name(ctx, (size_t)lo, name, sizeof name);
@@ -1984,7 +2086,7 @@ static void dosage_alt(const struct chart_ctx *ctx, long i, struct chart_text *t
               "confiance à %s.",
               "Employment rate in %s by number of sessions attended, with %s confidence "
               "intervals."),
-           p->label, fmt_pct(ctx, confidence(ctx), 0).s);
+           period_name(ctx, p).s, fmt_pct(ctx, confidence(ctx), 0).s);
     for (size_t b = 0; b < ctx->fig->n_bands; b++) {
         char name[96];
         band_name(ctx, b, name, sizeof name);
@@ -2009,11 +2111,13 @@ static void describe_dosage(const struct chart_ctx *ctx, struct chart_text *t)
                           "Share in employment by number of sessions attended, among people "
                           "with a known situation");
     format_text(t->subtitle, sizeof t->subtitle, "%s%s%s", what, i >= 0 ? ", " : "",
-                i >= 0 ? ctx->fig->periods[i].label : "");
+                i >= 0 ? period_name(ctx, &ctx->fig->periods[i]).s : "");
     dosage_title(ctx, t);
     dosage_alt(ctx, i, t);
     if (i < 0)
         return;
+    /* a partial period is named in the title and the subtitle: the footnote keeps its room
+     * for what the marks mean */
     struct sbuf note = sb_start(t->note, sizeof t->note);
     sb_add(&note, "%s",
            tr(ctx,
@@ -2059,7 +2163,7 @@ static void draw_dosage(cairo_t *cr, const struct chart_ctx *ctx)
     draw_category_axis(cr, ctx, &f, ctx->fig->n_bands, dosage_category);
     for (size_t b = 0; b < ctx->fig->n_bands; b++)
         draw_rate_bar(cr, ctx, &f, frame_x(&f, b + 0.5), &p->employment_by_band[b], band_rate(p, b),
-                      OI_BLUE);
+                      OI_BLUE, false);
 }
 
 /* ==========================================================================================

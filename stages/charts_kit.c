@@ -155,6 +155,78 @@ double confidence(const struct chart_ctx *ctx)
 }
 
 /* ------------------------------------------------------------------------------------------
+ * Partial periods.
+ */
+
+struct num period_name(const struct chart_ctx *ctx, const struct period_figures *p)
+{
+    static const char *const months_en[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    struct num n;
+    int y, m, d;
+    if (!p->partial || p->data_until == DAY_NONE) {
+        format_text(n.s, sizeof n.s, "%s", p->label);
+        return n;
+    }
+    if (p->data_until < p->start) {
+        format_text(n.s, sizeof n.s, "%s %s", p->label, tr(ctx, "(sans données)", "(no data)"));
+        return n;
+    }
+    date_to_ymd(p->data_until, &y, &m, &d);
+    if (ctx->lang == NUMFMT_LANG_EN)
+        format_text(n.s, sizeof n.s, "%s (to %d %s)", p->label, d % 100, months_en[(m - 1) % 12]);
+    else
+        format_text(n.s, sizeof n.s, "%s (jusqu'au %02d/%02d)", p->label, d % 100, m % 100);
+    return n;
+}
+
+const struct period_figures *partial_period(const struct chart_ctx *ctx)
+{
+    const struct figures *f = ctx->fig;
+    if (f->n_periods == 0 || !f->periods[f->n_periods - 1].partial)
+        return NULL;
+    return &f->periods[f->n_periods - 1];
+}
+
+uint32_t partial_tone(uint32_t rgb)
+{
+    uint32_t r = (rgb >> 16) & 0xFF, g = (rgb >> 8) & 0xFF, b = rgb & 0xFF;
+    r = (r * 45 + 255 * 55) / 100, g = (g * 45 + 255 * 55) / 100, b = (b * 45 + 255 * 55) / 100;
+    return r << 16 | g << 8 | b;
+}
+
+/* The partial period the data stop in (not one wholly after it), or NULL. */
+static const struct period_figures *stop_period(const struct chart_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->fig->n_periods; i++) {
+        const struct period_figures *p = &ctx->fig->periods[i];
+        if (p->partial && p->data_until != DAY_NONE && p->data_until >= p->start)
+            return p;
+    }
+    return NULL;
+}
+
+void partial_note(const struct chart_ctx *ctx, const char *what_fr, const char *what_en,
+                  struct sbuf *sb)
+{
+    const struct period_figures *last = partial_period(ctx), *p = stop_period(ctx);
+    if (!last)
+        return;
+    if (p) {
+        sb_add(sb,
+               tr(ctx, "%s%s incomplet" NBSP ": données jusqu'au %s",
+                  "%s%s is partial: data up to %s"),
+               sb->len ? " " : "", p->label, fmt_date(ctx, p->data_until).s);
+        if (what_fr)
+            sb_add(sb, " (%s)", tr(ctx, what_fr, what_en));
+        sb_add(sb, ".");
+    }
+    if (last != p) /* periods after the data stop: nothing to show yet, not nobody */
+        sb_add(sb, tr(ctx, "%s%s" NBSP ": pas encore de données.", "%s%s: no data yet."),
+               sb->len ? " " : "", last->label);
+}
+
+/* ------------------------------------------------------------------------------------------
  * Withheld values.
  */
 
@@ -434,7 +506,7 @@ void draw_y_axis(cairo_t *cr, const struct chart_ctx *ctx, const struct frame *f
 
 void period_category(const struct chart_ctx *ctx, size_t i, char *label, char *sublabel, size_t cap)
 {
-    format_text(label, cap, "%s", ctx->fig->periods[i].label);
+    format_text(label, cap, "%s", period_name(ctx, &ctx->fig->periods[i]).s);
     sublabel[0] = '\0';
 }
 

@@ -148,6 +148,23 @@ void subtitle_with_range(const struct chart_ctx *ctx, struct chart_text *t, cons
 /* The confidence level of the intervals, 0.95 when the figures do not say. */
 double confidence(const struct chart_ctx *ctx);
 
+/* ---- Partial periods (the data stop before the period's end) ---- */
+
+/* A period's name in texts and under its bar: its label, and for a partial period
+ * "2020 (jusqu'au 16/10)" / "2020 (to 16 Oct)", or "(sans données)" / "(no data)" when the
+ * data stop before it starts. */
+struct num period_name(const struct chart_ctx *ctx, const struct period_figures *p);
+/* The last period when it is partial, else NULL. */
+const struct period_figures *partial_period(const struct chart_ctx *ctx);
+/* A mark's colour in a partial period: the colour mixed with white, lighter than the
+ * complete periods' (never confused with the grey hatching of withheld values). */
+uint32_t partial_tone(uint32_t rgb);
+/* Appends "2020 incomplet : données jusqu'au 16 oct. 2020 (barre plus claire)." to a footnote
+ * when the last period is partial (naming the period the data stop in, and "2021 : pas encore
+ * de données." for one wholly after it); `what` says how it is drawn, or NULL. */
+void partial_note(const struct chart_ctx *ctx, const char *what_fr, const char *what_en,
+                  struct sbuf *sb);
+
 /* ---- Withheld values (disclosure control) ---- */
 
 /* The short mark drawn where a withheld value would be: "masqué" / "withheld". */

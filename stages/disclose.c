@@ -60,8 +60,10 @@ static void copy_period(struct period_figures *to, const struct period_figures *
 {
     *to = *from;
     to->by_site = copy_array(from->by_site, n_sites, sizeof *to->by_site);
+    to->site_changes = copy_array(from->site_changes, n_sites, sizeof *to->site_changes);
     to->withheld = (struct period_withheld){0};
     to->withheld.by_site = xcalloc(n_sites, sizeof *to->withheld.by_site);
+    to->withheld.site_changes = xcalloc(n_sites, sizeof *to->withheld.site_changes);
 }
 
 static void copy_target(struct target_progress *to, const struct target_progress *from)
@@ -94,6 +96,8 @@ void disclose_free(struct figures *f)
     for (size_t p = 0; p < f->n_periods; p++) {
         free(f->periods[p].by_site);
         free(f->periods[p].withheld.by_site);
+        free(f->periods[p].site_changes);
+        free(f->periods[p].withheld.site_changes);
     }
     free(f->periods);
     free(f->overall.quarters);
@@ -377,16 +381,28 @@ static uint8_t either(uint8_t a, uint8_t b)
     return a != WITHHELD_NONE ? a : b;
 }
 
-static void derive_period(struct period_figures *p, const struct period_figures *prev)
+static void derive_changes(uint8_t *changes, const uint8_t *current, const uint8_t *previous,
+                           size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        changes[i] = either(current[i], previous[i]);
+}
+
+/* A change is withheld with either of its values; a rate's numerator and denominator changes
+ * with the rate (rate_changes), since a withheld rate hides both of its terms. */
+static void derive_period(struct period_figures *p, const struct period_figures *prev,
+                          size_t n_sites)
 {
     struct period_withheld *w = &p->withheld;
+    const struct period_withheld *was = prev ? &prev->withheld : NULL;
     w->dosage = w->counts[COUNT_BENEFICIARIES];
     if (!prev || !p->has_previous)
         return;
-    for (int k = 0; k < COUNT_KINDS; k++)
-        w->count_changes[k] = either(w->counts[k], prev->withheld.counts[k]);
-    for (int k = 0; k < RATE_KINDS; k++)
-        w->rate_changes[k] = either(w->rates[k], prev->withheld.rates[k]);
+    derive_changes(w->count_changes, w->counts, was->counts, COUNT_KINDS);
+    derive_changes(w->role_changes, w->by_role, was->by_role, ROLE_COUNT);
+    derive_changes(w->sex_changes, w->by_sex, was->by_sex, SEX_COUNT);
+    derive_changes(w->site_changes, w->by_site, was->by_site, n_sites);
+    derive_changes(w->rate_changes, w->rates, was->rates, RATE_KINDS);
 }
 
 static void derive_projection(struct target_progress *t)
@@ -419,12 +435,23 @@ static void zero_rates(struct rate *rates, const uint8_t *flags, size_t n)
             rates[i] = (struct rate){0};
 }
 
-static void zero_changes(struct period_figures *p)
+static void zero_count_changes(struct count_change *changes, const uint8_t *flags, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (flags[i] != WITHHELD_NONE)
+            changes[i] = (struct count_change){0};
+}
+
+static void zero_changes(struct period_figures *p, size_t n_sites)
 {
     const struct period_withheld *w = &p->withheld;
-    for (int k = 0; k < COUNT_KINDS; k++)
-        if (w->count_changes[k] != WITHHELD_NONE)
-            p->count_changes[k] = (struct count_change){0};
+    zero_count_changes(p->count_changes, w->count_changes, COUNT_KINDS);
+    zero_count_changes(p->role_changes, w->role_changes, ROLE_COUNT);
+    zero_count_changes(p->sex_changes, w->sex_changes, SEX_COUNT);
+    if (p->site_changes)
+        zero_count_changes(p->site_changes, w->site_changes, n_sites);
+    zero_count_changes(p->numerator_changes, w->rate_changes, RATE_KINDS);
+    zero_count_changes(p->denominator_changes, w->rate_changes, RATE_KINDS);
     for (int k = 0; k < RATE_KINDS; k++)
         if (w->rate_changes[k] != WITHHELD_NONE)
             p->rate_changes[k] = (struct rate_change){.test = RATE_TEST_NONE};
@@ -443,7 +470,7 @@ static void zero_period(struct period_figures *p, const struct figures *f)
     zero_rates(p->employment_by_band, w->employment_by_band, f->n_bands);
     if (w->dosage != WITHHELD_NONE)
         p->dosage = (struct dosage){0};
-    zero_changes(p);
+    zero_changes(p, f->n_sites);
 }
 
 static void zero_target(struct target_progress *t)
@@ -475,7 +502,7 @@ static void suppress(struct figures *f, int k)
 static void derive_and_zero(struct figures *f)
 {
     for (size_t p = 0; p < f->n_periods; p++)
-        derive_period(&f->periods[p], p > 0 ? &f->periods[p - 1] : NULL);
+        derive_period(&f->periods[p], p > 0 ? &f->periods[p - 1] : NULL, f->n_sites);
     derive_projection(&f->overall);
     for (size_t s = 0; s < f->n_sites; s++)
         derive_projection(&f->sites[s]);

@@ -35,8 +35,9 @@
  *
  * 3. Derived figures. Dosage (quartiles, mean) is withheld with beneficiaries: the mean is
  *    attendances / beneficiaries and attendances are shown. A year-over-year count change
- *    is withheld when either of its counts is, a rate change when either rate is
- *    (small_cell if either is a small cell). A projection fitted on a withheld quarter is
+ *    (of a count or of a role, sex or site cell) is withheld when either of its counts is,
+ *    a rate change — with the changes of its numerator and denominator — when either rate
+ *    is (small_cell if either is a small cell). A projection fitted on a withheld quarter is
  *    withheld (defined false, reason DISCLOSE_PROJECTION_WITHHELD): slope and date
  *    together with the other points would give the withheld one back.
  *

@@ -120,6 +120,14 @@ static json_t *suppressed_json(const struct figures *f, const struct period_figu
     note_dosage(map, f, w);
     for (int k = 0; p->has_previous && k < COUNT_KINDS; k++)
         note_in(map, "change_from_previous", figures_count_names[k], w->count_changes[k]);
+    if (p->has_previous) {
+        note_split(map, "change_from_previous.beneficiaries_by_role", figures_role_names,
+                   w->role_changes, ROLE_COUNT);
+        note_split(map, "change_from_previous.beneficiaries_by_sex", figures_sex_names,
+                   w->sex_changes, SEX_COUNT);
+        note_split(map, "change_from_previous.beneficiaries_by_site",
+                   (const char *const *)f->site_names, w->site_changes, f->n_sites);
+    }
     for (int k = 0; p->has_previous && k < RATE_KINDS; k++)
         note_in(map, "change_from_previous", figures_rate_names[k], w->rate_changes[k]);
     return map;
@@ -135,26 +143,56 @@ static json_t *count_change_json(const struct count_change *c, uint8_t withheld)
                      real_or_null(c->relative_defined, c->relative));
 }
 
-static json_t *changes_json(const struct period_figures *p)
+/* `withheld` may be NULL (site changes of the internal figures). */
+static json_t *split_changes_json(const struct count_change *changes, const uint8_t *withheld,
+                                  const char *const *names, size_t n)
+{
+    json_t *obj = json_object();
+    for (size_t i = 0; i < n; i++)
+        json_object_set_new(obj, names[i],
+                            count_change_json(&changes[i], withheld ? withheld[i] : 0));
+    return obj;
+}
+
+/* {difference, test, p_value, numerator, denominator}: the terms' changes are withheld with
+ * the rate change (a withheld rate hides its terms). */
+static json_t *rate_change_json(const struct period_figures *p, int k)
 {
     static const char *const tests[] = {
         [RATE_TEST_NONE] = NULL, [RATE_TEST_Z] = "z", [RATE_TEST_FISHER] = "fisher"};
+    /* a withheld rate change is zeroed: defined false, so every field is null */
+    const struct rate_change *c = &p->rate_changes[k];
+    uint8_t withheld = p->withheld.rate_changes[k];
+    const char *test = c->defined && !withheld ? tests[c->test] : NULL;
+    return json_pack(
+        "{s:o, s:o, s:o, s:o, s:o}", "difference", real_or_null(c->defined, c->difference), "test",
+        test ? json_string(test) : json_null(), "p_value", real_or_null(c->defined, c->p_value),
+        "numerator", count_change_json(&p->numerator_changes[k], withheld), "denominator",
+        count_change_json(&p->denominator_changes[k], withheld));
+}
+
+static json_t *changes_json(const struct figures *f, const struct period_figures *p)
+{
     if (!p->has_previous)
         return json_null();
-    json_t *obj = json_object();
+    const struct period_withheld *w = &p->withheld;
+    /* a change with a partial period is computed as any other, and flagged: it compares part
+     * of a period with a whole one */
+    json_t *obj = json_pack("{s:b}", "partial", p->changes_partial);
     for (int k = 0; k < COUNT_KINDS; k++)
         json_object_set_new(obj, figures_count_names[k],
-                            count_change_json(&p->count_changes[k], p->withheld.count_changes[k]));
-    for (int k = 0; k < RATE_KINDS; k++) {
-        /* a withheld rate change is zeroed: defined false, so every field is null */
-        const struct rate_change *c = &p->rate_changes[k];
-        const char *test = c->defined && !p->withheld.rate_changes[k] ? tests[c->test] : NULL;
-        json_object_set_new(obj, figures_rate_names[k],
-                            json_pack("{s:o, s:o, s:o}", "difference",
-                                      real_or_null(c->defined, c->difference), "test",
-                                      test ? json_string(test) : json_null(), "p_value",
-                                      real_or_null(c->defined, c->p_value)));
-    }
+                            count_change_json(&p->count_changes[k], w->count_changes[k]));
+    json_object_set_new(
+        obj, "beneficiaries_by_role",
+        split_changes_json(p->role_changes, w->role_changes, figures_role_names, ROLE_COUNT));
+    json_object_set_new(
+        obj, "beneficiaries_by_sex",
+        split_changes_json(p->sex_changes, w->sex_changes, figures_sex_names, SEX_COUNT));
+    json_object_set_new(obj, "beneficiaries_by_site",
+                        split_changes_json(p->site_changes, w->site_changes,
+                                           (const char *const *)f->site_names, f->n_sites));
+    for (int k = 0; k < RATE_KINDS; k++)
+        json_object_set_new(obj, figures_rate_names[k], rate_change_json(p, k));
     return obj;
 }
 
@@ -180,8 +218,9 @@ static json_t *dosage_json(const struct figures *f, const struct period_figures 
 
 static json_t *period_json(const struct figures *f, const struct period_figures *p)
 {
-    json_t *obj = json_pack("{s:s, s:o, s:o}", "label", p->label, "start", date_json(p->start),
-                            "end", date_json(p->end));
+    json_t *obj = json_pack("{s:s, s:o, s:o, s:b, s:o}", "label", p->label, "start",
+                            date_json(p->start), "end", date_json(p->end), "partial", p->partial,
+                            "data_until", date_json(p->partial ? p->data_until : DAY_NONE));
     const struct period_withheld *w = &p->withheld;
     for (int k = 0; k < COUNT_KINDS; k++)
         json_object_set_new(obj, figures_count_names[k], count_json(p->counts[k], w->counts[k]));
@@ -195,16 +234,18 @@ static json_t *period_json(const struct figures *f, const struct period_figures 
     for (int k = 0; k < RATE_KINDS; k++)
         json_object_set_new(obj, figures_rate_names[k], rate_json(&p->rates[k], w->rates[k]));
     json_object_set_new(obj, "dosage", dosage_json(f, p));
-    json_object_set_new(obj, "change_from_previous", changes_json(p));
+    json_object_set_new(obj, "change_from_previous", changes_json(f, p));
     if (is_public(f))
         json_object_set_new(obj, "suppressed", suppressed_json(f, p));
     return obj;
 }
 
+/* reached_on: the target is met, so there is nothing to project (reason says so too). */
 static json_t *projection_json(const struct projection *pr)
 {
-    return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "defined", pr->defined, "reason",
-                     pr->reason && !pr->defined ? json_string(pr->reason) : json_null(),
+    return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "defined", pr->defined,
+                     "reason", pr->reason && !pr->defined ? json_string(pr->reason) : json_null(),
+                     "reached_on", date_json(pr->defined ? DAY_NONE : pr->reached_on),
                      "quarters_used", pr->defined ? json_integer(pr->quarters_used) : json_null(),
                      "slope_per_quarter", real_or_null(pr->defined, pr->slope_per_quarter), "date",
                      date_json(pr->defined ? pr->date : DAY_NONE), "earliest",

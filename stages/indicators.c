@@ -175,8 +175,29 @@ static int build_periods(struct work *w, struct impact_error *err)
     for (size_t i = 0; i < f->n_periods; i++) {
         label_period(w, w->base_year + (int)i, &f->periods[i]);
         f->periods[i].by_site = xcalloc(f->n_sites ? f->n_sites : 1, sizeof(long));
+        f->periods[i].site_changes =
+            xcalloc(f->n_sites ? f->n_sites : 1, sizeof *f->periods[i].site_changes);
     }
     return IMPACT_OK;
+}
+
+/* Data stop at the latest session date (beneficiaries come from sessions; an observation
+ * after it is a follow-up, not activity): a period ending more than partial_gap_days after
+ * it is partial. */
+static void mark_partial(struct work *w)
+{
+    struct figures *f = w->fig;
+    f->data_last = DAY_NONE;
+    for (size_t i = 0; i < w->data->n_sessions; i++) {
+        day_t day = w->data->sessions[i].date;
+        f->data_last = f->data_last == DAY_NONE || day > f->data_last ? day : f->data_last;
+    }
+    long gap = w->opt->partial_gap_days > 0 ? w->opt->partial_gap_days : 0;
+    for (size_t i = 0; i < f->n_periods; i++) {
+        struct period_figures *p = &f->periods[i];
+        p->partial = f->data_last != DAY_NONE && (long)p->end - (long)f->data_last > gap;
+        p->data_until = p->partial ? f->data_last : DAY_NONE;
+    }
 }
 
 /* ---- sorting ---- */
@@ -787,23 +808,37 @@ static void compute_rates(struct work *w)
     }
 }
 
+static void split_changes(struct count_change *out, const long *previous, const long *current,
+                          size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = figures_count_change(previous[i], current[i]);
+}
+
+/* Every count of `cur` against `prev`: counts, split cells, and each rate's two terms. */
+static void period_changes(struct period_figures *cur, const struct period_figures *prev,
+                           size_t n_sites)
+{
+    cur->has_previous = true;
+    cur->changes_partial = cur->partial || prev->partial;
+    split_changes(cur->count_changes, prev->counts, cur->counts, COUNT_KINDS);
+    split_changes(cur->role_changes, prev->by_role, cur->by_role, ROLE_COUNT);
+    split_changes(cur->sex_changes, prev->by_sex, cur->by_sex, SEX_COUNT);
+    split_changes(cur->site_changes, prev->by_site, cur->by_site, n_sites);
+    for (int k = 0; k < RATE_KINDS; k++) {
+        const struct rate *a = &prev->rates[k], *b = &cur->rates[k];
+        cur->numerator_changes[k] = figures_count_change(a->numerator, b->numerator);
+        cur->denominator_changes[k] = figures_count_change(a->denominator, b->denominator);
+        cur->rate_changes[k] =
+            stats_compare_rates(a->numerator, a->denominator, b->numerator, b->denominator);
+    }
+}
+
 static void compute_changes(struct work *w)
 {
     struct figures *f = w->fig;
-    for (size_t i = 1; i < f->n_periods; i++) {
-        struct period_figures *prev = &f->periods[i - 1], *cur = &f->periods[i];
-        cur->has_previous = true;
-        for (int k = 0; k < COUNT_KINDS; k++) {
-            struct count_change *c = &cur->count_changes[k];
-            c->absolute = cur->counts[k] - prev->counts[k];
-            c->relative_defined = prev->counts[k] != 0;
-            c->relative = c->relative_defined ? (double)c->absolute / (double)prev->counts[k] : 0;
-        }
-        for (int k = 0; k < RATE_KINDS; k++)
-            cur->rate_changes[k] =
-                stats_compare_rates(prev->rates[k].numerator, prev->rates[k].denominator,
-                                    cur->rates[k].numerator, cur->rates[k].denominator);
-    }
+    for (size_t i = 1; i < f->n_periods; i++)
+        period_changes(&f->periods[i], &f->periods[i - 1], f->n_sites);
 }
 
 /* ---- target ---- */
@@ -851,7 +886,9 @@ static void fill_trajectory(struct target_progress *t, const day_t *ends, size_t
     t->progress = t->target > 0 ? (double)t->reached / (double)t->target : 0;
 }
 
-static void project(struct target_progress *t, day_t deadline, int fit_quarters)
+/* `until`: the data stop when the last period is partial (else DAY_NONE): a quarter ending
+ * after it holds the count at that day, so the fit places it there, not at its end. */
+static void project(struct target_progress *t, day_t deadline, int fit_quarters, day_t until)
 {
     struct projection *pr = &t->projection;
     *pr = (struct projection){.defined = false, .reached_on = pr->reached_on};
@@ -875,7 +912,8 @@ static void project(struct target_progress *t, day_t deadline, int fit_quarters)
     const struct quarter_point *pts = t->quarters + (t->n_quarters - n);
     double *x = xcalloc(n, sizeof *x), *y = xcalloc(n, sizeof *y), slope, cross, low, high;
     for (size_t i = 0; i < n; i++) {
-        x[i] = (double)(pts[i].end - pts[0].end) / QUARTER_DAYS;
+        day_t day = until != DAY_NONE && pts[i].end > until ? until : pts[i].end;
+        x[i] = (double)(day - pts[0].end) / QUARTER_DAYS;
         y[i] = (double)pts[i].cumulative;
     }
     bool crosses = stats_linear_crossing(x, y, n, (double)t->target, &slope, &cross, &pr->has_band,
@@ -897,6 +935,106 @@ static void project(struct target_progress *t, day_t deadline, int fit_quarters)
     pr->has_band = pr->has_band && pr->latest != DAY_NONE;
     pr->on_track_known = deadline != DAY_NONE;
     pr->on_track = deadline != DAY_NONE && pr->date <= deadline;
+}
+
+/* ---- site targets against the data's sites ---- */
+
+enum { FOLD_CAP = 512, SITES_LISTED = 8 };
+
+struct site_distance {
+    size_t site;
+    int distance;
+};
+
+static int compare_distances(const void *a, const void *b)
+{
+    const struct site_distance *x = a, *y = b;
+    if (x->distance != y->distance)
+        return x->distance < y->distance ? -1 : 1;
+    return (x->site > y->site) - (x->site < y->site); /* ties in the data's order */
+}
+
+/* "…; sites found: "A", "B" and 3 more" — the sites nearest the unmatched name first. */
+static void list_nearest_sites(const struct dataset *d, char (*folded)[FOLD_CAP], const char *want,
+                               char *out, size_t cap)
+{
+    struct site_distance *order = xmalloc((d->n_sites ? d->n_sites : 1) * sizeof *order);
+    for (size_t s = 0; s < d->n_sites; s++)
+        order[s] = (struct site_distance){s, fold_edit_distance(want, folded[s], FOLD_CAP)};
+    qsort(order, d->n_sites, sizeof *order, compare_distances);
+    size_t used = 0, shown = d->n_sites < SITES_LISTED ? d->n_sites : SITES_LISTED;
+    out[0] = '\0';
+    for (size_t i = 0; i < shown && used < cap; i++)
+        used += (size_t)snprintf(out + used, cap - used, "%s\"%s\"",
+                                 i == 0                                  ? ""
+                                 : i + 1 == shown && shown == d->n_sites ? " and "
+                                                                         : ", ",
+                                 d->site_names[order[i].site]);
+    if (shown < d->n_sites && used < cap)
+        snprintf(out + used, cap - used, " and %zu more", d->n_sites - shown);
+    free(order);
+}
+
+/* The site `folded_target` names, or -1. */
+static long find_site(const struct dataset *d, char (*folded)[FOLD_CAP], const char *folded_target)
+{
+    for (size_t s = 0; s < d->n_sites; s++)
+        if (strcmp(folded[s], folded_target) == 0)
+            return (long)s;
+    return -1;
+}
+
+static int site_target_error(const struct work *w, char (*folded)[FOLD_CAP], size_t i,
+                             const char *want, struct impact_error *err)
+{
+    const char *name = w->opt->site_targets[i].site, *file = w->opt->config_path;
+    if (w->data->n_sites == 0)
+        return impact_fail(err, "config", file, 0, 0,
+                           "target.sites.\"%s\": the data have no site at all; remove the entry",
+                           name);
+    char sites[IMPACT_MSG_MAX / 2];
+    list_nearest_sites(w->data, folded, want, sites, sizeof sites);
+    return impact_fail(err, "config", file, 0, 0,
+                       "target.sites.\"%s\": no site of that name in the data; sites found: %s. "
+                       "Write the site as it is in the data, or remove the entry.",
+                       name, sites);
+}
+
+/* Every site target names a site of the data (folded: case, accents and spaces do not
+ * matter), and no two name the same one: an entry the figures would not use is an error. */
+static int check_site_targets(const struct work *w, struct impact_error *err)
+{
+    const struct indicators_options *o = w->opt;
+    const struct dataset *d = w->data;
+    if (o->n_site_targets == 0)
+        return IMPACT_OK;
+    char(*folded)[FOLD_CAP] = xmalloc((d->n_sites ? d->n_sites : 1) * sizeof *folded);
+    long *matched = xmalloc(o->n_site_targets * sizeof *matched);
+    char want[FOLD_CAP];
+    int status = IMPACT_OK;
+    for (size_t s = 0; s < d->n_sites; s++)
+        fold_label(d->site_names[s], strlen(d->site_names[s]), folded[s], FOLD_CAP);
+    for (size_t i = 0; i < o->n_site_targets && status == IMPACT_OK; i++) {
+        const char *name = o->site_targets[i].site;
+        fold_label(name, strlen(name), want, sizeof want);
+        matched[i] = find_site(d, folded, want);
+        if (matched[i] < 0)
+            status = site_target_error(w, folded, i, want, err);
+        for (size_t j = 0; j < i && status == IMPACT_OK; j++)
+            if (matched[j] == matched[i])
+                status = impact_fail(err, "config", o->config_path, 0, 0,
+                                     "target.sites.\"%s\" and target.sites.\"%s\" both name the "
+                                     "site \"%s\"; keep one of them.",
+                                     o->site_targets[j].site, name, d->site_names[matched[i]]);
+    }
+    free(folded);
+    free(matched);
+    return status;
+}
+
+static day_t partial_until(const struct figures *f)
+{
+    return f->n_periods && f->periods[f->n_periods - 1].partial ? f->data_last : DAY_NONE;
 }
 
 static long site_target(const struct work *w, const char *site)
@@ -946,7 +1084,7 @@ static void compute_site_targets(struct work *w, const day_t *ends, size_t n_end
         t->target = site_target(w, t->name);
         fill_trajectory(t, ends, n_ends, days + offsets[s], offsets[s + 1] - offsets[s],
                         f->deadline);
-        project(t, f->deadline, w->opt->trend_quarters);
+        project(t, f->deadline, w->opt->trend_quarters, partial_until(f));
     }
     free(days);
     free(offsets);
@@ -966,7 +1104,7 @@ static void compute_targets(struct work *w)
     f->overall.name = "overall";
     f->overall.target = w->opt->target;
     fill_trajectory(&f->overall, ends, n_ends, firsts, n, f->deadline);
-    project(&f->overall, f->deadline, w->opt->trend_quarters);
+    project(&f->overall, f->deadline, w->opt->trend_quarters, partial_until(f));
     compute_site_targets(w, ends, n_ends);
     free(firsts);
     free(ends);
@@ -998,6 +1136,7 @@ static void compute_all(struct work *w)
     w->present_first = w->present_last = DAY_NONE;
     w->dosage = xcalloc(w->fig->n_periods ? w->fig->n_periods : 1, sizeof *w->dosage);
     tally_new(&w->tally, w->fig->n_periods);
+    mark_partial(w);
     count_sessions(w);
     count_persons(w);
     count_cumulative(w);
@@ -1019,11 +1158,14 @@ int indicators_compute(const struct dataset *data, const struct indicators_optio
     struct work w = {.data = data, .opt = options, .fig = f};
     f->n_sites = data->n_sites;
     f->site_names = data->site_names;
+    f->data_last = DAY_NONE;
     f->confidence = options->confidence;
     f->deadline = options->deadline;
     f->n_bands = options->n_bands < FIGURES_MAX_BANDS ? options->n_bands : FIGURES_MAX_BANDS;
     memcpy(f->bands, options->bands, f->n_bands * sizeof *f->bands);
     int status = check_sizes(&w, err);
+    if (status == IMPACT_OK)
+        status = check_site_targets(&w, err);
     if (status == IMPACT_OK)
         compute_all(&w);
     *out = f;
@@ -1034,8 +1176,10 @@ void indicators_free(struct figures *f)
 {
     if (!f)
         return;
-    for (size_t i = 0; i < f->n_periods; i++)
+    for (size_t i = 0; i < f->n_periods; i++) {
         free(f->periods[i].by_site);
+        free(f->periods[i].site_changes);
+    }
     free(f->periods);
     free(f->overall.quarters);
     for (size_t s = 0; f->sites && s < f->n_sites; s++)

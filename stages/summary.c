@@ -216,18 +216,39 @@ static void rate_row(const struct figures *f, enum rate_kind k, enum numfmt_lang
     p_value_text(c->p_value, lang, row->p_value, sizeof row->p_value);
 }
 
+/* The last period when it is partial, else NULL. */
+static const struct period_figures *partial_last(const struct figures *f)
+{
+    const struct period_figures *p = f->n_periods ? &f->periods[f->n_periods - 1] : NULL;
+    return p && p->partial && p->data_until != DAY_NONE ? p : NULL;
+}
+
+/* The day the last count describes: the last quarter's end, or the data stop when the last
+ * period is partial and the quarter goes beyond it. */
+static day_t as_of_day(const struct figures *f)
+{
+    const struct target_progress *o = &f->overall;
+    if (partial_last(f) && o->last_quarter_end != DAY_NONE && o->last_quarter_end > f->data_last)
+        return f->data_last;
+    return o->last_quarter_end;
+}
+
 int summary_rows(const struct figures *figures, enum numfmt_lang lang,
                  struct summary_row rows[SUMMARY_ROWS])
 {
     memset(rows, 0, SUMMARY_ROWS * sizeof *rows);
     if (figures->n_periods == 0)
         return 0;
+    bool partial = figures->periods[figures->n_periods - 1].changes_partial;
     for (int i = 0; i < SUMMARY_ROWS; i++) {
         put(rows[i].label, sizeof rows[i].label, "%s", tr(lang, ROW_FR[i], ROW_EN[i]));
         if (i < 3)
             count_row(figures, ROW_COUNTS[i], lang, &rows[i]);
         else
             rate_row(figures, ROW_RATES[i - 3], lang, &rows[i]);
+        /* a change with a partial period: the footnote under the table says what "*" means */
+        if (partial && rows[i].change[0] && strcmp(rows[i].change, masked(lang)) != 0)
+            add(rows[i].change, sizeof rows[i].change, "*");
     }
     return SUMMARY_ROWS;
 }
@@ -253,7 +274,7 @@ static void reached_sentence(const struct figures *f, enum numfmt_lang lang, cha
     const struct target_progress *o = &f->overall;
     char n[NUMFMT_BUF], target[NUMFMT_BUF], when[NUMFMT_BUF], pct[NUMFMT_BUF];
     numfmt_count(o->target, lang, target, sizeof target);
-    numfmt_date(o->last_quarter_end, lang, when, sizeof when);
+    numfmt_date(as_of_day(f), lang, when, sizeof when);
     long q = last_shown_quarter(o);
     if (reached_shown(o)) {
         numfmt_count(o->reached, lang, n, sizeof n);
@@ -281,7 +302,16 @@ static void projection_sentence(const struct figures *f, enum numfmt_lang lang, 
     const struct target_progress *o = &f->overall;
     const struct projection *p = &o->projection;
     char when[NUMFMT_BUF];
-    if (reached_shown(o) && o->reached >= o->target) {
+    if (p->reached_on != DAY_NONE) {
+        /* the day, not a count: shown even when `reached` is withheld */
+        numfmt_date(p->reached_on, lang, when, sizeof when);
+        add(out, cap, tr(lang, " Objectif atteint le %s", " Target met on %s"), when);
+        add(out, cap, "%s",
+            f->deadline == DAY_NONE ? "."
+            : p->reached_on <= f->deadline
+                ? tr(lang, ", avant l'échéance.", ", on time.")
+                : tr(lang, ", après l'échéance.", ", after the deadline."));
+    } else if (reached_shown(o) && o->reached >= o->target) {
         add(out, cap, " %s", tr(lang, "Objectif atteint.", "Target met."));
     } else if (p->defined) {
         numfmt_date(p->date, lang, when, sizeof when);
@@ -395,6 +425,29 @@ static void heading(struct page *pg, const char *s)
     pg->y += 18;
 }
 
+/* "* 2020 incomplet : données jusqu'au 16 oct. 2020 ; …" under the table, for the "*". */
+static void partial_footnote(const struct figures *f, enum numfmt_lang lang, char *out, size_t cap)
+{
+    const struct period_figures *p = partial_last(f);
+    char when[NUMFMT_BUF];
+    out[0] = '\0';
+    if (!p || !p->has_previous)
+        return;
+    numfmt_date(p->data_until, lang, when, sizeof when);
+    if (p->data_until < p->start)
+        add(out, cap,
+            tr(lang, "* %s" NBSP ": pas encore de données (les dernières datent du %s).",
+               "* %s: no data yet (the last are of %s)."),
+            p->label, when);
+    else
+        add(out, cap,
+            tr(lang,
+               "* %s incomplet (données jusqu'au %s)" NBSP ": évolution d'une année partielle "
+               "par rapport à une année complète.",
+               "* %s is partial (data up to %s): change of a partial year from a full one."),
+            p->label, when);
+}
+
 /* Programme name, the periods compared, a rule. */
 static void draw_top(struct page *pg)
 {
@@ -404,16 +457,31 @@ static void draw_top(struct page *pg)
     pg->y = paragraph(pg->cr, pg->opt->programme ? pg->opt->programme : "", MARGIN, pg->y + 17,
                       CONTENT_W, 21) -
             21;
-    char line[256] = "";
-    const char *last = f->n_periods ? f->periods[f->n_periods - 1].label : "";
+    char line[256] = "", last[128] = "", when[NUMFMT_BUF];
+    const struct period_figures *partial = partial_last(f);
+    if (f->n_periods)
+        put(last, sizeof last, "%s", f->periods[f->n_periods - 1].label);
+    if (partial) { /* said where the page starts, in colour, before anyone reads a figure */
+        numfmt_date(partial->data_until, pg->lang, when, sizeof when);
+        if (partial->data_until < partial->start)
+            add(last, sizeof last,
+                tr(pg->lang, " (sans données" NBSP "; dernières le %s)",
+                   " (no data; the last on %s)"),
+                when);
+        else
+            add(last, sizeof last,
+                tr(pg->lang, " (incomplet" NBSP ": données jusqu'au %s)",
+                   " (partial: data up to %s)"),
+                when);
+    }
     if (f->n_periods >= 2)
         add(line, sizeof line,
             tr(pg->lang, "Synthèse %s, comparée à %s", "%s summary, compared with %s"), last,
             f->periods[f->n_periods - 2].label);
     else
         add(line, sizeof line, tr(pg->lang, "Synthèse %s", "%s summary"), last);
-    colour(pg->cr, MUTED);
-    font(pg->cr, 11, false);
+    colour(pg->cr, partial ? VERMILLION : MUTED);
+    font(pg->cr, 11, partial != NULL);
     text(pg->cr, MARGIN, pg->y + 20, LEFT, line);
     pg->y += 30;
     rule(pg->cr, pg->y, RULE);
@@ -424,6 +492,18 @@ static void draw_top(struct page *pg)
 static const double COL_CURRENT = MARGIN + 262, COL_PREVIOUS = MARGIN + 340,
                     COL_CHANGE = MARGIN + 424, COL_TEST = MARGIN + 436;
 
+/* "2020 (au 16/10)" for a partial period: the column's figures stop there. */
+static void period_header(const struct period_figures *p, enum numfmt_lang lang, char *out,
+                          size_t cap)
+{
+    int y, m, d;
+    put(out, cap, "%s", p->label);
+    if (!p->partial || p->data_until == DAY_NONE || p->data_until < p->start)
+        return;
+    date_to_ymd(p->data_until, &y, &m, &d);
+    add(out, cap, tr(lang, " (au %02d/%02d)", " (to %02d/%02d)"), d % 100, m % 100);
+}
+
 static void table_header(struct page *pg)
 {
     const struct figures *f = pg->fig;
@@ -431,7 +511,9 @@ static void table_header(struct page *pg)
     colour(cr, MUTED);
     font(cr, 8.5, true);
     double y = pg->y + 9;
-    text(cr, COL_CURRENT, y, RIGHT, f->periods[f->n_periods - 1].label);
+    char current[64];
+    period_header(&f->periods[f->n_periods - 1], pg->lang, current, sizeof current);
+    text(cr, COL_CURRENT, y, RIGHT, current);
     if (f->n_periods >= 2)
         text(cr, COL_PREVIOUS, y, RIGHT, f->periods[f->n_periods - 2].label);
     text(cr, COL_CHANGE, y, RIGHT, tr(pg->lang, "Évolution", "Change"));
@@ -481,6 +563,13 @@ static void draw_table(struct page *pg)
     table_header(pg);
     for (int i = 0; i < SUMMARY_ROWS; i++)
         table_row(pg, &rows[i]);
+    char note[512];
+    partial_footnote(pg->fig, pg->lang, note, sizeof note);
+    if (note[0]) {
+        colour(pg->cr, MUTED);
+        font(pg->cr, 7.5, false);
+        text(pg->cr, MARGIN, pg->y + 10, LEFT, note);
+    }
     pg->y += 14;
 }
 

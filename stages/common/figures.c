@@ -1,4 +1,5 @@
-/* figures.c — the names the figures carry in the JSON output and in the docs. */
+/* figures.c — the names the figures carry in the JSON output and in the docs, and the one
+ * definition of a count's change. */
 #include "stages/common/figures.h"
 
 const char *const figures_count_names[COUNT_KINDS] = {
@@ -20,3 +21,10 @@ const char *const figures_rate_names[RATE_KINDS] = {
 
 const char *const figures_role_names[ROLE_COUNT] = {"youth", "parent", "unknown"};
 const char *const figures_sex_names[SEX_COUNT] = {"F", "M", "unknown"};
+
+struct count_change figures_count_change(long previous, long current)
+{
+    struct count_change c = {.absolute = current - previous, .relative_defined = previous != 0};
+    c.relative = c.relative_defined ? (double)c.absolute / (double)previous : 0;
+    return c;
+}

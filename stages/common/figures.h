@@ -56,6 +56,9 @@ struct count_change {
     double relative;       /* (current - previous) / previous */
 };
 
+/* The change from `previous` to `current` (relative undefined when previous is 0). */
+struct count_change figures_count_change(long previous, long current);
+
 enum rate_test { RATE_TEST_NONE, RATE_TEST_Z, RATE_TEST_FISHER };
 
 struct rate_change {
@@ -94,13 +97,22 @@ struct period_withheld {
     uint8_t rates[RATE_KINDS];
     uint8_t employment_by_band[FIGURES_MAX_BANDS];
     uint8_t count_changes[COUNT_KINDS]; /* a change is withheld with either of its counts */
-    uint8_t rate_changes[RATE_KINDS];
+    uint8_t role_changes[ROLE_COUNT];
+    uint8_t sex_changes[SEX_COUNT];
+    uint8_t *site_changes;            /* n_sites entries, NULL in the internal figures */
+    uint8_t rate_changes[RATE_KINDS]; /* also the numerator and denominator changes */
     uint8_t dosage;
 };
 
 struct period_figures {
     char label[16]; /* "2018" or "2018-2019" */
     day_t start, end;
+    /* The data stop before the period's end (figures.data_last more than the options'
+     * partial_gap_days before `end`): its counts cover start … data_until only. Only the
+     * last periods can be partial (a period wholly after the data has data_until < start).
+     * data_until is DAY_NONE when the period is complete. */
+    bool partial;
+    day_t data_until;
     long counts[COUNT_KINDS];
     long by_role[ROLE_COUNT];
     long by_sex[SEX_COUNT];
@@ -111,9 +123,17 @@ struct period_figures {
     struct dosage dosage;
     long by_band[FIGURES_MAX_BANDS];
     struct rate employment_by_band[FIGURES_MAX_BANDS];
-    /* Year over year against the previous period; has_previous is false for the first. */
+    /* Year over year against the previous period; has_previous is false for the first (and
+     * every change is then zero). Every count has its change: the counts, each cell of the
+     * splits by role, sex and site (a site with nobody in the previous period: absolute =
+     * current, relative undefined), and the numerator and denominator of each rate. */
     bool has_previous;
+    bool changes_partial; /* this period or the previous is partial: flagged, still computed */
     struct count_change count_changes[COUNT_KINDS];
+    struct count_change role_changes[ROLE_COUNT];
+    struct count_change sex_changes[SEX_COUNT];
+    struct count_change *site_changes; /* figures.n_sites entries, like by_site */
+    struct count_change numerator_changes[RATE_KINDS], denominator_changes[RATE_KINDS];
     struct rate_change rate_changes[RATE_KINDS];
     struct period_withheld withheld;
 };
@@ -160,6 +180,7 @@ struct target_progress {
 struct figures {
     size_t n_periods;
     struct period_figures *periods;
+    day_t data_last; /* the latest session date in the data ("data stop"); DAY_NONE if none */
     size_t n_sites;
     const char *const *site_names;
     double confidence; /* e.g. 0.95 */

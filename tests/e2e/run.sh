@@ -84,6 +84,7 @@ expect_error bad_json 1 run --config "$here/cases/bad_json.json" --output "$work
 expect_error missing_input 1 run --config "$here/cases/missing_input.json" --output "$work/a"
 expect_error wrong_type 1 run --config "$here/cases/wrong_type.json" --output "$work/a"
 expect_error missing_column 1 run --config "$here/cases/missing_column.json" --output "$work/a"
+expect_error site_typo 1 run --config "$here/cases/site_typo.json" --output "$work/a"
 expect_error usage 2 frobnicate
 # Issue 14, defect 7: empty inputs are loud. An attendance export with a title and a header
 # but no row, and one whose every row is rejected, are errors (before: exit 0 and figures of
@@ -232,6 +233,27 @@ jq ".inputs[0].path = \"$PWD/tests/fixtures/dialects/cp1252_mission_locale/atten
 [ $? = 3 ] && grep -qF '"Tour du monde": 1 row, first at' "$work/t3.err" &&
     grep -qF '    "Tour du monde": "?"' "$work/t3.err" && pass "unmapped: no close label, \"?\" to choose" ||
     fail "unmapped: the label without suggestion"
+# 4b. The run summary says what the figures say (issue 14): a target already met gives the
+#     day it was met (cases/target_reached.json: its comment has the working).
+"$bin" run --config "$here/cases/target_reached.json" --output "$work/treached" 2>"$work/treached.err"
+want='target: 10 of 8 persons (125.0 %) at 2019-11-26; target reached on 2019-01-22 (by the deadline)'
+grep -qxF "$want" "$work/treached.err" && pass "summary: target reached on its day" ||
+    { fail "summary: no line \"$want\""; cat "$work/treached.err"; }
+#     An export taken in October (tests/fixtures/partial_year/README.md): 2020 is partial in
+#     the summary and in both JSON files, its changes computed and flagged.
+"$bin" run --config tests/fixtures/partial_year/config.json --output "$work/partial" 2>"$work/partial.err"
+for want in '2020 (partial: data up to 2020-10-16): 3 beneficiaries (2 new), 7 cumulative since the start' \
+    '  its changes from the previous period compare part of a period with a whole one (flagged "partial" in indicators.json)' \
+    'target: 7 of 12 persons (58.3 %) at 2020-10-16; trend reaches it on 2025-07-13 (after the deadline)'; do
+    grep -qxF "$want" "$work/partial.err" && pass "summary: partial period: $want" ||
+        { fail "summary: no line \"$want\""; cat "$work/partial.err"; }
+done
+for f in indicators.json public/indicators.json; do
+    got=$(jq -c '[.periods[] | [.label, .partial, .data_until, .change_from_previous.partial,
+                                 .change_from_previous.beneficiaries.absolute]]' "$work/partial/$f")
+    [ "$got" = '[["2019",false,null,null,null],["2020",true,"2020-10-16",true,-2]]' ] &&
+        pass "partial period in $f" || fail "partial period in $f: $got"
+done
 
 # 5. Dialect fixtures (tests/fixtures/dialects/NAME/README.md: the hand working). Each run's
 #    quality/rejects.csv (and probable_duplicates.csv, duplicates.csv where expected) byte for byte, and

@@ -63,8 +63,11 @@ static inline void fill_trajectory(struct target_progress *tp, const char *name,
                                    struct quarter_point *q, const long *cumulative, long target)
 {
     fill_quarters(q, cumulative, N_QUARTERS);
-    *tp = (struct target_progress){
-        .name = name, .target = target, .n_quarters = N_QUARTERS, .quarters = q};
+    *tp = (struct target_progress){.name = name,
+                                   .target = target,
+                                   .n_quarters = N_QUARTERS,
+                                   .quarters = q,
+                                   .projection = {.reached_on = DAY_NONE}};
     tp->reached = cumulative[N_QUARTERS - 1];
     tp->progress = target ? (double)tp->reached / (double)target : 0;
     tp->last_quarter_end = q[N_QUARTERS - 1].end;
@@ -76,6 +79,7 @@ static inline void fill_period(struct period_figures *p, int year, long youth, l
     snprintf(p->label, sizeof p->label, "%d", year);
     p->start = ymd(year, 1, 1);
     p->end = ymd(year, 12, 31);
+    p->data_until = DAY_NONE;
     p->by_role[ROLE_YOUTH] = youth;
     p->by_role[ROLE_PARENT] = parent;
     p->by_role[ROLE_UNKNOWN] = unknown;
@@ -170,7 +174,9 @@ static inline void fixture_init(struct fixture *fx)
                                                      .quarters_used = 4,
                                                      .slope_per_quarter = 270.6,
                                                      .date = ymd(2020, 6, 17),
-                                                     .on_track = false};
+                                                     .on_track = false,
+                                                     .reached_on = DAY_NONE};
+    fx->fig.data_last = ymd(2019, 12, 18); /* the last session: no period is partial */
     fx->fig.n_periods = N_PERIODS;
     fx->fig.periods = fx->periods;
     fx->fig.n_sites = N_SITES;
@@ -180,6 +186,17 @@ static inline void fixture_init(struct fixture *fx)
     fx->fig.sites = fx->sites;
     fx->fig.suppression_threshold = 11;
     fill_bands(fx);
+}
+
+/* The data stop on 2019-10-16 (an export taken in October): 2019 is partial, and so is its
+ * change from 2018 (issue 14, defect 6). The last quarter, 2019-Q4, is then incomplete. */
+static inline void make_partial(struct fixture *fx)
+{
+    struct period_figures *p = &fx->periods[N_PERIODS - 1];
+    fx->fig.data_last = ymd(2019, 10, 16);
+    p->partial = true;
+    p->data_until = fx->fig.data_last;
+    p->changes_partial = true;
 }
 
 /* Withholds a count the way stages/disclose does: flag set, value zeroed. */

@@ -324,6 +324,85 @@ static void test_english_charts(void **state)
     expect_in("sites alt", c[SITES].alt_text, "Les Lauriers \xE2\x80\x93 Olivier A: 820 of 1,200");
 }
 
+/* The overall target of 2 000 met on 2019-06-12 (the fixture's 2 412 at the end of 2019),
+ * and Tarascon's 600 on 2019-09-03 (640 at the end): the day it was met instead of a
+ * projection (issue 14, defect 11). */
+static void edit_target_met(struct fixture *fx)
+{
+    struct target_progress *o = &fx->fig.overall;
+    o->target = 2000;
+    o->progress = 2412.0 / 2000.0;
+    o->projection = (struct projection){.reason = "target already reached",
+                                        .on_track_known = true,
+                                        .on_track = true,
+                                        .reached_on = ymd(2019, 6, 12)};
+    fx->sites[2].projection.reached_on = ymd(2019, 9, 3);
+}
+
+static void test_target_met(void **state)
+{
+    (void)state;
+    struct chart_list list;
+    render_checked(edit_target_met, NUMFMT_LANG_FR, false, &list);
+    const struct chart_info *c = list.charts;
+    expect_in("cumulative title", c[CUMULATIVE].title, "objectif de 2" NN "000 atteint");
+    expect_in("cumulative alt", c[CUMULATIVE].alt_text,
+              "fixé au 31 déc. 2019. Objectif atteint le 12 juin 2019, avant l'échéance. Par site");
+    expect_not_in("cumulative alt", c[CUMULATIVE].alt_text, "Au rythme");
+    expect_in("sites alt", c[SITES].alt_text,
+              "Tarascon" NB ": 640 sur 600 (107" NN "%), objectif atteint le 3 sept. 2019.");
+    render_checked(edit_target_met, NUMFMT_LANG_EN, false, &list);
+    expect_in("cumulative alt", c[CUMULATIVE].alt_text, "Target met on 12 Jun 2019, on time.");
+    expect_in("sites alt", c[SITES].alt_text, "target met on 3 Sep 2019.");
+}
+
+/* A partial last period (issue 14, defect 6): every text names it with its last data day,
+ * and no title states a change from a whole year. */
+static void test_partial_period(void **state)
+{
+    (void)state;
+    struct chart_list list;
+    render_checked(make_partial, NUMFMT_LANG_FR, false, &list);
+    const struct chart_info *c = list.charts;
+    assert_string_equal(c[BY_ROLE].title,
+                        "1" NN "204 personnes accompagnées en 2019 (jusqu'au 16/10)");
+    expect_in("by role alt", c[BY_ROLE].alt_text, "; 2019 (jusqu'au 16/10)" NB ": 1" NN "204");
+    expect_in("outcome title", c[OUTCOMES].title, "En 2019 (jusqu'au 16/10), 45,2" NN "%");
+    expect_in("qpv alt", c[QPV].alt_text, "2019 (jusqu'au 16/10)" NB ": 92,3" NN "%");
+    expect_in("by sex title", c[BY_SEX].title, "En 2019 (jusqu'au 16/10), ");
+    expect_in("dosage title", c[DOSAGE].title, "En 2019 (jusqu'au 16/10), ");
+    assert_string_equal(c[CUMULATIVE].title,
+                        "2" NN "412 personnes accompagnées au 16 oct. 2019, 80" NN
+                        "% de l'objectif");
+    expect_in("cumulative alt", c[CUMULATIVE].alt_text, ": 2" NN "412 au 16 oct. 2019");
+    expect_in("sites title", c[SITES].title, "au 16 oct. 2019");
+    render_checked(make_partial, NUMFMT_LANG_EN, false, &list);
+    assert_string_equal(c[BY_ROLE].title, "1,204 people reached in 2019 (to 16 Oct)");
+    expect_in("cumulative title", c[CUMULATIVE].title, "by 16 Oct 2019");
+}
+
+/* The window runs a year past the data: the data stop on 2018-10-16, so 2018 is partial and
+ * 2019 has no data yet (data_until before its start). The title speaks of 2018, the last
+ * period with data; 2019 is named "(sans données)". */
+static void edit_no_data_yet(struct fixture *fx)
+{
+    struct period_figures *p = fx->periods;
+    fx->fig.data_last = ymd(2018, 10, 16);
+    p[1].partial = p[2].partial = true;
+    p[1].data_until = p[2].data_until = fx->fig.data_last;
+    p[1].changes_partial = p[2].changes_partial = true;
+}
+
+static void test_no_data_yet(void **state)
+{
+    (void)state;
+    struct chart_list list;
+    render_checked(edit_no_data_yet, NUMFMT_LANG_FR, false, &list);
+    const struct chart_info *c = list.charts;
+    assert_string_equal(c[BY_ROLE].title, "830 personnes accompagnées en 2018 (jusqu'au 16/10)");
+    expect_in("by role alt", c[BY_ROLE].alt_text, "2019 (sans données)" NB ": ");
+}
+
 /* ---- withheld values ---- */
 
 /* What stages/disclose would do with small cells here: the last quarter overall (and so the
@@ -838,6 +917,8 @@ int main(void)
         cmocka_unit_test(test_no_data_texts), cmocka_unit_test(test_svg_escaping),
         cmocka_unit_test(test_other_size),    cmocka_unit_test(test_charts_draw),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_png_round_trip),
+        cmocka_unit_test(test_target_met),    cmocka_unit_test(test_partial_period),
+        cmocka_unit_test(test_no_data_yet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

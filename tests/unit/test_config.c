@@ -478,7 +478,7 @@ static void test_unknown_key_errors(void **state)
         {"{'inputs': [" ATT "], 'window': {'frist': '2018-01-01'}, "
          "'periods': {'frist': 1, 'kind': 'calendar'}}",
          "2 unknown keys: \"window.frist\" in window, did you mean \"first\"?; \"periods.frist\" "
-         "in periods, expected \"kind\" or \"start_month\"",
+         "in periods, expected \"kind\", \"start_month\" or \"partial_gap_days\"",
          0, 0},
     };
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {

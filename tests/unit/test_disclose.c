@@ -56,6 +56,7 @@ struct expect {
 struct fixture {
     struct period_figures periods[N_PERIODS];
     long by_site[N_PERIODS][N_SITES];
+    struct count_change site_changes[N_PERIODS][N_SITES];
     struct quarter_point quarters[N_OWNERS][N_QUARTERS];
     struct target_progress sites[N_SITES];
     struct figures fig;
@@ -98,6 +99,7 @@ static void fill_period(struct fixture *fx, int i)
     p->by_sex[SEX_F] = b / 2, p->by_sex[SEX_M] = b / 2;
     fx->by_site[i][0] = b - 10, fx->by_site[i][1] = 20;
     p->by_site = fx->by_site[i];
+    p->site_changes = fx->site_changes[i];
     p->by_band[0] = 15, p->by_band[1] = b - 15;
     p->rates[RATE_QPV_SHARE] = rate_of(20, 28);
     p->rates[RATE_EMPLOYMENT] = rate_of(30, 60);
@@ -116,9 +118,18 @@ static void fill_changes(struct period_figures *p, const struct period_figures *
             .absolute = p->counts[k] - prev->counts[k],
             .relative_defined = true,
             .relative = (double)(p->counts[k] - prev->counts[k]) / (double)prev->counts[k]};
-    for (int k = 0; k < RATE_KINDS; k++)
+    for (int k = 0; k < RATE_KINDS; k++) {
         p->rate_changes[k] = (struct rate_change){
             .defined = true, .difference = 0.01, .test = RATE_TEST_Z, .p_value = 0.5};
+        p->numerator_changes[k] = (struct count_change){1, true, 0.1};
+        p->denominator_changes[k] = (struct count_change){2, true, 0.2};
+    }
+    for (int r = 0; r < ROLE_COUNT; r++)
+        p->role_changes[r] = (struct count_change){3 + r, true, 0.3};
+    for (int x = 0; x < SEX_COUNT; x++)
+        p->sex_changes[x] = (struct count_change){6 + x, true, 0.6};
+    for (int s = 0; s < N_SITES; s++)
+        p->site_changes[s] = (struct count_change){9 + s, true, 0.9};
 }
 
 /* Overall: 2018-Q4 40, 2019-Q2 55, 2019-Q4 70, 2020-Q4 90 (the year ends equal the
@@ -708,6 +719,75 @@ static void test_cases(void **state)
 }
 
 /* The copy owns its own arrays; the internal figures keep threshold 0 and NULL flags. */
+static void expect_change(const char *what, const struct count_change *got,
+                          const struct count_change *internal, uint8_t flag, uint8_t want)
+{
+    if (flag != want)
+        fail_msg("%s: withheld %d, expected %d", what, flag, want);
+    if (want != WITHHELD_NONE && (got->absolute || got->relative_defined || got->relative))
+        fail_msg("%s: withheld but not zeroed", what);
+    if (want == WITHHELD_NONE && (got->absolute != internal->absolute ||
+                                  got->relative_defined != internal->relative_defined ||
+                                  got->relative != internal->relative))
+        fail_msg("%s: changed", what);
+}
+
+/* The changes of the splits and of the rates' terms (issue 14, defect 2) are withheld with
+ * either of their cells. Edits: 2018 youth 35 + parent 4 + unknown 1 (parent, unknown small);
+ * 2018 Les Lauriers 3 (small); 2019 F 46 + M 4 (M small, F complementary, share_girls 46/50
+ * small). By hand:
+ *   2019 role changes: parent S, unknown S (from 2018), youth shown; 2020: all shown.
+ *   2019 site changes: Les Lauriers S, Tarascon shown; 2020: both shown.
+ *   2019 and 2020 sex changes: F C, M S (2019's cells), unknown shown (0 both years).
+ *   2019 and 2020 share_girls numerator and denominator changes: S, with the rate change;
+ *   every other rate's terms shown. */
+static void test_split_changes_withheld(void **state)
+{
+    (void)state;
+    static const uint8_t role[N_PERIODS][ROLE_COUNT] = {{0}, {0, S, S}, {0}};
+    static const uint8_t sex[N_PERIODS][SEX_COUNT] = {{0}, {C, S, 0}, {C, S, 0}};
+    static const uint8_t site[N_PERIODS][N_SITES] = {{0}, {0, S}, {0}};
+    struct fixture fx;
+    fixture_init(&fx);
+    edit_role_two_small(&fx);
+    edit_site(&fx);
+    edit_sex_small_m(&fx);
+    struct figures *pub = NULL;
+    struct impact_error err = {0};
+    assert_int_equal(disclose_public(&fx.fig, 11, &pub, &err), IMPACT_OK);
+    for (int i = 1; i < N_PERIODS; i++) {
+        const struct period_figures *p = &pub->periods[i], *in = &fx.periods[i];
+        const struct period_withheld *w = &p->withheld;
+        char what[64];
+        for (int r = 0; r < ROLE_COUNT; r++) {
+            snprintf(what, sizeof what, "period %d role %d change", i, r);
+            expect_change(what, &p->role_changes[r], &in->role_changes[r], w->role_changes[r],
+                          role[i][r]);
+        }
+        for (int x = 0; x < SEX_COUNT; x++) {
+            snprintf(what, sizeof what, "period %d sex %d change", i, x);
+            expect_change(what, &p->sex_changes[x], &in->sex_changes[x], w->sex_changes[x],
+                          sex[i][x]);
+        }
+        for (int t = 0; t < N_SITES; t++) {
+            snprintf(what, sizeof what, "period %d site %d change", i, t);
+            expect_change(what, &p->site_changes[t], &in->site_changes[t], w->site_changes[t],
+                          site[i][t]);
+        }
+        for (int k = 0; k < RATE_KINDS; k++) {
+            uint8_t want = k == RATE_SHARE_GIRLS ? S : 0;
+            snprintf(what, sizeof what, "period %d rate %d numerator change", i, k);
+            expect_change(what, &p->numerator_changes[k], &in->numerator_changes[k],
+                          w->rate_changes[k], want);
+            snprintf(what, sizeof what, "period %d rate %d denominator change", i, k);
+            expect_change(what, &p->denominator_changes[k], &in->denominator_changes[k],
+                          w->rate_changes[k], want);
+        }
+    }
+    assert_ptr_not_equal(pub->periods[1].site_changes, fx.periods[1].site_changes);
+    disclose_free(pub);
+}
+
 static void test_deep_copy(void **state)
 {
     (void)state;
@@ -761,9 +841,8 @@ static void test_bad_threshold(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),
-        cmocka_unit_test(test_deep_copy),
-        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_cases),         cmocka_unit_test(test_split_changes_withheld),
+        cmocka_unit_test(test_deep_copy),     cmocka_unit_test(test_empty),
         cmocka_unit_test(test_bad_threshold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -168,6 +168,14 @@
  *   employment                      2/4     3/5
  *   positive_outcome                3/4     4/5
  *
+ * CHANGES 2019 FROM 2018 (every count has its change, issue 14 defect 2):
+ *   by role: youth 6 − 4 = +2 (+2/4 = 0.5), parent +1 (1/3), unknown −1 (−1/1 = −1)
+ *   by sex: F +3 (3/4 = 0.75), M 0 (0), unknown −1 (−1)
+ *   by site: Tarascon 4 − 5 = −1 (−0.2), Les Lauriers 0 (0)
+ *   rates' terms: qpv_share numerator 2 − 3 = −1 (−1/3), denominator 4 − 4 = 0 (0);
+ *   employment numerator +1 (1/2), denominator +1 (1/4); positive_outcome numerator +1
+ *   (1/3), denominator +1 (1/4).
+ *
  * Also checked: no name or birth date of the fixture appears in any output file
  * (REQUIREMENTS "No names or birth dates in any output"). Chart images (PNG, SVG, PDF) are
  * skipped: their glyph and image data could match a short name by chance.
@@ -581,6 +589,49 @@ static void test_period_rates(void **state)
     }
 }
 
+static void check_change(json_t *obj, const char *key, long absolute, double relative,
+                         const char *where)
+{
+    char at[128];
+    snprintf(at, sizeof at, "%s.%s", where, key);
+    json_t *change = member(obj, key, where);
+    check_json_int(change, "absolute", absolute, at);
+    check_json_number(change, "relative", relative, 1e-9, at);
+}
+
+/* The changes of the splits and of the rates' terms, 2019 from 2018 (hand working above). */
+static void test_split_changes(void **state)
+{
+    struct e2e *t = *state;
+    static const char where[] = "periods[2019].change_from_previous";
+    json_t *changes = member(find_period(t->root, "2019"), "change_from_previous", where);
+    json_t *role = member(changes, "beneficiaries_by_role", where);
+    check_change(role, "youth", 2, 0.5, where);
+    check_change(role, "parent", 1, 1.0 / 3.0, where);
+    check_change(role, "unknown", -1, -1.0, where);
+    json_t *sex = member(changes, "beneficiaries_by_sex", where);
+    check_change(sex, "F", 3, 0.75, where);
+    check_change(sex, "M", 0, 0.0, where);
+    check_change(sex, "unknown", -1, -1.0, where);
+    json_t *site = member(changes, "beneficiaries_by_site", where);
+    check_change(site, "Tarascon", -1, -0.2, where);
+    check_change(site, "Les Lauriers", 0, 0.0, where);
+    static const struct {
+        const char *rate;
+        long num;
+        double num_rel;
+        long den;
+        double den_rel;
+    } terms[] = {{"qpv_share", -1, -1.0 / 3.0, 0, 0.0},
+                 {"employment", 1, 0.5, 1, 0.25},
+                 {"positive_outcome", 1, 1.0 / 3.0, 1, 0.25}};
+    for (size_t i = 0; i < sizeof terms / sizeof terms[0]; i++) {
+        json_t *rate = member(changes, terms[i].rate, where);
+        check_change(rate, "numerator", terms[i].num, terms[i].num_rel, terms[i].rate);
+        check_change(rate, "denominator", terms[i].den, terms[i].den_rel, terms[i].rate);
+    }
+}
+
 /* Every rate's Wilson 95 % interval against the hand-worked values, to 1e-6. */
 static void test_wilson_intervals(void **state)
 {
@@ -680,6 +731,7 @@ int main(void)
         cmocka_unit_test(test_period_counts),
         cmocka_unit_test(test_period_splits),
         cmocka_unit_test(test_period_rates),
+        cmocka_unit_test(test_split_changes),
         cmocka_unit_test(test_wilson_intervals),
         cmocka_unit_test(test_no_names_or_birth_dates_in_outputs),
     };

@@ -30,6 +30,8 @@
 struct fixture {
     struct period_figures periods[2];
     long by_site[2][2];
+    struct count_change site_changes[2][2];
+    uint8_t site_change_flags[2][2];
     struct quarter_point quarters[2];
     struct target_progress sites[2];
     struct input_summary inputs[1];
@@ -98,6 +100,28 @@ static struct rate rate_of(long num, long den, double low, double high)
                          .ci_high = high};
 }
 
+/* The second period's splits (youth 7, parent 2, unknown 1; F 5, M 5, unknown 0) and their
+ * changes from the first, and the changes of the rates' terms: qpv_share 6/10 → 6/11,
+ * employment 0/0 → 2/4 (relative null from 0). */
+static void fill_split_changes(struct fixture *fx)
+{
+    struct period_figures *p = &fx->periods[1];
+    p->by_role[ROLE_YOUTH] = 7, p->by_role[ROLE_PARENT] = 2, p->by_role[ROLE_UNKNOWN] = 1;
+    p->by_sex[SEX_F] = 5, p->by_sex[SEX_M] = 5, p->by_sex[SEX_UNKNOWN] = 0;
+    p->role_changes[ROLE_YOUTH] = (struct count_change){2, true, 0.4};
+    p->role_changes[ROLE_PARENT] = (struct count_change){0, true, 0.0};
+    p->role_changes[ROLE_UNKNOWN] = (struct count_change){0, true, 0.0};
+    p->sex_changes[SEX_F] = (struct count_change){1, true, 0.25};
+    p->sex_changes[SEX_M] = (struct count_change){2, true, 2.0 / 3.0};
+    p->sex_changes[SEX_UNKNOWN] = (struct count_change){-1, true, -1.0};
+    fx->site_changes[1][0] = (struct count_change){2, true, 0.4};
+    fx->site_changes[1][1] = (struct count_change){-2, true, -1.0 / 3.0};
+    p->numerator_changes[RATE_QPV_SHARE] = (struct count_change){0, true, 0.0};
+    p->denominator_changes[RATE_QPV_SHARE] = (struct count_change){1, true, 0.1};
+    p->numerator_changes[RATE_EMPLOYMENT] = (struct count_change){2, false, 0};
+    p->denominator_changes[RATE_EMPLOYMENT] = (struct count_change){4, false, 0};
+}
+
 static void fill_periods(struct fixture *fx)
 {
     static const long counts[2][COUNT_KINDS] = {{10, 6, 0, 30, 8, 8, 8}, {12, 6, 1, 36, 10, 3, 11}};
@@ -108,6 +132,7 @@ static void fill_periods(struct fixture *fx)
         p[i].end = ymd(2018 + i, 12, 31);
         memcpy(p[i].counts, counts[i], sizeof counts[i]);
         p[i].by_site = fx->by_site[i];
+        p[i].site_changes = fx->site_changes[i];
     }
     p[0].by_role[ROLE_YOUTH] = 5, p[0].by_role[ROLE_PARENT] = 2, p[0].by_role[ROLE_UNKNOWN] = 1;
     p[0].by_sex[SEX_F] = 4, p[0].by_sex[SEX_M] = 3, p[0].by_sex[SEX_UNKNOWN] = 1;
@@ -131,6 +156,7 @@ static void fill_periods(struct fixture *fx)
         .defined = true, .difference = 0.25, .test = RATE_TEST_FISHER, .p_value = 0.5};
     p[1].rate_changes[RATE_EMPLOYMENT] =
         (struct rate_change){.defined = false, .test = RATE_TEST_NONE, .p_value = 1.0};
+    fill_split_changes(fx);
 }
 
 static void fill_target(struct fixture *fx)
@@ -358,7 +384,8 @@ static void test_changes(void **state)
     json_t *doc = emit_indicators_json(&fx->fig, &fx->ctx);
     json_t *changes = at(json_array_get(at(doc, "periods"), 1), "change_from_previous");
     assert_true(json_is_object(changes));
-    assert_int_equal(json_object_size(changes), COUNT_KINDS + RATE_KINDS);
+    assert_int_equal(json_object_size(changes), 1 + COUNT_KINDS + 3 + RATE_KINDS);
+    assert_true(json_is_false(at(changes, "partial")));
     for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
         json_t *c = at(changes, counts[i].key);
         want_int(c, "absolute", counts[i].absolute);
@@ -371,7 +398,7 @@ static void test_changes(void **state)
     }
     for (size_t i = 0; i < sizeof rates / sizeof rates[0]; i++) {
         json_t *c = at(changes, rates[i].key);
-        assert_int_equal(json_object_size(c), 3);
+        assert_int_equal(json_object_size(c), 5);
         if (!rates[i].test) {
             want_null(c, "difference");
             want_null(c, "test");
@@ -382,6 +409,74 @@ static void test_changes(void **state)
         want_string(c, "test", rates[i].test);
         want_real(c, "p_value", rates[i].p_value);
     }
+    json_decref(doc);
+}
+
+/* {absolute, relative} under obj.key; relative NAN: null. */
+static void want_change(const json_t *obj, const char *key, long absolute, double relative)
+{
+    json_t *c = at(obj, key);
+    assert_int_equal(json_object_size(c), 2);
+    want_int(c, "absolute", absolute);
+    if (isnan(relative))
+        want_null(c, "relative");
+    else if (relative == 0.0)
+        assert_true(json_is_real(at(c, "relative")) && json_real_value(at(c, "relative")) == 0);
+    else
+        want_real(c, "relative", relative);
+}
+
+/* Every count has its change (defect 2 of issue 14): the role, sex and site cells under
+ * change_from_previous.beneficiaries_by_role / _by_sex / _by_site, as the splits are named
+ * in the period, and each rate's numerator and denominator inside its change object. */
+static void test_split_changes(void **state)
+{
+    struct fixture *fx = *state;
+    json_t *doc = emit_indicators_json(&fx->fig, &fx->ctx);
+    json_t *changes = at(json_array_get(at(doc, "periods"), 1), "change_from_previous");
+    json_t *role = at(changes, "beneficiaries_by_role"), *sex = at(changes, "beneficiaries_by_sex");
+    json_t *site = at(changes, "beneficiaries_by_site");
+    assert_int_equal(json_object_size(role), ROLE_COUNT);
+    want_change(role, "youth", 2, 0.4);
+    want_change(role, "parent", 0, 0.0);
+    want_change(role, "unknown", 0, 0.0);
+    assert_int_equal(json_object_size(sex), SEX_COUNT);
+    want_change(sex, "F", 1, 0.25);
+    want_change(sex, "M", 2, 2.0 / 3.0);
+    want_change(sex, "unknown", -1, -1.0);
+    assert_int_equal(json_object_size(site), 2);
+    want_change(site, "Tarascon", 2, 0.4);
+    want_change(site, "Les Lauriers", -2, -1.0 / 3.0);
+    want_change(at(changes, "qpv_share"), "numerator", 0, 0.0);
+    want_change(at(changes, "qpv_share"), "denominator", 1, 0.1);
+    want_change(at(changes, "employment"), "numerator", 2, NAN);
+    want_change(at(changes, "employment"), "denominator", 4, NAN);
+    json_decref(doc);
+}
+
+/* A partial last period (issue 14, defect 6): "partial" and "data_until" after "end" in
+ * every period (false and null when complete), and "partial" first in its changes. */
+static void test_partial_period(void **state)
+{
+    struct fixture *fx = *state;
+    fx->periods[1].partial = true;
+    fx->periods[1].data_until = ymd(2019, 10, 16);
+    fx->periods[1].changes_partial = true;
+    fx->periods[0].data_until = DAY_NONE;
+    json_t *doc = emit_indicators_json(&fx->fig, &fx->ctx);
+    json_t *p0 = json_array_get(at(doc, "periods"), 0), *p1 = json_array_get(at(doc, "periods"), 1);
+    static const char *const first[] = {"label", "start", "end", "partial", "data_until"};
+    void *it = json_object_iter(p1);
+    for (size_t k = 0; k < 5; k++, it = json_object_iter_next(p1, it))
+        assert_string_equal(json_object_iter_key(it), first[k]);
+    assert_true(json_is_true(at(p1, "partial")));
+    want_string(p1, "data_until", "2019-10-16");
+    assert_true(json_is_false(at(p0, "partial")));
+    want_null(p0, "data_until");
+    json_t *changes = at(p1, "change_from_previous");
+    assert_string_equal(json_object_iter_key(json_object_iter(changes)), "partial");
+    assert_true(json_is_true(at(changes, "partial")));
+    want_int(at(changes, "beneficiaries"), "absolute", 2); /* still computed */
     json_decref(doc);
 }
 
@@ -438,6 +533,10 @@ static void test_target(void **state)
     want_string(s1, "site", "Les Lauriers");
     want_real(s1, "progress", 11.0 / 4.0);
     want_string(at(s1, "projection"), "reason", "target already reached");
+    /* issue 14, defect 11: the projection says the day the target was met */
+    want_string(at(s1, "projection"), "reached_on", "2019-08-14");
+    want_null(at(s0, "projection"), "reached_on");
+    want_null(pr, "reached_on");
     assert_true(json_is_true(at(at(s1, "projection"), "on_track")));
     json_decref(doc);
 
@@ -478,6 +577,13 @@ static void withhold_some(struct fixture *fx, uint8_t site_flags[2][2])
     p[1].count_changes[COUNT_BENEFICIARIES] = (struct count_change){0};
     p[1].withheld.rate_changes[RATE_SHARE_GIRLS] = C;
     p[1].rate_changes[RATE_SHARE_GIRLS] = (struct rate_change){0};
+    p[1].numerator_changes[RATE_SHARE_GIRLS] = p[1].denominator_changes[RATE_SHARE_GIRLS] =
+        (struct count_change){0};
+    /* the split changes withheld with the first period's parent and Les Lauriers cells */
+    p[1].withheld.role_changes[ROLE_PARENT] = C,
+    p[1].role_changes[ROLE_PARENT] = (struct count_change){0};
+    p[1].withheld.site_changes = fx->site_change_flags[1];
+    fx->site_change_flags[1][1] = S, fx->site_changes[1][1] = (struct count_change){0};
     fx->quarters[0].withheld = S, fx->quarters[0].cumulative = 0;
     fx->sites[1].withheld = S, fx->sites[1].reached = 0, fx->sites[1].progress = 0;
 }
@@ -530,8 +636,11 @@ static void test_public_periods(void **state)
                                         {"dosage.q3", "small_cell"},
                                         {"dosage.mean", "small_cell"},
                                         {"dosage.bands[1].beneficiaries", "small_cell"}};
-    static const char *const p1[][2] = {{"change_from_previous.beneficiaries", "small_cell"},
-                                        {"change_from_previous.share_girls", "complementary"}};
+    static const char *const p1[][2] = {
+        {"change_from_previous.beneficiaries", "small_cell"},
+        {"change_from_previous.beneficiaries_by_role.parent", "complementary"},
+        {"change_from_previous.beneficiaries_by_site.Les Lauriers", "small_cell"},
+        {"change_from_previous.share_girls", "complementary"}};
     uint8_t site_flags[2][2] = {{0}};
     fx->fig.n_bands = 2;
     fx->fig.bands[0] = (struct dosage_band){1, 1, "1"};
@@ -562,10 +671,19 @@ static void test_public_periods(void **state)
     want_map(at(p, "suppressed"), p0, sizeof p0 / sizeof p0[0]);
 
     p = json_array_get(at(doc, "periods"), 1);
-    want_map(at(p, "suppressed"), p1, 2);
+    want_map(at(p, "suppressed"), p1, sizeof p1 / sizeof p1[0]);
     json_t *change = at(at(p, "change_from_previous"), "beneficiaries");
     want_null(change, "absolute");
     want_null(change, "relative");
+    json_t *changes = at(p, "change_from_previous");
+    want_null(at(at(changes, "beneficiaries_by_role"), "parent"), "absolute");
+    want_null(at(at(changes, "beneficiaries_by_role"), "parent"), "relative");
+    want_int(at(at(changes, "beneficiaries_by_role"), "youth"), "absolute", 2);
+    want_null(at(at(changes, "beneficiaries_by_site"), "Les Lauriers"), "absolute");
+    want_int(at(at(changes, "beneficiaries_by_site"), "Tarascon"), "absolute", 2);
+    want_null(at(at(changes, "share_girls"), "numerator"), "absolute");
+    want_null(at(at(changes, "share_girls"), "denominator"), "relative");
+    want_int(at(at(changes, "qpv_share"), "denominator"), "absolute", 1);
     want_null(at(at(p, "change_from_previous"), "share_girls"), "test");
     want_int(at(at(p, "change_from_previous"), "sessions"), "absolute", 2);
     json_decref(doc);
@@ -669,6 +787,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_top_level, setup, teardown),
         cmocka_unit_test_setup_teardown(test_periods, setup, teardown),
         cmocka_unit_test_setup_teardown(test_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_split_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_partial_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_target, setup, teardown),
         cmocka_unit_test_setup_teardown(test_internal_has_no_flags, setup, teardown),
         cmocka_unit_test_setup_teardown(test_public_periods, setup, teardown),

@@ -103,6 +103,9 @@ static struct indicators_options default_options(void)
         .deadline = DAY_NONE,
         .target_roles = {[ROLE_YOUTH] = true, [ROLE_PARENT] = true},
         .trend_quarters = 4,
+        /* no period is partial unless a test says so (test_partial_periods,
+         * test_projection_partial_quarter): the hand-worked data stop mid-quarter */
+        .partial_gap_days = 366,
     };
 }
 
@@ -745,8 +748,9 @@ static void expect_quarters(const struct target_progress *t, size_t n, const cha
  *                     Q3);  site 1: 0, 1, 1.  PA and U never count.
  * roles youth+parent: overall 2 (Y1, PA), 3, 3;  site 0: 2, 2, 3;  site 1: 0, 1, 1.
  * The period's beneficiaries do not depend on the roles: {Y1, PA, Y2, U} = 4.
- * Site targets {"  bellevue FELIX pyat ": 10, "Marseille": 7}: site 0 matches ignoring
- * case, accents and spaces → target 10, progress 2/10 = 0.2 (youth only); site 1 has none.
+ * Site targets {"  bellevue FELIX pyat ": 10}: site 0 matches ignoring case, accents and
+ * spaces → target 10, progress 2/10 = 0.2 (youth only); site 1 has none. (An entry naming
+ * no site is an error: test_site_targets_match_sites.)
  * Overall target 0 → no projection, reason "no target set". */
 static void test_target_trajectory_roles_and_sites(void **state)
 {
@@ -761,7 +765,7 @@ static void test_target_trajectory_roles_and_sites(void **state)
         {false, {1, 2, 2}, {1, 1, 2}, {0, 1, 1}},
         {true, {2, 3, 3}, {2, 2, 3}, {0, 1, 1}},
     };
-    static const struct site_target targets[] = {{"  bellevue FELIX pyat ", 10}, {"Marseille", 7}};
+    static const struct site_target targets[] = {{"  bellevue FELIX pyat ", 10}};
     struct builder b;
     builder_init(&b, sites, 2);
     uint32_t s0 = session(&b, ymd(2018, 2, 1), 0, QPV_YES),
@@ -781,7 +785,7 @@ static void test_target_trajectory_roles_and_sites(void **state)
         struct indicators_options o = default_options();
         o.target_roles[ROLE_PARENT] = rows[r].parents;
         o.site_targets = targets;
-        o.n_site_targets = 2;
+        o.n_site_targets = 1;
         struct figures *f = compute(&b, &o);
         assert_int_equal(f->periods[0].counts[COUNT_BENEFICIARIES], 4);
         expect_quarters(&f->overall, 3, labels, ends, rows[r].overall);
@@ -862,6 +866,38 @@ static void test_projection_steady_series(void **state)
             assert_true(pr->earliest <= pr->date && pr->date <= pr->latest);
         indicators_free(f);
     }
+}
+
+/* The same series with the config's default partial_gap_days (31): the data stop on
+ * 2018-11-15, 46 days before the end of 2018, so 2018 is partial and the last quarter's 40
+ * is the count on 2018-11-15: the fit places it there (issue 14, defect 6).
+ *   x = 0, 91, 183, 229 (2018-03-31 → 11-15: Apr 30 + … + Oct 31 = 214, + 15); mean 125.75;
+ *   dx = −125.75, −34.75, 57.25, 103.25; dy = −15, −5, 5, 15;
+ *   Sxy = 1886.25 + 173.75 + 286.25 + 1548.75 = 3895;
+ *   Sxx = 15813.0625 + 1207.5625 + 3277.5625 + 10660.5625 = 30958.75;
+ *   y = 100 at x = 125.75 + 75 · 30958.75 / 3895 = 721.87 → 722 days after 2018-03-31 =
+ *   2019-12-31 (640) + 82 = 2020-03-22 (Jan 31 + Feb 29 + 22);
+ *   slope per quarter = 3895 / 30958.75 · 365.2425 / 4 = 11.488024690111843.
+ * (At the quarter end, test_projection_steady_series: 2020-07-03, too late by 3 months.) */
+static void test_projection_partial_quarter(void **state)
+{
+    (void)state;
+    static const int counts[] = {10, 10, 10, 10};
+    struct builder b;
+    quarterly(&b, 2018, counts, 4);
+    struct indicators_options o = default_options();
+    o.target = 100;
+    o.partial_gap_days = 31;
+    struct figures *f = compute(&b, &o);
+    assert_true(f->periods[0].partial);
+    expect_day(f->periods[0].data_until, "2018-11-15", "data_until");
+    const struct projection *pr = &f->overall.projection;
+    assert_true(pr->defined);
+    expect_day(pr->date, "2020-03-22", "projected date");
+    expect_close(pr->slope_per_quarter, 11.488024690111843, "slope per quarter");
+    assert_int_equal(f->overall.quarters[3].cumulative, 40);
+    expect_day(f->overall.quarters[3].end, "2018-12-31", "the quarter keeps its end");
+    indicators_free(f);
 }
 
 /* Only the last trend_quarters quarters enter the fit. Cumulative 5, 10, 30 at 2018-03-31,
@@ -1019,6 +1055,207 @@ static void test_dosage_and_deadline(void **state)
     indicators_free(f);
 }
 
+static void expect_change(const struct count_change *c, long absolute, double relative,
+                          const char *what)
+{
+    if (c->absolute != absolute)
+        fail_msg("%s: absolute %ld, expected %ld", what, c->absolute, absolute);
+    if (c->relative_defined != !isnan(relative))
+        fail_msg("%s: relative defined %d, expected %d", what, c->relative_defined,
+                 !isnan(relative));
+    if (!isnan(relative))
+        expect_close(c->relative, relative, what);
+}
+
+/* Changes of the splits and of each rate's terms (issue 14, defect 2).
+ *   sites A, B.  S0 2018-03-01 A yes; S1 2019-04-01 A yes; S2 2019-06-01 B no.
+ *   P0 youth F: P0@S0, P0@S1.  P1 parent M: P1@S0.  P2 youth F: P2@S1, P2@S2.
+ *   P3 youth unknown sex: P3@S2.
+ *   Outcomes: P0 2018-06-01 employment, P0 2019-06-01 employment, P2 2019-07-01 unemployed.
+ * 2018: youth 1, parent 1, unknown 0; F 1, M 1, unknown 0; A 2, B 0; qpv 1/1; employment
+ *       and positive 1/1 (P0); share_girls 1/2.
+ * 2019: {P0, P2, P3}: youth 3, parent 0, unknown 0; F 2, M 0, unknown 1; A {P0, P2} 2,
+ *       B {P2, P3} 2; qpv 1/2; employment and positive 1/2 (P0 yes, P2 no); girls 2/2.
+ * Changes 2019: youth +2 (+200 %), parent −1 (−100 %), role unknown 0 (relative undefined:
+ * 0 before); F +1 (+100 %), M −1 (−100 %), sex unknown +1 (undefined); A 0 (0 %), B +2
+ * (undefined: B had nobody in 2018, so the change is from 0); qpv 1→1 (0 %), 1→2 (+100 %);
+ * employment and positive 1→1 (0 %), 1→2 (+100 %); share_girls 1→2 (+100 %), 2→2 (0 %). */
+static void test_split_and_term_changes(void **state)
+{
+    (void)state;
+    static const char *const sites[] = {"A", "B"};
+    struct builder b;
+    builder_init(&b, sites, 2);
+    uint32_t s0 = session(&b, ymd(2018, 3, 1), 0, QPV_YES);
+    uint32_t s1 = session(&b, ymd(2019, 4, 1), 0, QPV_YES);
+    uint32_t s2 = session(&b, ymd(2019, 6, 1), 1, QPV_NO);
+    uint32_t p0 = person(&b, ROLE_YOUTH, SEX_F), p1 = person(&b, ROLE_PARENT, SEX_M);
+    uint32_t p2 = person(&b, ROLE_YOUTH, SEX_F), p3 = person(&b, ROLE_YOUTH, SEX_UNKNOWN);
+    attend(&b, p0, s0, true);
+    attend(&b, p1, s0, true);
+    attend(&b, p0, s1, true);
+    attend(&b, p2, s1, true);
+    attend(&b, p2, s2, true);
+    attend(&b, p3, s2, true);
+    observe(&b, p0, ymd(2018, 6, 1), CATEGORY_EMPLOYMENT, 0);
+    observe(&b, p0, ymd(2019, 6, 1), CATEGORY_EMPLOYMENT, 1);
+    observe(&b, p2, ymd(2019, 7, 1), CATEGORY_UNEMPLOYED, 2);
+    struct indicators_options o = default_options();
+    struct figures *f = compute(&b, &o);
+    assert_int_equal(f->n_periods, 2);
+    const struct period_figures *p = &f->periods[1];
+    assert_true(p->has_previous);
+    expect_change(&p->role_changes[ROLE_YOUTH], 2, 2.0, "youth");
+    expect_change(&p->role_changes[ROLE_PARENT], -1, -1.0, "parent");
+    expect_change(&p->role_changes[ROLE_UNKNOWN], 0, NAN, "role unknown");
+    expect_change(&p->sex_changes[SEX_F], 1, 1.0, "F");
+    expect_change(&p->sex_changes[SEX_M], -1, -1.0, "M");
+    expect_change(&p->sex_changes[SEX_UNKNOWN], 1, NAN, "sex unknown");
+    expect_change(&p->site_changes[0], 0, 0.0, "site A");
+    expect_change(&p->site_changes[1], 2, NAN, "site B, nobody before");
+    expect_change(&p->numerator_changes[RATE_QPV_SHARE], 0, 0.0, "qpv numerator");
+    expect_change(&p->denominator_changes[RATE_QPV_SHARE], 1, 1.0, "qpv denominator");
+    for (int k = RATE_EMPLOYMENT; k <= RATE_POSITIVE_OUTCOME; k++) {
+        expect_change(&p->numerator_changes[k], 0, 0.0, figures_rate_names[k]);
+        expect_change(&p->denominator_changes[k], 1, 1.0, figures_rate_names[k]);
+    }
+    expect_change(&p->numerator_changes[RATE_SHARE_GIRLS], 1, 1.0, "girls numerator");
+    expect_change(&p->denominator_changes[RATE_SHARE_GIRLS], 0, 0.0, "girls denominator");
+    indicators_free(f);
+}
+
+/* Site targets against the data's sites (issue 14, defect 5). Sites are compared folded
+ * (fold_label: case, accents and spaces do not matter), as before; an entry that names no
+ * site is an error (stage "config", the config's path) listing the sites found nearest first
+ * by edit distance on the folded names, ties in the data's order, at most eight then "and N
+ * more"; two entries naming one site are an error too.
+ *   "Tarrascon" against Parc Bellevue, Tarascon, Taras: TARRASCON → TARASCON 1 (one R
+ *   less), → TARAS 4 (R, C, O, N less), → PARC BELLEVUE more than 4 (13 letters, 9 differ
+ *   at least): Tarascon, Taras, Parc Bellevue.
+ *   "S1x" against S0 … S9: S1 at 1, every other at 2 (x less, one letter changed), in
+ *   order: S1, S0, S2 … S7 shown, 2 more (S8, S9). */
+static void test_site_targets_match_sites(void **state)
+{
+    (void)state;
+    static const char *const three[] = {"Parc Bellevue", "Tarascon", "Taras"};
+    static const char *const ten[] = {"S0", "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8", "S9"};
+    static const struct {
+        const char *const *sites;
+        size_t n_sites;
+        struct site_target targets[2];
+        size_t n_targets;
+        const char *message; /* NULL: accepted, the Tarascon target is 50 */
+    } rows[] = {
+        {three,
+         3,
+         {{"Tarrascon", 50}},
+         1,
+         "target.sites.\"Tarrascon\": no site of that name in the data; sites found: "
+         "\"Tarascon\", \"Taras\" and \"Parc Bellevue\". Write the site as it is in the data, "
+         "or remove the entry."},
+        {three, 3, {{"  TARASCON ", 50}}, 1, NULL},
+        {three,
+         3,
+         {{"Tarascon", 50}, {"tarascon", 60}},
+         2,
+         "target.sites.\"Tarascon\" and target.sites.\"tarascon\" both name the site "
+         "\"Tarascon\"; keep one of them."},
+        {ten,
+         10,
+         {{"S1x", 5}},
+         1,
+         "target.sites.\"S1x\": no site of that name in the data; sites found: \"S1\", \"S0\", "
+         "\"S2\", \"S3\", \"S4\", \"S5\", \"S6\", \"S7\" and 2 more. Write the site as it is "
+         "in the data, or remove the entry."},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        struct builder b;
+        builder_init(&b, rows[r].sites, rows[r].n_sites);
+        uint32_t s0 = session(&b, ymd(2018, 3, 1), 1, QPV_YES);
+        newcomers(&b, 3, s0, ROLE_YOUTH);
+        struct indicators_options o = default_options();
+        o.site_targets = rows[r].targets;
+        o.n_site_targets = rows[r].n_targets;
+        o.config_path = "config.json";
+        struct figures *f = NULL;
+        struct impact_error err = {0};
+        int status = indicators_compute(&b.data, &o, &f, &err);
+        if (!rows[r].message) {
+            assert_int_equal(status, IMPACT_OK);
+            assert_int_equal(f->sites[1].target, 50);
+        } else {
+            if (status != IMPACT_FAIL)
+                fail_msg("row %zu: accepted, expected \"%s\"", r, rows[r].message);
+            assert_string_equal(err.message, rows[r].message);
+            assert_string_equal(err.stage, "config");
+            assert_string_equal(err.file, "config.json");
+        }
+        indicators_free(f);
+    }
+}
+
+/* Partial periods (issue 14, defect 6). Data stop at the latest session date; a period is
+ * partial when it ends more than partial_gap_days after it (days counted end − last):
+ *   last 2020-10-16, gap 31: 2020 ends 76 days later → partial until 2020-10-16; 2019 not.
+ *   last 2020-12-20, gap 31: 11 days → complete (the Christmas break); gap 0 → partial.
+ *   last 2020-12-31, gap 0: 0 days → complete.
+ *   last 2020-12-01: 30 days; gap 30 → complete, gap 29 → partial.
+ *   window to 2021-12-31, last 2020-10-16: 2020 partial, and 2021 (no data at all) partial
+ *   with data_until 2020-10-16, before its start.
+ *   window to 2020-06-30, last 2020-06-30: the window ends before the period, but the data
+ *   stop 184 days before 2020-12-31 → partial.
+ * A period's changes are flagged when it or the previous one is partial. */
+static void test_partial_periods(void **state)
+{
+    (void)state;
+    static const char *const sites[] = {"A"};
+    static const struct {
+        int last_m, last_d, gap, window_last_y, window_last_m, window_last_d;
+        size_t n_periods;
+        bool partial[3];
+        const char *until; /* data_until of each partial period */
+    } rows[] = {
+        {10, 16, 31, 0, 0, 0, 2, {false, true}, "2020-10-16"},
+        {12, 20, 31, 0, 0, 0, 2, {false, false}, NULL},
+        {12, 20, 0, 0, 0, 0, 2, {false, true}, "2020-12-20"},
+        {12, 31, 0, 0, 0, 0, 2, {false, false}, NULL},
+        {12, 1, 30, 0, 0, 0, 2, {false, false}, NULL},
+        {12, 1, 29, 0, 0, 0, 2, {false, true}, "2020-12-01"},
+        {10, 16, 31, 2021, 12, 31, 3, {false, true, true}, "2020-10-16"},
+        {6, 30, 31, 2020, 6, 30, 2, {false, true}, "2020-06-30"},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof rows[0]; r++) {
+        struct builder b;
+        builder_init(&b, sites, 1);
+        uint32_t s0 = session(&b, ymd(2019, 3, 1), 0, QPV_YES);
+        uint32_t s1 = session(&b, ymd(2020, rows[r].last_m, rows[r].last_d), 0, QPV_YES);
+        uint32_t p0 = person(&b, ROLE_YOUTH, SEX_F);
+        attend(&b, p0, s0, true);
+        attend(&b, p0, s1, true);
+        struct indicators_options o = default_options();
+        o.partial_gap_days = rows[r].gap;
+        if (rows[r].window_last_y) {
+            o.first = ymd(2019, 1, 1);
+            o.last = ymd(rows[r].window_last_y, rows[r].window_last_m, rows[r].window_last_d);
+        }
+        struct figures *f = compute(&b, &o);
+        assert_int_equal(f->n_periods, rows[r].n_periods);
+        char last[11];
+        snprintf(last, sizeof last, "2020-%02d-%02d", rows[r].last_m, rows[r].last_d);
+        expect_day(f->data_last, last, "data_last");
+        for (size_t i = 0; i < f->n_periods; i++) {
+            const struct period_figures *p = &f->periods[i];
+            if (p->partial != rows[r].partial[i])
+                fail_msg("row %zu, %s: partial %d, expected %d", r, p->label, p->partial,
+                         rows[r].partial[i]);
+            expect_day(p->data_until, p->partial ? rows[r].until : "none", "data_until");
+            bool flagged = i > 0 && (rows[r].partial[i] || rows[r].partial[i - 1]);
+            assert_int_equal(p->changes_partial, flagged);
+        }
+        indicators_free(f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1031,9 +1268,13 @@ int main(void)
         cmocka_unit_test(test_employment_outcomes),
         cmocka_unit_test(test_outcome_full_tie_keeps_first_row),
         cmocka_unit_test(test_year_over_year_changes),
+        cmocka_unit_test(test_split_and_term_changes),
+        cmocka_unit_test(test_partial_periods),
         cmocka_unit_test(test_target_trajectory_roles_and_sites),
+        cmocka_unit_test(test_site_targets_match_sites),
         cmocka_unit_test(test_projection_steady_series),
         cmocka_unit_test(test_projection_last_quarters_only),
+        cmocka_unit_test(test_projection_partial_quarter),
         cmocka_unit_test(test_projection_undefined),
         cmocka_unit_test(test_dosage_and_deadline),
         cmocka_unit_test(test_many_persons_and_sessions),

@@ -139,6 +139,53 @@ static void test_target_text(void **state)
     assert_string_equal(text, "");
 }
 
+/* A partial last period (issue 14, defect 6): its changes carry the "*" the page explains,
+ * a withheld one does not, and the target sentence gives the count at the data stop. */
+static void test_partial_rows(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    fixture_init(&fx);
+    make_partial(&fx);
+    struct summary_row r[SUMMARY_ROWS];
+    assert_int_equal(summary_rows(&fx.fig, NUMFMT_LANG_FR, r), SUMMARY_ROWS);
+    assert_string_equal(r[0].change, "+45" NN "% (+374)*");
+    assert_string_equal(r[3].change, "+5,2" NB "pts*");
+    char text[1024];
+    summary_target_text(&fx.fig, NUMFMT_LANG_FR, text, sizeof text);
+    expect_in("target", text, "2" NN "412 personnes accompagnées au 16 oct. 2019 sur un objectif");
+    fx.periods[2].withheld.count_changes[COUNT_BENEFICIARIES] = WITHHELD_SMALL_CELL;
+    assert_int_equal(summary_rows(&fx.fig, NUMFMT_LANG_FR, r), SUMMARY_ROWS);
+    assert_string_equal(r[0].change, "masqué");
+}
+
+/* Target met (issue 14, defect 11): the day it was, against the deadline, instead of a
+ * projection — also when the reached count is withheld (a day is not a count). */
+static void test_target_met_text(void **state)
+{
+    (void)state;
+    struct fixture fx;
+    fixture_init(&fx);
+    fx.fig.overall.target = 2000;
+    fx.fig.overall.progress = 2412.0 / 2000.0;
+    fx.fig.overall.projection = (struct projection){.reason = "target already reached",
+                                                    .on_track_known = true,
+                                                    .on_track = true,
+                                                    .reached_on = ymd(2019, 6, 12)};
+    char text[1024];
+    summary_target_text(&fx.fig, NUMFMT_LANG_FR, text, sizeof text);
+    assert_string_equal(text, "2" NN "412 personnes accompagnées au 31 déc. 2019 sur un objectif "
+                              "de 2" NN "000 (121" NN "%). Échéance" NB ": 31 déc. 2019. Objectif "
+                              "atteint le 12 juin 2019, avant l'échéance.");
+    fx.fig.deadline = ymd(2019, 3, 31);
+    summary_target_text(&fx.fig, NUMFMT_LANG_EN, text, sizeof text);
+    expect_in("target", text,
+              "Deadline: 31 Mar 2019. Target met on 12 Jun 2019, after the deadline.");
+    withhold_count(&fx.fig.overall.reached, &fx.fig.overall.withheld, WITHHELD_COMPLEMENTARY);
+    summary_target_text(&fx.fig, NUMFMT_LANG_EN, text, sizeof text);
+    expect_in("target", text, "Target met on 12 Jun 2019");
+}
+
 /* What stages/disclose would withhold: the 2019 total and its change, employment in 2019,
  * the last quarter and the reached count (and with them the projection). */
 static void withhold(struct fixture *fx)
@@ -152,8 +199,11 @@ static void withhold(struct fixture *fx)
     withhold_count(&fx->overall_q[N_QUARTERS - 1].cumulative,
                    &fx->overall_q[N_QUARTERS - 1].withheld, WITHHELD_COMPLEMENTARY);
     withhold_count(&fx->fig.overall.reached, &fx->fig.overall.withheld, WITHHELD_COMPLEMENTARY);
-    fx->fig.overall.projection = (struct projection){
-        .defined = false, .reason = "withheld: fitted on withheld quarters", .withheld = true};
+    fx->fig.overall.projection =
+        (struct projection){.defined = false,
+                            .reason = "withheld: fitted on withheld quarters",
+                            .withheld = true,
+                            .reached_on = DAY_NONE};
 }
 
 static void test_withheld(void **state)
@@ -225,6 +275,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pdf_reproducible), cmocka_unit_test(test_rows_french),
         cmocka_unit_test(test_rows_english),     cmocka_unit_test(test_target_text),
+        cmocka_unit_test(test_target_met_text),  cmocka_unit_test(test_partial_rows),
         cmocka_unit_test(test_withheld),         cmocka_unit_test(test_no_period),
         cmocka_unit_test(test_errors),
     };
