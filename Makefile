@@ -53,7 +53,7 @@ CFLAGS = $(WARN) $(OPT) -pthread -MMD -MP
 LDFLAGS = $(SAN_LDFLAGS) -pthread
 LDLIBS = $(shell pkg-config --libs $(PKGS)) -lcsv -lm
 
-LIB_SRC := $(wildcard stages/common/*.c stages/*.c) $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
+LIB_SRC := $(wildcard stages/*.c stages/*/*.c) $(filter-out pipeline/main.c,$(wildcard pipeline/*.c))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -177,10 +177,10 @@ samples: $(BUILD)/gen_samples
 	$(BUILD)/gen_samples samples
 
 format:
-	clang-format -i $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.[ch])
+	clang-format -i $(wildcard pipeline/*.[ch] stages/*.[ch] stages/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.[ch])
 
 format-check:
-	@clang-format --dry-run -Werror $(wildcard pipeline/*.[ch] stages/*.[ch] stages/common/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.[ch])
+	@clang-format --dry-run -Werror $(wildcard pipeline/*.[ch] stages/*.[ch] stages/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c samples/*.[ch])
 
 clean:
 	rm -rf build
