@@ -44,6 +44,17 @@ static void run_job(struct worker *w, struct worker_job *job, bool first)
     pthread_mutex_unlock(&w->lock);
 }
 
+/* A run of a job that a thread has taken part in: it never joins the same run twice. */
+struct run_mark {
+    const struct worker_job *job;
+    unsigned long started;
+};
+
+static struct run_mark mark_of(const struct worker_job *job)
+{
+    return (struct run_mark){job, job->started};
+}
+
 /* Locked: the oldest queued job, now running on this thread. */
 static struct worker_job *take_oldest(struct worker *w)
 {
@@ -54,6 +65,7 @@ static struct worker_job *take_oldest(struct worker *w)
     job->next = NULL;
     job->state = WORKER_JOB_RUNNING;
     job->runners = 1;
+    job->started++;
     if (job->shareable && w->mode == WORKER_HELPERS) {
         w->sharing = job;
         announce(w); /* a waiting thread may join it */
@@ -61,13 +73,15 @@ static struct worker_job *take_oldest(struct worker *w)
     return job;
 }
 
-/* Locked: a job this thread may join (running, shareable, not joined by it yet), or NULL. */
-static struct worker_job *joinable(struct worker_job *job, struct worker_job **joined)
+/* Locked: a job this thread may join (running, shareable, this run not joined by it yet),
+ * or NULL. */
+static struct worker_job *joinable(struct worker_job *job, struct run_mark *joined)
 {
-    if (!job || job->state != WORKER_JOB_RUNNING || !job->shareable || job == *joined)
+    if (!job || job->state != WORKER_JOB_RUNNING || !job->shareable ||
+        (job == joined->job && job->started == joined->started))
         return NULL;
     job->runners++;
-    *joined = job;
+    *joined = mark_of(job);
     return job;
 }
 
@@ -99,11 +113,13 @@ static void run_locked(struct worker *w, struct worker_job *job, bool first)
 static void *worker_thread(void *arg)
 {
     struct worker *w = arg;
-    struct worker_job *joined = NULL, *job;
+    struct run_mark joined = {0};
+    struct worker_job *job;
     pthread_mutex_lock(&w->lock);
     for (;;) {
         if (w->head) {
-            job = joined = take_oldest(w);
+            job = take_oldest(w);
+            joined = mark_of(job);
             run_locked(w, job, true);
         } else if ((job = joinable(w->sharing, &joined))) {
             run_locked(w, job, false);
@@ -148,13 +164,13 @@ void worker_submit(struct worker *w, struct worker_job *job)
  * queued one while `job` is queued, since jobs start in order; `job` itself when it runs
  * and may be shared), or NULL to wait. */
 static struct worker_job *help_with(struct worker *w, struct worker_job *job,
-                                    struct worker_job **joined, bool *first)
+                                    struct run_mark *joined, bool *first)
 {
     *first = job->state == WORKER_JOB_QUEUED;
     if (*first) {
         struct worker_job *oldest = take_oldest(w);
         if (oldest == job)
-            *joined = job;
+            *joined = mark_of(job);
         return oldest;
     }
     return joinable(job, joined);
@@ -162,7 +178,8 @@ static struct worker_job *help_with(struct worker *w, struct worker_job *job,
 
 void worker_wait(struct worker *w, struct worker_job *job)
 {
-    struct worker_job *joined = NULL, *next;
+    struct run_mark joined = {0};
+    struct worker_job *next;
     bool first;
     pthread_mutex_lock(&w->lock);
     while (job->state == WORKER_JOB_QUEUED || job->state == WORKER_JOB_RUNNING) {

@@ -44,6 +44,7 @@ struct worker_job {
     /* The worker's own. */
     enum worker_job_state state;
     int runners;
+    unsigned long started; /* times it was started: tells a resubmitted job from its last run */
     struct worker_job *next;
 };
 
