@@ -140,6 +140,9 @@ static void fold_code_point(struct sink *k, uint32_t cp, const unsigned char *ra
             put_bytes(k, "-", 1);
     } else if (name && cp == '.') {
         /* "St. Denis" and "St Denis" are the same name */
+    } else if (cp >= 0x300 && cp <= 0x36F) {
+        /* a combining accent (decomposed text, as macOS tools write "é"): dropped, as the
+         * accent of a precomposed letter is, so both spellings compare equal */
     } else if (cp < 0x80) {
         char ch = (char)(cp >= 'a' && cp <= 'z' ? cp - 32 : cp);
         put_bytes(k, &ch, 1);

@@ -1,6 +1,7 @@
 /* fold.h — text folding, so that labels and names written differently compare equal.
  *
- * fold_label: upper-case, accents removed (É→E, Œ→OE, ß→SS), typographic apostrophes made
+ * fold_label: upper-case, accents removed (É→E, Œ→OE, ß→SS; a decomposed "e" + U+0301
+ *   too), typographic apostrophes made
  *   ASCII, no-break and other spaces made plain, runs of spaces collapsed, ends trimmed.
  *   "  Présent " → "PRESENT", "Création d’entreprise" → "CREATION D'ENTREPRISE".
  * fold_name: fold_label, then spaces, hyphens, apostrophes and dots removed, as the person
