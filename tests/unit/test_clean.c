@@ -722,7 +722,7 @@ static void test_dictionary_is_consistent(void **state)
 }
 
 /* docs/indicators.md lists the whole dictionary ("The built-in dictionary"), each label as
- * written in stages/clean.c between backquotes; run from the repository's root. */
+ * written in stages/clean/labels.c between backquotes; run from the repository's root. */
 static void test_dictionary_documented(void **state)
 {
     (void)state;

@@ -1,4 +1,4 @@
-/* test_indicators.c — stages/indicators.c on small datasets built by hand.
+/* test_indicators.c — the indicators stage (stages/indicators.h) on small datasets built by hand.
  *
  * Each test builds a `struct dataset` directly (persons, sessions, attendances, outcomes,
  * site names), as the join stage would, calls indicators_compute() with hand-made options
