@@ -365,21 +365,38 @@ static const struct clean_situation builtin_situations[] = {
 };
 
 /* Prefix rules: a label not in the dictionary whose first word (letters and digits, after
- * folding) is one of these names a kind of that contract ("CDI temps partiel", "CDD < 6
- * mois", "CDD saisonnier", "Intérim longue mission"): each word names a work contract and
- * nothing else in French. Only the whole first word counts ("CDIx" is not "CDI"), never a
- * substring. */
+ * folding) is one of these, and whose every later word only qualifies that contract
+ * (prefix_qualifiers, or a number or duration such as "6", "35H"), is employment: "CDI
+ * temps partiel", "CDD < 6 mois", "CDD saisonnier", "Intérim longue mission". Only the whole
+ * first word counts ("CDIx" is not "CDI"), never a substring. Any other word — "CDD échu",
+ * "CDI démission", "CDD en vue", "Intérim - inscrit à France Travail" — leaves the label
+ * unmapped for the user to decide: no list of what may undo a contract can be complete, a
+ * list of what may qualify one can. */
 static const char *const situation_prefixes[] = {"CDI", "CDD", "CDDI", "CTT", "INTERIM"};
 
-/* … unless a later word says the contract ended, was refused or is only hoped for ("CDD
- * terminé", "fin de CDD" does not start with CDD anyway, "CDI en attente", "Intérim
- * recherché"): such a label stays unmapped, for the user to decide. */
-static const char *const prefix_stop_words[] = {
-    "FIN",      "FINI",      "FINIE",      "TERMINE",  "TERMINEE", "ROMPU",   "ROMPUE",
-    "RUPTURE",  "ANCIEN",    "ANCIENNE",   "EX",       "NON",      "PAS",     "SANS",
-    "ATTENTE",  "RECHERCHE", "RECHERCHEE", "PROMESSE", "PROJET",   "VISE",    "VISEE",
-    "SOUHAITE", "SOUHAITEE", "ENVISAGE",   "PREVU",    "PREVUE",   "FUTUR",   "VENIR",
-    "REFUS",    "REFUSE",    "REFUSEE",    "ARRET",    "ECHEC",    "ABANDON", "PERDU",
+static const char *const prefix_qualifiers[] = {
+    "TEMPS",       "PARTIEL", "PLEIN",   "COMPLET",  "TP",  "TPS",    "MI",           "SAISONNIER",
+    "SAISONNIERE", "SAISON",  "USAGE",   "D",        "DE",  "DU",     "REMPLACEMENT", "INSERTION",
+    "INTERIMAIRE", "MOIS",    "M",       "AN",       "ANS", "ANNEE",  "ANNEES",       "JOUR",
+    "JOURS",       "J",       "SEMAINE", "SEMAINES", "H",   "HEURES", "HEBDO",        "LONGUE",
+    "COURTE",      "DUREE",   "MISSION", "MISSIONS", "A",
+};
+
+/* Words that make a suggestion unsafe (the label may mean the opposite of the known label it
+ * is close to: "CDD terminé", "Formation abandonnée", "Déscolarisé" near "Rescolarisé",
+ * "Chômage partiel" near "Chômage"): whole words, and stems any word may start with. Such a
+ * label gets no suggested category: the user chooses. */
+static const char *const suggestion_stop_words[] = {
+    "FIN",      "FINI",      "FINIE",      "TERMINE",  "TERMINEE",  "ROMPU",     "ROMPUE",
+    "RUPTURE",  "ANCIEN",    "ANCIENNE",   "EX",       "NON",       "PAS",       "SANS",
+    "ATTENTE",  "RECHERCHE", "RECHERCHEE", "PROMESSE", "PROJET",    "VISE",      "VISEE",
+    "SOUHAITE", "SOUHAITEE", "ENVISAGE",   "PREVU",    "PREVUE",    "FUTUR",     "VENIR",
+    "REFUS",    "REFUSE",    "REFUSEE",    "ARRET",    "ECHEC",     "PERDU",     "ECHU",
+    "ECHUE",    "PUIS",      "VUE",        "PARTIEL",  "PARTIELLE", "TECHNIQUE",
+};
+static const char *const suggestion_stop_stems[] = {
+    "ABANDON", "INTERROMP", "INTERRUP",   "ANNUL",   "QUITT", "DEMISSION", "LICENCI",
+    "ACHEV",   "EXPIR",     "DESCOLARIS", "DECROCH", "RENVO", "EXCLU",     "SUSPEN",
 };
 
 /* ---- the prefix rule ---- */
@@ -397,31 +414,62 @@ static bool word_in(const char *word, size_t len, const char *const *list, size_
     return false;
 }
 
-/* Whether a word after the first of `folded` is a stop word (prefix_stop_words). */
-bool clean_has_stop_word(const char *folded)
+static bool word_has_stem(const char *word, size_t len, const char *const *stems, size_t n)
 {
-    size_t n_stop = sizeof prefix_stop_words / sizeof prefix_stop_words[0];
+    for (size_t i = 0; i < n; i++)
+        if (strlen(stems[i]) <= len && memcmp(stems[i], word, strlen(stems[i])) == 0)
+            return true;
+    return false;
+}
+
+/* Calls `test` on each word of `folded` from the `from`-th (0 for the first); true as soon
+ * as one answers true. */
+static bool any_word(const char *folded, int from, bool (*test)(const char *word, size_t len))
+{
     const char *p = folded;
-    for (bool first = true; *p; first = false) {
+    for (int index = 0; *p; index++) {
         while (*p && !clean_is_word_char(*p))
             p++;
         const char *word = p;
         while (clean_is_word_char(*p))
             p++;
-        if (!first && p > word && word_in(word, (size_t)(p - word), prefix_stop_words, n_stop))
+        if (index >= from && p > word && test(word, (size_t)(p - word)))
             return true;
     }
     return false;
 }
 
-/* The prefix rule (situation_prefixes): true for a folded label read as employment. */
+static bool is_stop_word(const char *word, size_t len)
+{
+    size_t n_words = sizeof suggestion_stop_words / sizeof suggestion_stop_words[0];
+    size_t n_stems = sizeof suggestion_stop_stems / sizeof suggestion_stop_stems[0];
+    return word_in(word, len, suggestion_stop_words, n_words) ||
+           word_has_stem(word, len, suggestion_stop_stems, n_stems);
+}
+
+/* A word that does not only qualify a contract: neither a number nor a qualifier. */
+static bool is_not_qualifier(const char *word, size_t len)
+{
+    size_t n = sizeof prefix_qualifiers / sizeof prefix_qualifiers[0];
+    return !(word[0] >= '0' && word[0] <= '9') && !word_in(word, len, prefix_qualifiers, n);
+}
+
+/* Whether any word of `folded` makes a suggestion unsafe (suggestion_stop_words, stems). */
+bool clean_has_stop_word(const char *folded)
+{
+    return any_word(folded, 0, is_stop_word);
+}
+
+/* The prefix rule (situation_prefixes, prefix_qualifiers): true for a folded label read as
+ * employment. */
 bool clean_prefix_rule(const char *folded)
 {
     size_t len = 0;
     while (clean_is_word_char(folded[len]))
         len++;
     size_t n = sizeof situation_prefixes / sizeof situation_prefixes[0];
-    return len > 0 && word_in(folded, len, situation_prefixes, n) && !clean_has_stop_word(folded);
+    return len > 0 && word_in(folded, len, situation_prefixes, n) &&
+           !any_word(folded, 1, is_not_qualifier);
 }
 
 const struct clean_label *clean_builtin_labels(size_t *count)

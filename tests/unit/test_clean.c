@@ -743,8 +743,10 @@ static void test_dictionary_documented(void **state)
 }
 
 /* The prefix rule: a first word CDI, CDD, CDDI, CTT or INTERIM (after folding) is
- * employment, unless a later word says the contract ended or is only hoped for. Only the
- * whole first word counts. */
+ * employment when every later word only qualifies the contract (a duration, part time,
+ * seasonal…); any other word leaves the label unmapped. Only the whole first word counts.
+ * The second half of the unmapped list are labels the second reader found counted as
+ * employment by the earlier rule (a list of stop words). */
 static void test_prefix_rule(void **state)
 {
     static const struct situation_case mapped[] = {
@@ -765,6 +767,21 @@ static void test_prefix_rule(void **state)
         "CDD non renouvelé",
         "Intérim recherché",
         "Promesse d'embauche CDI",
+        "CDD échu",
+        "CDD achevé",
+        "CDD expiré",
+        "CDD arrivé à terme",
+        "CDI démission",
+        "CDI licenciement",
+        "CDI quitté",
+        "CDD puis chômage",
+        "CDD -> demandeur d'emploi",
+        "CDD en vue",
+        "CDI espéré",
+        "CDI en cours de négociation",
+        "Intérim plus de missions",
+        "Intérim en pause",
+        "Intérim - inscrit à France Travail",
     };
     for (size_t i = 0; i < sizeof unmapped / sizeof unmapped[0]; i++) {
         struct outcome_row out;
@@ -792,6 +809,17 @@ static void test_unmapped_suggestions(void **state)
         {"Service civique international", CATEGORY_TRAINING, "SERVICE CIVIQUE"},
         {"Formation qualifiante BTP (AFPA)", CATEGORY_TRAINING, "FORMATION QUALIFIANTE"},
         {"CDD terminé", -1, ""}, /* a stop word: it may mean the opposite */
+        /* near a known label but meaning its opposite (found by the second reader) */
+        {"Déscolarisé", -1, ""},
+        {"Déscolarisation", -1, ""},
+        {"Chômage partiel", -1, ""},
+        {"Chômage technique", -1, ""},
+        {"Formation abandonnée", -1, ""},
+        {"Formation interrompue", -1, ""},
+        {"Formation annulée", -1, ""},
+        {"Études abandonnées", -1, ""},
+        {"Création d'entreprise abandonnée", -1, ""},
+        {"Emploi quitté", -1, ""},
         {"Tour du monde", -1, ""},
         {"CDX", -1, ""}, /* too short for an edit */
     };

@@ -69,9 +69,15 @@ static void test_fold_label(void **state)
         {"Intérim", "INTERIM"},
         {"Reprise d'études", "REPRISE D'ETUDES"},
         /* decomposed accents (NFD: a letter, then U+0301 or U+0300) fold as precomposed ones */
-        {"Cre\xCC\x81" "ation d'entreprise", "CREATION D'ENTREPRISE"},
-        {"Fe\xCC\x81" "lix Pyat", "FELIX PYAT"},
-        {"Tre\xCC\x80" "s", "TRES"},
+        {"Cre\xCC\x81"
+         "ation d'entreprise",
+         "CREATION D'ENTREPRISE"},
+        {"Fe\xCC\x81"
+         "lix Pyat",
+         "FELIX PYAT"},
+        {"Tre\xCC\x80"
+         "s",
+         "TRES"},
         /* typographic apostrophes become ASCII */
         {"Création d" RSQUO "entreprise", "CREATION D'ENTREPRISE"},
         {"Création d" LSQUO "entreprise", "CREATION D'ENTREPRISE"},
@@ -127,7 +133,9 @@ static void test_fold_name(void **state)
         {"Dupont", "DUPONT"},
         {"  dupont  ", "DUPONT"},
         {"Le Goff-N'Diaye", "LEGOFFNDIAYE"},
-        {"He\xCC\x81" "bert", "HEBERT"},
+        {"He\xCC\x81"
+         "bert",
+         "HEBERT"},
         {"N" RSQUO "Diaye", "NDIAYE"},
         {"N" LSQUO "Diaye", "NDIAYE"},
         {"O`Neil", "ONEIL"},
