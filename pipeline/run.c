@@ -13,7 +13,7 @@
 #include "pipeline/run.h"
 
 #include "pipeline/staging.h"
-#include "stages/charts.h"
+#include "stages/charts/charts.h"
 #include "stages/clean.h"
 #include "stages/common/arena.h"
 #include "stages/common/worker.h"

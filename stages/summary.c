@@ -6,6 +6,8 @@
  */
 #include "stages/summary.h"
 
+#include "stages/common/chart_kit.h"
+
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <math.h>
@@ -665,7 +667,8 @@ static int draw_chart(struct page *pg, const char *name, double height, struct i
 static void draw_source(struct page *pg)
 {
     char source[512];
-    charts_source_line(pg->opt, source, sizeof source);
+    kit_source_line(pg->opt->language, pg->opt->programme, pg->opt->run_date, source,
+                    sizeof source);
     rule(pg->cr, PAGE_H - MARGIN - 14, RULE);
     colour(pg->cr, MUTED);
     font(pg->cr, 8, false);

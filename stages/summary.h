@@ -24,7 +24,7 @@
 #ifndef IMPACT_SUMMARY_H
 #define IMPACT_SUMMARY_H
 
-#include "stages/charts.h"
+#include "stages/charts/charts.h"
 #include "stages/common/error.h"
 #include "stages/common/figures.h"
 

@@ -66,7 +66,4 @@ int charts_render(const struct figures *figures, const struct charts_options *op
 int charts_draw(cairo_t *cr, const char *name, const struct figures *figures,
                 const struct charts_options *options, struct impact_error *err);
 
-/* The source line of the charts, "Source : <programme>, données internes, 26 nov. 2026". */
-void charts_source_line(const struct charts_options *options, char *out, size_t cap);
-
 #endif
