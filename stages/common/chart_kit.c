@@ -241,7 +241,12 @@ void kit_partial_note(const struct kit_ctx *ctx, const char *what_fr, const char
 
 const char *kit_withheld_mark(const struct kit_ctx *ctx)
 {
-    return kit_tr(ctx, "masqué", "withheld");
+    return kit_withheld_word(ctx->lang);
+}
+
+const char *kit_withheld_word(enum numfmt_lang lang)
+{
+    return kit_tr_lang(lang, "masqué", "withheld");
 }
 
 /* The threshold is that of the public figures; internal figures (k = 0) withhold nothing,
@@ -291,9 +296,14 @@ uint32_t kit_text_on(uint32_t fill)
 
 void kit_set_font(cairo_t *cr, const struct kit_ctx *ctx, double reference_px, bool bold)
 {
+    kit_set_font_size(cr, kit_px(ctx, reference_px), bold);
+}
+
+void kit_set_font_size(cairo_t *cr, double size, bool bold)
+{
     cairo_select_font_face(cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, kit_px(ctx, reference_px));
+    cairo_set_font_size(cr, size);
 }
 
 double kit_text_width(cairo_t *cr, const char *text)

@@ -94,9 +94,15 @@ struct kit_frame {
     struct kit_axis y;
 };
 
+/* The French or the English text, by language (kit_tr: by the chart's). */
+static inline const char *kit_tr_lang(enum numfmt_lang lang, const char *fr, const char *en)
+{
+    return lang == NUMFMT_LANG_EN ? en : fr;
+}
+
 static inline const char *kit_tr(const struct kit_ctx *ctx, const char *fr, const char *en)
 {
-    return ctx->lang == NUMFMT_LANG_EN ? en : fr;
+    return kit_tr_lang(ctx->lang, fr, en);
 }
 
 static inline double kit_px(const struct kit_ctx *ctx, double reference_px)
@@ -184,6 +190,8 @@ void kit_partial_note(const struct kit_ctx *ctx, const char *what_fr, const char
 
 /* The short mark drawn where a withheld value would be: "masqué" / "withheld". */
 const char *kit_withheld_mark(const struct kit_ctx *ctx);
+/* The same word by language, for a caller without a chart context (the summary sheet). */
+const char *kit_withheld_word(enum numfmt_lang lang);
 /* Appends "valeur masquée (moins de 11 personnes)." to a footnote (after the caller's lead,
  * e.g. "Masqué : "); `complementary` adds that some values are withheld to protect another
  * (so that it cannot be worked out from a total). */
@@ -195,6 +203,8 @@ void kit_set_colour(cairo_t *cr, uint32_t rgb);
 uint32_t kit_text_tone(uint32_t rgb); /* palette colour darkened for text */
 uint32_t kit_text_on(uint32_t fill);  /* white or ink, whichever reads on the fill */
 void kit_set_font(cairo_t *cr, const struct kit_ctx *ctx, double reference_px, bool bold);
+/* The charts' font at `size` in cr's user units, unscaled (the summary sheet, in points). */
+void kit_set_font_size(cairo_t *cr, double size, bool bold);
 double kit_text_width(cairo_t *cr, const char *text);
 void kit_text_at(cairo_t *cr, double x, double y, enum kit_align align, const char *text);
 void kit_text_mid(cairo_t *cr, double x, double y, enum kit_align align, const char *text);
