@@ -1,7 +1,8 @@
 /* summary.c — the summary sheet (see summary.h): one A4 page drawn top to bottom on a cairo
  * PDF surface — header, headline table, target, two charts, source line.
  *
- * The charts are drawn by charts_draw(), so the sheet shows exactly what the PNGs show; the
+ * The charts are drawn by options->draw_chart (the charts' own code, lent by the pipeline), so
+ * the sheet shows exactly what the PNGs show; the
  * rest is text laid out here, with the charts' language, palette, font and text helpers
  * (stages/common/chart_kit.h). Sizes are in PDF points (1/72 in).
  */
@@ -35,7 +36,7 @@ enum {
 struct page {
     cairo_t *cr;
     const struct figures *fig;
-    const struct charts_options *opt;
+    const struct summary_options *opt;
     enum numfmt_lang lang;
     double y; /* top of the free space */
 };
@@ -606,14 +607,12 @@ static void draw_target(struct page *pg)
  * each side for its text to line up with the page's. */
 static int draw_chart(struct page *pg, const char *name, double height, struct impact_error *err)
 {
-    struct charts_options o = *pg->opt;
     double width = CONTENT_W / (1 - 2 * CHART_MARGIN);
-    o.width = (int)round(width);
-    o.height = (int)height;
-    o.no_source_line = true;
+    int w = (int)round(width);
     cairo_save(pg->cr);
-    cairo_translate(pg->cr, MARGIN - CHART_MARGIN * o.width, pg->y);
-    int status = charts_draw(pg->cr, name, pg->fig, &o, err);
+    cairo_translate(pg->cr, MARGIN - CHART_MARGIN * w, pg->y);
+    int status =
+        pg->opt->draw_chart(pg->cr, name, pg->fig, w, (int)height, pg->opt->chart_options, err);
     cairo_restore(pg->cr);
     pg->y += height;
     return status;
@@ -646,7 +645,7 @@ static int draw_page(struct page *pg, struct impact_error *err)
 
 /* "2026-11-26T00:00:00Z" from the run date, so that the PDF's bytes do not depend on the
  * clock (cairo writes the current time when no date is set). */
-static void pdf_date(const struct charts_options *opt, char *out, size_t cap)
+static void pdf_date(const struct summary_options *opt, char *out, size_t cap)
 {
     const char *run_date = opt->run_date ? opt->run_date : "";
     day_t day;
@@ -656,7 +655,7 @@ static void pdf_date(const struct charts_options *opt, char *out, size_t cap)
     snprintf(out, cap, "%04d-%02d-%02dT00:00:00Z", y % 10000, m % 100, d % 100);
 }
 
-static void set_metadata(cairo_surface_t *surface, const struct charts_options *opt,
+static void set_metadata(cairo_surface_t *surface, const struct summary_options *opt,
                          enum numfmt_lang lang)
 {
     char date[32], title[512];
@@ -669,7 +668,7 @@ static void set_metadata(cairo_surface_t *surface, const struct charts_options *
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
-int summary_render_pdf(const struct figures *public_figures, const struct charts_options *options,
+int summary_render_pdf(const struct figures *public_figures, const struct summary_options *options,
                        const char *path, struct impact_error *err)
 {
     enum numfmt_lang lang = options->language == NUMFMT_LANG_EN ? NUMFMT_LANG_EN : NUMFMT_LANG_FR;

@@ -218,3 +218,13 @@ int charts_draw(cairo_t *cr, const char *name, const struct figures *figures,
                            cairo_status_to_string(status));
     return IMPACT_OK;
 }
+
+int charts_embedded(cairo_t *cr, const char *name, const struct figures *figures, int width,
+                    int height, const void *options, struct impact_error *err)
+{
+    struct charts_options o = *(const struct charts_options *)options;
+    o.width = width;
+    o.height = height;
+    o.no_source_line = true;
+    return charts_draw(cr, name, figures, &o, err);
+}

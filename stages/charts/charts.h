@@ -66,4 +66,10 @@ int charts_render(const struct figures *figures, const struct charts_options *op
 int charts_draw(cairo_t *cr, const char *name, const struct figures *figures,
                 const struct charts_options *options, struct impact_error *err);
 
+/* charts_draw() at width × height without the source line, `options` being a
+ * `const struct charts_options *`: the shape of summary_options.draw_chart, so that the
+ * pipeline can lend the charts' drawing to the summary sheet (stages/summary.h). */
+int charts_embedded(cairo_t *cr, const char *name, const struct figures *figures, int width,
+                    int height, const void *options, struct impact_error *err);
+
 #endif
