@@ -32,6 +32,9 @@
  * The chart table, the backends, and the loop that runs one through the other.
  */
 
+/* A chart: its file name, `describe` (title, subtitle, footnote and the text alternative,
+ * from the figures) and `draw`. The figures each reads are in the comments; the order is the
+ * order of the files in indicators.json's chart list. */
 struct chart_def {
     const char *name;
     void (*describe)(const struct kit_ctx *ctx, struct kit_text *text);
@@ -39,12 +42,19 @@ struct chart_def {
 };
 
 static const struct chart_def chart_defs[] = {
+    /* overall and sites' target_progress, deadline; cumulative.c */
     {"cumulative_target", charts_describe_cumulative, charts_draw_cumulative},
+    /* periods' counts by role; stacked.c */
     {"beneficiaries_by_role", charts_describe_by_role, charts_draw_by_role},
+    /* periods' employment and positive-outcome rates; rates.c */
     {"outcome_rates", charts_describe_outcomes, charts_draw_outcomes},
+    /* periods' QPV share of sessions; qpv.c */
     {"qpv_share", charts_describe_qpv, charts_draw_qpv},
+    /* periods' counts by sex; stacked.c */
     {"beneficiaries_by_sex", charts_describe_by_sex, charts_draw_by_sex},
+    /* the last period's employment rate by dosage band; dosage.c */
     {"employment_by_dosage", charts_describe_dosage, charts_draw_dosage},
+    /* sites' target_progress; site_targets.c */
     {"site_targets", charts_describe_site_targets, charts_draw_site_targets},
 };
 #define N_CHARTS (sizeof chart_defs / sizeof chart_defs[0])

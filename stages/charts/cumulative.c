@@ -218,7 +218,7 @@ void charts_describe_cumulative(const struct kit_ctx *ctx, struct kit_text *t)
          any = charts_trajectory_withheld(charts_overall(ctx), &complementary);
     for (size_t i = 0; i < ctx->fig->n_sites && draws_site_lines(ctx); i++)
         any = charts_trajectory_withheld(&ctx->fig->sites[i], &complementary) || any;
-    charts_gap_note(ctx, any, complementary, GAP_LINE, &note);
+    charts_gap_note(ctx, any, complementary, CHARTS_GAP_LINE, &note);
 }
 
 /* Time range: every quarter shown, the deadline, and the projected date unless it lies

@@ -7,7 +7,7 @@
 
 /* ---- Chart 6: employment rate by dosage band, in the last period with data ---- */
 
-static enum rate_state band_rate(const struct period_figures *p, size_t b)
+static enum charts_rate_state band_rate(const struct period_figures *p, size_t b)
 {
     return charts_state_of(&p->employment_by_band[b], p->withheld.employment_by_band[b]);
 }
@@ -17,7 +17,7 @@ static long dosage_period(const struct kit_ctx *ctx)
 {
     for (size_t i = ctx->fig->n_periods; i-- > 0;)
         for (size_t b = 0; b < ctx->fig->n_bands; b++)
-            if (band_rate(&ctx->fig->periods[i], b) == RATE_SHOWN)
+            if (band_rate(&ctx->fig->periods[i], b) == CHARTS_RATE_SHOWN)
                 return (long)i;
     return -1;
 }
@@ -54,7 +54,7 @@ static void dosage_title(const struct kit_ctx *ctx, struct kit_text *t)
     const struct period_figures *p = &ctx->fig->periods[i];
     long lo = -1, hi = -1;
     for (size_t b = 0; b < ctx->fig->n_bands; b++)
-        if (band_rate(p, b) == RATE_SHOWN) {
+        if (band_rate(p, b) == CHARTS_RATE_SHOWN) {
             lo = lo < 0 ? (long)b : lo;
             hi = (long)b;
         }
@@ -92,11 +92,12 @@ static void dosage_alt(const struct kit_ctx *ctx, long i, struct kit_text *t)
     for (size_t b = 0; b < ctx->fig->n_bands; b++) {
         char name[96];
         band_name(ctx, b, name, sizeof name);
-        enum rate_state s = band_rate(p, b);
+        enum charts_rate_state s = band_rate(p, b);
         const struct rate *r = &p->employment_by_band[b];
         kit_sb_add(&sb, "%s%s%s%s", b == 0 ? " " : kit_semicolon(ctx), name, kit_colon(ctx),
-                   s == RATE_SHOWN ? kit_fmt_pct(ctx, r->rate, 1).s : charts_gap_text(ctx, s));
-        if (s == RATE_SHOWN)
+                   s == CHARTS_RATE_SHOWN ? kit_fmt_pct(ctx, r->rate, 1).s
+                                          : charts_gap_text(ctx, s));
+        if (s == CHARTS_RATE_SHOWN)
             kit_sb_add(&sb, " (n = %s)", kit_fmt_count(ctx, r->denominator).s);
     }
     kit_sb_add(&sb, ". %s",
@@ -129,7 +130,7 @@ void charts_describe_dosage(const struct kit_ctx *ctx, struct kit_text *t)
                "de séances peuvent différer des autres.",
                "Observed association, not a causal effect: people who attend more sessions may "
                "differ from the others."));
-    struct rate_gaps g = {0};
+    struct charts_rate_gaps g = {0};
     const struct period_figures *p = &ctx->fig->periods[i];
     for (size_t b = 0; b < ctx->fig->n_bands; b++)
         charts_add_gap(&g, band_rate(p, b), p->withheld.employment_by_band[b]);
@@ -142,7 +143,7 @@ static void dosage_category(const struct kit_ctx *ctx, size_t b, char *label, ch
     const struct period_figures *p = &ctx->fig->periods[dosage_period(ctx)];
     band_name(ctx, b, label, cap);
     sublabel[0] = '\0';
-    if (band_rate(p, b) != RATE_WITHHELD)
+    if (band_rate(p, b) != CHARTS_RATE_WITHHELD)
         kit_format_text(sublabel, cap, "n = %s",
                         kit_fmt_count(ctx, p->employment_by_band[b].denominator).s);
 }
@@ -160,7 +161,7 @@ void charts_draw_dosage(cairo_t *cr, const struct kit_ctx *ctx)
     const struct period_figures *p = &ctx->fig->periods[i];
     double max = 0;
     for (size_t b = 0; b < ctx->fig->n_bands; b++)
-        if (band_rate(p, b) == RATE_SHOWN)
+        if (band_rate(p, b) == CHARTS_RATE_SHOWN)
             max = fmax(max, p->employment_by_band[b].ci_high);
     struct kit_frame f = kit_category_frame(cr, ctx, top, bottom, charts_axis_for_rates(max, 1.1),
                                             ctx->fig->n_bands, 0);

@@ -40,7 +40,7 @@ void charts_draw_dosage(cairo_t *cr, const struct kit_ctx *ctx);
 /* ---- phrases.c: words several charts share ---- */
 
 /* The footnote's term for the marks of withheld values, by how a chart shows them. */
-enum gap_style { GAP_MARK, GAP_LINE };
+enum charts_gap_style { CHARTS_GAP_MARK, CHARTS_GAP_LINE };
 
 const char *charts_people(const struct kit_ctx *ctx, long n);
 /* "fin 2019" when the day is 31 December, otherwise "au 30 sept. 2019". */
@@ -48,8 +48,8 @@ void charts_as_of(const struct kit_ctx *ctx, day_t day, char *out, size_t cap);
 /* The same at the start of a sentence: "Fin 2019", "Au 30 sept. 2019", "By the end of 2019". */
 void charts_as_of_capital(const struct kit_ctx *ctx, day_t day, char *out, size_t cap);
 /* Appends the withheld note when `any`, led by what the reader sees. */
-void charts_gap_note(const struct kit_ctx *ctx, bool any, bool complementary, enum gap_style style,
-                     struct kit_sbuf *note);
+void charts_gap_note(const struct kit_ctx *ctx, bool any, bool complementary,
+                     enum charts_gap_style style, struct kit_sbuf *note);
 
 /* ---- trajectory.c: the two target charts' trajectories ---- */
 
@@ -90,23 +90,24 @@ double charts_trajectory_max(const struct target_progress *tp);
 /* ---- rates.c: rates with their intervals (outcome_rates, qpv_share, employment_by_dosage) ---- */
 
 /* Why a rate is not drawn: it is, it has no denominator, or it is withheld. */
-enum rate_state { RATE_SHOWN, RATE_NO_DATA, RATE_WITHHELD };
+enum charts_rate_state { CHARTS_RATE_SHOWN, CHARTS_RATE_NO_DATA, CHARTS_RATE_WITHHELD };
 
 /* Which kinds of gap a chart has, for its footnote. */
-struct rate_gaps {
+struct charts_rate_gaps {
     bool no_data, withheld, complementary;
 };
 
-enum rate_state charts_state_of(const struct rate *r, uint8_t flag);
-enum rate_state charts_period_rate(const struct period_figures *p, enum rate_kind k);
-const char *charts_gap_text(const struct kit_ctx *ctx, enum rate_state s);
+enum charts_rate_state charts_state_of(const struct rate *r, uint8_t flag);
+enum charts_rate_state charts_period_rate(const struct period_figures *p, enum rate_kind k);
+const char *charts_gap_text(const struct kit_ctx *ctx, enum charts_rate_state s);
 /* "(20 sur 50)" — the counts behind a rate. */
 void charts_rate_counts(const struct kit_ctx *ctx, const struct rate *r, struct kit_sbuf *sb);
-void charts_add_gap(struct rate_gaps *g, enum rate_state s, uint8_t flag);
-struct rate_gaps charts_period_gaps(const struct kit_ctx *ctx, const enum rate_kind *kinds, int n);
+void charts_add_gap(struct charts_rate_gaps *g, enum charts_rate_state s, uint8_t flag);
+struct charts_rate_gaps charts_period_gaps(const struct kit_ctx *ctx, const enum rate_kind *kinds,
+                                           int n);
 /* Interval, "n.d." and withheld notes. */
-void charts_rate_note(const struct kit_ctx *ctx, const struct rate_gaps *g, const char *why_fr,
-                      const char *why_en, struct kit_sbuf *note);
+void charts_rate_note(const struct kit_ctx *ctx, const struct charts_rate_gaps *g,
+                      const char *why_fr, const char *why_en, struct kit_sbuf *note);
 /* Last period where any of the kinds is shown, or -1. */
 long charts_last_shown(const struct kit_ctx *ctx, const enum rate_kind *kinds, int n);
 struct kit_axis charts_axis_for_rates(double max_high, double headroom);
@@ -118,7 +119,7 @@ void charts_of_total(const struct kit_ctx *ctx, const struct rate *r, const char
                      size_t cap);
 /* A bar with its interval and its value above, or the gap's mark; for charts 4 and 6. */
 void charts_draw_rate_bar(cairo_t *cr, const struct kit_ctx *ctx, const struct kit_frame *f,
-                          double x, const struct rate *r, enum rate_state s, uint32_t colour,
+                          double x, const struct rate *r, enum charts_rate_state s, uint32_t colour,
                           bool partial);
 
 #endif

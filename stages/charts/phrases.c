@@ -31,8 +31,8 @@ void charts_as_of_capital(const struct kit_ctx *ctx, day_t day, char *out, size_
 }
 
 /* Appends the withheld note when `any`, led by what the reader sees. */
-void charts_gap_note(const struct kit_ctx *ctx, bool any, bool complementary, enum gap_style style,
-                     struct kit_sbuf *note)
+void charts_gap_note(const struct kit_ctx *ctx, bool any, bool complementary,
+                     enum charts_gap_style style, struct kit_sbuf *note)
 {
     static const char *const fr[] = {"Masqué", "Ligne interrompue"};
     static const char *const en[] = {"Withheld", "Breaks in a line"};

@@ -41,11 +41,12 @@ static void qpv_alt(const struct kit_ctx *ctx, struct kit_text *t)
     for (size_t i = 0; i < ctx->fig->n_periods; i++) {
         const struct period_figures *p = &ctx->fig->periods[i];
         const struct rate *r = &p->rates[RATE_QPV_SHARE];
-        enum rate_state s = charts_period_rate(p, RATE_QPV_SHARE);
+        enum charts_rate_state s = charts_period_rate(p, RATE_QPV_SHARE);
         kit_sb_add(&sb, "%s%s%s%s", i == 0 ? " " : kit_semicolon(ctx), kit_period_name(ctx, p).s,
                    kit_colon(ctx),
-                   s == RATE_SHOWN ? kit_fmt_pct(ctx, r->rate, 1).s : charts_gap_text(ctx, s));
-        if (s == RATE_SHOWN)
+                   s == CHARTS_RATE_SHOWN ? kit_fmt_pct(ctx, r->rate, 1).s
+                                          : charts_gap_text(ctx, s));
+        if (s == CHARTS_RATE_SHOWN)
             kit_sb_add(&sb, kit_tr(ctx, " (%s séances sur %s)", " (%s of %s sessions)"),
                        kit_fmt_count(ctx, r->numerator).s, kit_fmt_count(ctx, r->denominator).s);
     }
@@ -64,7 +65,7 @@ void charts_describe_qpv(const struct kit_ctx *ctx, struct kit_text *t)
     qpv_title(ctx, t);
     qpv_alt(ctx, t);
     struct kit_sbuf note = kit_sb_start(t->note, sizeof t->note);
-    struct rate_gaps g = charts_period_gaps(ctx, QPV_KIND, 1);
+    struct charts_rate_gaps g = charts_period_gaps(ctx, QPV_KIND, 1);
     kit_partial_note(ctx, "barre plus claire", "lighter bar", &note);
     if (ctx->fig->n_periods > 0)
         charts_rate_note(ctx, &g, "lieu des séances non renseigné cette année-là",
@@ -77,7 +78,7 @@ static void qpv_category(const struct kit_ctx *ctx, size_t i, char *label, char 
     const struct period_figures *p = &ctx->fig->periods[i];
     kit_format_text(label, cap, "%s", kit_period_name(ctx, p).s);
     sublabel[0] = '\0';
-    if (charts_period_rate(p, RATE_QPV_SHARE) == RATE_SHOWN)
+    if (charts_period_rate(p, RATE_QPV_SHARE) == CHARTS_RATE_SHOWN)
         charts_of_total(ctx, &p->rates[RATE_QPV_SHARE], "séance", "séances", "session", "sessions",
                         sublabel, cap);
 }

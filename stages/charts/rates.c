@@ -10,21 +10,21 @@
  * Rates with their Wilson intervals (charts 3, 4 and 6).
  */
 
-enum rate_state charts_state_of(const struct rate *r, uint8_t flag)
+enum charts_rate_state charts_state_of(const struct rate *r, uint8_t flag)
 {
     if (kit_withheld(flag))
-        return RATE_WITHHELD;
-    return r->defined ? RATE_SHOWN : RATE_NO_DATA;
+        return CHARTS_RATE_WITHHELD;
+    return r->defined ? CHARTS_RATE_SHOWN : CHARTS_RATE_NO_DATA;
 }
 
-enum rate_state charts_period_rate(const struct period_figures *p, enum rate_kind k)
+enum charts_rate_state charts_period_rate(const struct period_figures *p, enum rate_kind k)
 {
     return charts_state_of(&p->rates[k], p->withheld.rates[k]);
 }
 
-const char *charts_gap_text(const struct kit_ctx *ctx, enum rate_state s)
+const char *charts_gap_text(const struct kit_ctx *ctx, enum charts_rate_state s)
 {
-    return s == RATE_WITHHELD ? kit_withheld_mark(ctx) : kit_tr(ctx, "n.d.", "no data");
+    return s == CHARTS_RATE_WITHHELD ? kit_withheld_mark(ctx) : kit_tr(ctx, "n.d.", "no data");
 }
 
 /* "(20 sur 50)" — the counts behind a rate. */
@@ -35,16 +35,17 @@ void charts_rate_counts(const struct kit_ctx *ctx, const struct rate *r, struct 
 }
 
 /* Which gaps the chart shows, for its footnote. */
-void charts_add_gap(struct rate_gaps *g, enum rate_state s, uint8_t flag)
+void charts_add_gap(struct charts_rate_gaps *g, enum charts_rate_state s, uint8_t flag)
 {
-    g->no_data = g->no_data || s == RATE_NO_DATA;
-    g->withheld = g->withheld || s == RATE_WITHHELD;
+    g->no_data = g->no_data || s == CHARTS_RATE_NO_DATA;
+    g->withheld = g->withheld || s == CHARTS_RATE_WITHHELD;
     g->complementary = g->complementary || flag == WITHHELD_COMPLEMENTARY;
 }
 
-struct rate_gaps charts_period_gaps(const struct kit_ctx *ctx, const enum rate_kind *kinds, int n)
+struct charts_rate_gaps charts_period_gaps(const struct kit_ctx *ctx, const enum rate_kind *kinds,
+                                           int n)
 {
-    struct rate_gaps g = {0};
+    struct charts_rate_gaps g = {0};
     for (size_t i = 0; i < ctx->fig->n_periods; i++)
         for (int k = 0; k < n; k++)
             charts_add_gap(&g, charts_period_rate(&ctx->fig->periods[i], kinds[k]),
@@ -53,14 +54,14 @@ struct rate_gaps charts_period_gaps(const struct kit_ctx *ctx, const enum rate_k
 }
 
 /* Interval, "n.d." and withheld notes. */
-void charts_rate_note(const struct kit_ctx *ctx, const struct rate_gaps *g, const char *why_fr,
-                      const char *why_en, struct kit_sbuf *note)
+void charts_rate_note(const struct kit_ctx *ctx, const struct charts_rate_gaps *g,
+                      const char *why_fr, const char *why_en, struct kit_sbuf *note)
 {
     kit_interval_note(ctx, note);
     if (g->no_data)
         kit_sb_add(note, " %s%s%s.", kit_tr(ctx, "n.d.", "No data"), kit_colon(ctx),
                    kit_tr(ctx, why_fr, why_en));
-    charts_gap_note(ctx, g->withheld, g->complementary, GAP_MARK, note);
+    charts_gap_note(ctx, g->withheld, g->complementary, CHARTS_GAP_MARK, note);
 }
 
 /* Last period where any of the kinds is shown, or -1. */
@@ -68,7 +69,7 @@ long charts_last_shown(const struct kit_ctx *ctx, const enum rate_kind *kinds, i
 {
     for (size_t i = ctx->fig->n_periods; i-- > 0;)
         for (int k = 0; k < n; k++)
-            if (charts_period_rate(&ctx->fig->periods[i], kinds[k]) == RATE_SHOWN)
+            if (charts_period_rate(&ctx->fig->periods[i], kinds[k]) == CHARTS_RATE_SHOWN)
                 return (long)i;
     return -1;
 }
@@ -84,7 +85,7 @@ struct kit_axis charts_rate_axis(const struct kit_ctx *ctx, const enum rate_kind
     double max = 0;
     for (size_t i = 0; i < ctx->fig->n_periods; i++)
         for (int k = 0; k < n; k++)
-            if (charts_period_rate(&ctx->fig->periods[i], kinds[k]) == RATE_SHOWN)
+            if (charts_period_rate(&ctx->fig->periods[i], kinds[k]) == CHARTS_RATE_SHOWN)
                 max = fmax(max, ctx->fig->periods[i].rates[kinds[k]].ci_high);
     return charts_axis_for_rates(max, headroom);
 }
@@ -101,11 +102,11 @@ void charts_of_total(const struct kit_ctx *ctx, const struct rate *r, const char
 
 /* A bar with its interval and its value above, or the gap's mark; for charts 4 and 6. */
 void charts_draw_rate_bar(cairo_t *cr, const struct kit_ctx *ctx, const struct kit_frame *f,
-                          double x, const struct rate *r, enum rate_state s, uint32_t colour,
+                          double x, const struct rate *r, enum charts_rate_state s, uint32_t colour,
                           bool partial)
 {
     double bw = kit_bar_width(ctx, f);
-    if (s != RATE_SHOWN) {
+    if (s != CHARTS_RATE_SHOWN) {
         kit_draw_gap_mark(cr, ctx, f, x, charts_gap_text(ctx, s));
         return;
     }
@@ -155,8 +156,8 @@ static void outcomes_title(const struct kit_ctx *ctx, struct kit_text *t)
         return;
     }
     const struct period_figures *p = &ctx->fig->periods[i];
-    bool emp = charts_period_rate(p, RATE_EMPLOYMENT) == RATE_SHOWN;
-    bool pos = charts_period_rate(p, RATE_POSITIVE_OUTCOME) == RATE_SHOWN;
+    bool emp = charts_period_rate(p, RATE_EMPLOYMENT) == CHARTS_RATE_SHOWN;
+    bool pos = charts_period_rate(p, RATE_POSITIVE_OUTCOME) == CHARTS_RATE_SHOWN;
     kit_sb_add(&sb, kit_tr(ctx, "En %s, ", "In %s, "), kit_period_name(ctx, p).s);
     if (emp)
         kit_sb_add(&sb,
@@ -186,10 +187,11 @@ static void outcomes_alt(const struct kit_ctx *ctx, struct kit_text *t)
                    kit_colon(ctx));
         for (int k = 0; k < 2; k++) {
             const struct rate *r = &p->rates[OUTCOME_KINDS[k]];
-            enum rate_state s = charts_period_rate(p, OUTCOME_KINDS[k]);
+            enum charts_rate_state s = charts_period_rate(p, OUTCOME_KINDS[k]);
             kit_sb_add(&sb, "%s%s %s", k ? ", " : "", outcome_name(ctx, k, false),
-                       s == RATE_SHOWN ? kit_fmt_pct(ctx, r->rate, 1).s : charts_gap_text(ctx, s));
-            if (s == RATE_SHOWN)
+                       s == CHARTS_RATE_SHOWN ? kit_fmt_pct(ctx, r->rate, 1).s
+                                              : charts_gap_text(ctx, s));
+            if (s == CHARTS_RATE_SHOWN)
                 charts_rate_counts(ctx, r, &sb);
         }
     }
@@ -205,7 +207,7 @@ void charts_describe_outcomes(const struct kit_ctx *ctx, struct kit_text *t)
     outcomes_title(ctx, t);
     outcomes_alt(ctx, t);
     struct kit_sbuf note = kit_sb_start(t->note, sizeof t->note);
-    struct rate_gaps g = charts_period_gaps(ctx, OUTCOME_KINDS, 2);
+    struct charts_rate_gaps g = charts_period_gaps(ctx, OUTCOME_KINDS, 2);
     kit_partial_note(ctx, "points plus clairs", "lighter dots", &note);
     if (ctx->fig->n_periods > 0)
         charts_rate_note(ctx, &g, "aucune situation connue cette année-là",
@@ -220,7 +222,7 @@ static void outcome_category(const struct kit_ctx *ctx, size_t i, char *label, c
     kit_format_text(label, cap, "%s", kit_period_name(ctx, p).s);
     sublabel[0] = '\0';
     for (int k = 0; k < 2; k++)
-        if (charts_period_rate(p, OUTCOME_KINDS[k]) == RATE_SHOWN) {
+        if (charts_period_rate(p, OUTCOME_KINDS[k]) == CHARTS_RATE_SHOWN) {
             charts_of_total(ctx, &p->rates[OUTCOME_KINDS[k]], "personne", "personnes", "person",
                             "people", sublabel, cap);
             return;
@@ -264,16 +266,16 @@ static void draw_outcome_period(cairo_t *cr, const struct kit_ctx *ctx, const st
     const struct period_figures *p = &ctx->fig->periods[i];
     double band = (f->right - f->left) / (f->x_max - f->x_min), centre = kit_frame_x(f, i + 0.5);
     double offset = fmin(band * 0.12, kit_px(ctx, 40));
-    enum rate_state s[2] = {charts_period_rate(p, OUTCOME_KINDS[0]),
-                            charts_period_rate(p, OUTCOME_KINDS[1])};
-    if (s[0] != RATE_SHOWN && s[0] == s[1]) {
+    enum charts_rate_state s[2] = {charts_period_rate(p, OUTCOME_KINDS[0]),
+                                   charts_period_rate(p, OUTCOME_KINDS[1])};
+    if (s[0] != CHARTS_RATE_SHOWN && s[0] == s[1]) {
         kit_draw_gap_mark(cr, ctx, f, centre, charts_gap_text(ctx, s[0]));
         return;
     }
     for (int k = 0; k < 2; k++) {
         double x = centre + (k ? offset : -offset);
         uint32_t colour = p->partial ? kit_partial_tone(OUTCOME_COLOURS[k]) : OUTCOME_COLOURS[k];
-        if (s[k] == RATE_SHOWN)
+        if (s[k] == CHARTS_RATE_SHOWN)
             draw_rate_dot(cr, ctx, f, x, &p->rates[OUTCOME_KINDS[k]], colour,
                           k ? KIT_ALIGN_LEFT : KIT_ALIGN_RIGHT, with_labels);
         else

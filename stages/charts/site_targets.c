@@ -252,7 +252,7 @@ static void site_targets_note(const struct kit_ctx *ctx, const struct panels *p,
     bool complementary = false, any = false;
     for (size_t i = 0; i < p->n; i++)
         any = charts_trajectory_withheld(panel_site(ctx, p, i), &complementary) || any;
-    charts_gap_note(ctx, any, complementary, GAP_LINE, &note);
+    charts_gap_note(ctx, any, complementary, CHARTS_GAP_LINE, &note);
 }
 
 void charts_describe_site_targets(const struct kit_ctx *ctx, struct kit_text *t)
