@@ -6,7 +6,6 @@
 
 #include <math.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* ==========================================================================================
  * Chart 1: cumulative beneficiaries by quarter against the target.

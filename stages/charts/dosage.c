@@ -3,7 +3,6 @@
 #include "stages/charts/internal.h"
 
 #include <math.h>
-#include <string.h>
 
 /* ---- Chart 6: employment rate by dosage band, in the last period with data ---- */
 

@@ -2,8 +2,6 @@
  * footnote on withheld values. */
 #include "stages/charts/internal.h"
 
-#include <string.h>
-
 const char *charts_people(const struct kit_ctx *ctx, long n)
 {
     if (ctx->lang == NUMFMT_LANG_EN)

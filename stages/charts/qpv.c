@@ -1,9 +1,6 @@
 /* qpv.c — chart qpv_share: share of sessions held in a QPV per period, with intervals. */
 #include "stages/charts/internal.h"
 
-#include <math.h>
-#include <string.h>
-
 /* ---- Chart 4: share of sessions held in a QPV ---- */
 
 static const enum rate_kind QPV_KIND[1] = {RATE_QPV_SHARE};

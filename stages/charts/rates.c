@@ -4,7 +4,6 @@
 #include "stages/charts/internal.h"
 
 #include <math.h>
-#include <string.h>
 
 /* ==========================================================================================
  * Rates with their Wilson intervals (charts 3, 4 and 6).

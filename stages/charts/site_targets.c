@@ -3,7 +3,6 @@
 #include "stages/charts/internal.h"
 
 #include <math.h>
-#include <string.h>
 
 /* ==========================================================================================
  * Chart 7: each site against its own target, as small multiples.

@@ -3,8 +3,6 @@
 #include "stages/charts/internal.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
 /* ==========================================================================================
  * Stacked bars of beneficiaries per period, by role (chart 2) or by sex (chart 5).

@@ -3,7 +3,6 @@
 #include "stages/charts/internal.h"
 
 #include <math.h>
-#include <string.h>
 
 /* ==========================================================================================
  * Trajectories: cumulative distinct beneficiaries at each quarter end (charts 1 and 7).

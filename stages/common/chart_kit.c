@@ -6,10 +6,8 @@
 
 #include "stages/common/dates.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define FONT_FAMILY "DejaVu Sans"

@@ -3,8 +3,6 @@
 #include "stages/common/chart_kit.h"
 
 #include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
 static const uint32_t SITE_COLOURS[] = {KIT_OI_ORANGE, KIT_OI_GREEN, KIT_OI_PURPLE, KIT_OI_SKY,
                                         KIT_OI_VERMILLION};
