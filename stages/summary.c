@@ -234,21 +234,6 @@ int summary_rows(const struct figures *figures, enum numfmt_lang lang,
     return SUMMARY_ROWS;
 }
 
-/* Index of the last quarter whose cumulative count is shown, or -1. */
-static long last_shown_quarter(const struct target_progress *t)
-{
-    for (size_t i = t->n_quarters; i-- > 0;)
-        if (!kit_withheld(t->quarters[i].withheld))
-            return (long)i;
-    return -1;
-}
-
-static bool reached_shown(const struct target_progress *t)
-{
-    return t->n_quarters > 0 && !kit_withheld(t->withheld) &&
-           !kit_withheld(t->quarters[t->n_quarters - 1].withheld);
-}
-
 /* "2 396 personnes accompagnées au 31 déc. 2019 sur un objectif de 3 000 (80 %)." */
 static void reached_sentence(const struct figures *f, enum numfmt_lang lang, char *out, size_t cap)
 {
@@ -256,8 +241,8 @@ static void reached_sentence(const struct figures *f, enum numfmt_lang lang, cha
     char n[NUMFMT_BUF], target[NUMFMT_BUF], when[NUMFMT_BUF], pct[NUMFMT_BUF];
     numfmt_count(o->target, lang, target, sizeof target);
     numfmt_date(as_of_day(f), lang, when, sizeof when);
-    long q = last_shown_quarter(o);
-    if (reached_shown(o)) {
+    long q = kit_last_shown_quarter(o);
+    if (kit_reached_shown(o)) {
         numfmt_count(o->reached, lang, n, sizeof n);
         numfmt_percent(o->progress, 0, lang, pct, sizeof pct);
         add(out, cap,
@@ -293,7 +278,7 @@ static void projection_sentence(const struct figures *f, enum numfmt_lang lang, 
             : p->reached_on <= f->deadline
                 ? kit_tr_lang(lang, ", avant l'échéance.", ", on time.")
                 : kit_tr_lang(lang, ", après l'échéance.", ", after the deadline."));
-    } else if (reached_shown(o) && o->reached >= o->target) {
+    } else if (kit_reached_shown(o) && o->reached >= o->target) {
         add(out, cap, " %s", kit_tr_lang(lang, "Objectif atteint.", "Target met."));
     } else if (p->defined) {
         numfmt_date(p->date, lang, when, sizeof when);
@@ -536,7 +521,7 @@ static void draw_table(struct page *pg)
 static void progress_bar(struct page *pg)
 {
     const struct target_progress *o = &pg->fig->overall;
-    long q = last_shown_quarter(o);
+    long q = kit_last_shown_quarter(o);
     double share = q >= 0 ? fmin(1, (double)o->quarters[q].cumulative / (double)o->target) : 0;
     cairo_t *cr = pg->cr;
     double y = pg->y, h = 11, fill = CONTENT_W * share;
@@ -548,7 +533,7 @@ static void progress_bar(struct page *pg)
     cairo_fill(cr);
     char pct[NUMFMT_BUF * 2], when[NUMFMT_BUF];
     numfmt_percent(share, 0, pg->lang, pct, sizeof pct);
-    if (q >= 0 && !reached_shown(o)) { /* the bar stops at an earlier quarter: say which */
+    if (q >= 0 && !kit_reached_shown(o)) { /* the bar stops at an earlier quarter: say which */
         numfmt_date(o->quarters[q].end, pg->lang, when, sizeof when);
         add(pct, sizeof pct, kit_tr_lang(pg->lang, " au %s", " on %s"), when);
     }
@@ -570,7 +555,7 @@ static void status_tag(struct page *pg, double y)
     const struct target_progress *o = &pg->fig->overall;
     const char *label = NULL;
     uint32_t tone = GREEN;
-    if (reached_shown(o) && o->reached >= o->target)
+    if (kit_reached_shown(o) && o->reached >= o->target)
         label = kit_tr_lang(pg->lang, "Objectif atteint", "Target met");
     else if (o->projection.defined && pg->fig->deadline != DAY_NONE) {
         label = o->projection.on_track ? kit_tr_lang(pg->lang, "Dans les temps", "On track")

@@ -37,7 +37,7 @@ static bool has_deadline(const struct kit_ctx *ctx)
 static bool shows_projection(const struct kit_ctx *ctx)
 {
     const struct target_progress *o = charts_overall(ctx);
-    return has_target(ctx) && o->projection.defined && charts_reached_shown(o) &&
+    return has_target(ctx) && o->projection.defined && kit_reached_shown(o) &&
            o->reached < o->target && o->projection.date > o->last_quarter_end;
 }
 
@@ -45,7 +45,7 @@ static void cumulative_title(const struct kit_ctx *ctx, struct kit_text *t)
 {
     const struct target_progress *o = charts_overall(ctx);
     struct kit_sbuf sb = kit_sb_start(t->title, sizeof t->title);
-    long q = charts_last_shown_quarter(o);
+    long q = kit_last_shown_quarter(o);
     if (o->n_quarters == 0) {
         kit_sb_add(&sb, "%s", kit_tr(ctx, "Aucune présence enregistrée", "No attendance recorded"));
         return;
@@ -61,7 +61,7 @@ static void cumulative_title(const struct kit_ctx *ctx, struct kit_text *t)
     charts_as_of(ctx, charts_point_day(ctx, pt), when, sizeof when);
     kit_sb_add(&sb, "%s %s %s", kit_fmt_count(ctx, pt->cumulative).s,
                charts_people(ctx, pt->cumulative), when);
-    if (!charts_reached_shown(o) || !has_target(ctx))
+    if (!kit_reached_shown(o) || !has_target(ctx))
         return;
     if (o->reached >= o->target)
         kit_sb_add(&sb, kit_tr(ctx, KIT_NBSP ": objectif de %s atteint", ": the %s target is met"),
@@ -122,8 +122,8 @@ static void cumulative_alt_projection(const struct kit_ctx *ctx, struct kit_sbuf
 static void cumulative_alt_reached(const struct kit_ctx *ctx, struct kit_sbuf *sb)
 {
     const struct target_progress *o = charts_overall(ctx);
-    long q = charts_last_shown_quarter(o);
-    if (charts_reached_shown(o)) {
+    long q = kit_last_shown_quarter(o);
+    if (kit_reached_shown(o)) {
         kit_sb_add(sb, kit_tr(ctx, "%s au %s", "%s on %s"), kit_fmt_count(ctx, o->reached).s,
                    kit_fmt_date(ctx, charts_last_point_day(ctx, o)).s);
         return;
@@ -150,7 +150,7 @@ static void cumulative_alt_sites(const struct kit_ctx *ctx, struct kit_sbuf *sb)
         kit_sb_add(
             sb, "%s%s %s", i == 0 ? kit_tr(ctx, " Par site" KIT_NBSP ": ", " By site: ") : ", ",
             ctx->fig->site_names[i],
-            charts_reached_shown(s) ? kit_fmt_count(ctx, s->reached).s : kit_withheld_mark(ctx));
+            kit_reached_shown(s) ? kit_fmt_count(ctx, s->reached).s : kit_withheld_mark(ctx));
     }
     if (ctx->fig->n_sites > 0)
         kit_sb_add(sb, ".");
@@ -172,7 +172,7 @@ static void cumulative_alt(const struct kit_ctx *ctx, struct kit_text *t)
                kit_fmt_quarter(ctx, o->quarters[0].end).s,
                kit_fmt_quarter(ctx, o->last_quarter_end).s);
     cumulative_alt_reached(ctx, &sb);
-    if (has_target(ctx) && charts_reached_shown(o))
+    if (has_target(ctx) && kit_reached_shown(o))
         kit_sb_add(&sb, kit_tr(ctx, ", soit %s de l'objectif de %s", ", %s of the %s target"),
                    kit_fmt_pct(ctx, o->progress, 0).s, kit_fmt_count(ctx, o->target).s);
     else if (has_target(ctx))
@@ -318,8 +318,7 @@ static void draw_projection(cairo_t *cr, const struct kit_ctx *ctx, const struct
 static void trajectory_label(cairo_t *cr, const struct kit_ctx *ctx, const char *name,
                              const struct target_progress *tp, double max_w, struct kit_label *out)
 {
-    struct kit_num value =
-        kit_fmt_count(ctx, tp->quarters[charts_last_shown_quarter(tp)].cumulative);
+    struct kit_num value = kit_fmt_count(ctx, tp->quarters[kit_last_shown_quarter(tp)].cumulative);
     char fitted[128];
     kit_set_font(cr, ctx, KIT_FS_LABEL, out->bold);
     kit_fit_text(cr, name, max_w - kit_text_width(cr, value.s) - kit_px(ctx, 6), fitted,
@@ -333,13 +332,13 @@ static size_t labelled_trajectories(const struct kit_ctx *ctx, const struct targ
                                     const char **names, uint32_t *colours)
 {
     size_t n = 0;
-    if (charts_last_shown_quarter(charts_overall(ctx)) >= 0) {
+    if (kit_last_shown_quarter(charts_overall(ctx)) >= 0) {
         lines[n] = charts_overall(ctx);
         names[n] = kit_tr(ctx, "Ensemble", "All sites");
         colours[n++] = KIT_OI_BLUE;
     }
     for (size_t i = 0; i < ctx->fig->n_sites && draws_site_lines(ctx); i++) {
-        if (charts_last_shown_quarter(&ctx->fig->sites[i]) < 0)
+        if (kit_last_shown_quarter(&ctx->fig->sites[i]) < 0)
             continue;
         lines[n] = &ctx->fig->sites[i];
         names[n] = ctx->fig->site_names[i];
@@ -441,7 +440,7 @@ static void draw_trajectory_labels(cairo_t *cr, const struct kit_ctx *ctx,
 {
     for (size_t i = 0; i < t->n; i++) {
         const struct quarter_point *last =
-            &t->lines[i]->quarters[charts_last_shown_quarter(t->lines[i])];
+            &t->lines[i]->quarters[kit_last_shown_quarter(t->lines[i])];
         t->labels[i].want_y = kit_frame_y(f, (double)last->cumulative);
         t->labels[i].anchor_x = kit_frame_x(f, charts_point_day(ctx, last));
     }
@@ -460,7 +459,7 @@ void charts_draw_cumulative(cairo_t *cr, const struct kit_ctx *ctx)
 {
     kit_paint_background(cr, ctx);
     double top = kit_draw_header(cr, ctx), bottom = kit_draw_footer(cr, ctx) - kit_px(ctx, 40);
-    if (charts_last_shown_quarter(charts_overall(ctx)) < 0) {
+    if (kit_last_shown_quarter(charts_overall(ctx)) < 0) {
         kit_draw_empty(cr, ctx, top, bottom);
         return;
     }

@@ -54,11 +54,6 @@ void charts_gap_note(const struct kit_ctx *ctx, bool any, bool complementary,
 /* ---- trajectory.c: the two target charts' trajectories ---- */
 
 const struct target_progress *charts_overall(const struct kit_ctx *ctx);
-bool charts_point_shown(const struct quarter_point *q);
-/* Index of the last quarter whose count is shown, or -1. */
-long charts_last_shown_quarter(const struct target_progress *tp);
-/* `reached` (the last quarter's count) and the progress can be quoted. */
-bool charts_reached_shown(const struct target_progress *tp);
 /* Whether any value of a trajectory is withheld; *complementary when one is for that. */
 bool charts_trajectory_withheld(const struct target_progress *tp, bool *complementary);
 /* Extends [lo, hi] with the quarters of one trajectory. */

@@ -59,7 +59,7 @@ static void site_no_target_title(const struct kit_ctx *ctx, const struct panels 
 {
     long best = -1;
     for (size_t i = 0; i < p->n; i++)
-        if (charts_reached_shown(panel_site(ctx, p, i)) &&
+        if (kit_reached_shown(panel_site(ctx, p, i)) &&
             (best < 0 ||
              panel_site(ctx, p, i)->reached > panel_site(ctx, p, (size_t)best)->reached))
             best = (long)i;
@@ -91,7 +91,7 @@ static struct site_progress site_progress(const struct kit_ctx *ctx, const struc
     struct site_progress sp = {0, 0, INFINITY, -INFINITY, -1};
     for (size_t i = 0; i < p->n; i++) {
         const struct target_progress *tp = panel_site(ctx, p, i);
-        if (!charts_reached_shown(tp))
+        if (!kit_reached_shown(tp))
             continue;
         sp.shown++;
         sp.met += tp->reached >= tp->target;
@@ -179,10 +179,10 @@ static void panel_status(const struct kit_ctx *ctx, const struct target_progress
                          char *out, size_t cap)
 {
     struct kit_sbuf sb = kit_sb_start(out, cap);
-    if (!charts_reached_shown(tp) && targets)
+    if (!kit_reached_shown(tp) && targets)
         kit_sb_add(&sb, kit_tr(ctx, "%s (objectif %s)", "%s (target %s)"), kit_withheld_mark(ctx),
                    kit_fmt_count(ctx, tp->target).s);
-    else if (!charts_reached_shown(tp))
+    else if (!kit_reached_shown(tp))
         kit_sb_add(&sb, "%s",
                    tp->n_quarters ? kit_withheld_mark(ctx)
                                   : kit_tr(ctx, "aucune présence", "no attendance"));

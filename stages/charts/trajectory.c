@@ -13,34 +13,13 @@ const struct target_progress *charts_overall(const struct kit_ctx *ctx)
     return &ctx->fig->overall;
 }
 
-bool charts_point_shown(const struct quarter_point *q)
-{
-    return !kit_withheld(q->withheld);
-}
-
-/* Index of the last quarter whose count is shown, or -1. */
-long charts_last_shown_quarter(const struct target_progress *tp)
-{
-    for (size_t i = tp->n_quarters; i-- > 0;)
-        if (charts_point_shown(&tp->quarters[i]))
-            return (long)i;
-    return -1;
-}
-
-/* `reached` (the last quarter's count) and the progress can be quoted. */
-bool charts_reached_shown(const struct target_progress *tp)
-{
-    return tp->n_quarters > 0 && !kit_withheld(tp->withheld) &&
-           charts_point_shown(&tp->quarters[tp->n_quarters - 1]);
-}
-
 /* Whether any value of a trajectory is withheld; *complementary when one is for that. */
 bool charts_trajectory_withheld(const struct target_progress *tp, bool *complementary)
 {
     bool any = kit_withheld(tp->withheld);
     *complementary = *complementary || tp->withheld == WITHHELD_COMPLEMENTARY;
     for (size_t i = 0; i < tp->n_quarters; i++) {
-        any = any || !charts_point_shown(&tp->quarters[i]);
+        any = any || !kit_point_shown(&tp->quarters[i]);
         *complementary = *complementary || tp->quarters[i].withheld == WITHHELD_COMPLEMENTARY;
     }
     return any;
@@ -94,7 +73,7 @@ void charts_trajectory_path(cairo_t *cr, const struct kit_ctx *ctx, const struct
     cairo_new_path(cr);
     for (size_t i = 0; i < tp->n_quarters; i++) {
         const struct quarter_point *q = &tp->quarters[i];
-        if (!charts_point_shown(q)) {
+        if (!kit_point_shown(q)) {
             pen_down = false;
             continue;
         }
@@ -121,7 +100,7 @@ void charts_draw_trajectory(cairo_t *cr, const struct kit_ctx *ctx, const struct
     double radius = kit_px(ctx, main_line ? 6 : 4);
     for (size_t i = 0; i < tp->n_quarters; i++) {
         const struct quarter_point *q = &tp->quarters[i];
-        if (!charts_point_shown(q))
+        if (!kit_point_shown(q))
             continue;
         double x = kit_frame_x(f, charts_point_day(ctx, q)),
                y = kit_frame_y(f, (double)q->cumulative);

@@ -267,6 +267,31 @@ void kit_withheld_note(const struct kit_ctx *ctx, bool complementary, struct kit
 }
 
 /* ------------------------------------------------------------------------------------------
+ * Trajectories: what of a cumulative count can be quoted.
+ */
+
+bool kit_point_shown(const struct quarter_point *q)
+{
+    return !kit_withheld(q->withheld);
+}
+
+/* Index of the last quarter whose count is shown, or -1. */
+long kit_last_shown_quarter(const struct target_progress *tp)
+{
+    for (size_t i = tp->n_quarters; i-- > 0;)
+        if (kit_point_shown(&tp->quarters[i]))
+            return (long)i;
+    return -1;
+}
+
+/* `reached` (the last quarter's count) and the progress can be quoted. */
+bool kit_reached_shown(const struct target_progress *tp)
+{
+    return tp->n_quarters > 0 && !kit_withheld(tp->withheld) &&
+           kit_point_shown(&tp->quarters[tp->n_quarters - 1]);
+}
+
+/* ------------------------------------------------------------------------------------------
  * Text on the canvas.
  */
 

@@ -197,6 +197,14 @@ const char *kit_withheld_word(enum numfmt_lang lang);
  * (so that it cannot be worked out from a total). */
 void kit_withheld_note(const struct kit_ctx *ctx, bool complementary, struct kit_sbuf *sb);
 
+/* ---- Trajectories (a target_progress): what of a cumulative count can be quoted ---- */
+
+bool kit_point_shown(const struct quarter_point *q);
+/* Index of the last quarter whose count is shown, or -1. */
+long kit_last_shown_quarter(const struct target_progress *tp);
+/* `reached` (the last quarter's count) and the progress can be quoted. */
+bool kit_reached_shown(const struct target_progress *tp);
+
 /* ---- Text on the canvas ---- */
 
 void kit_set_colour(cairo_t *cr, uint32_t rgb);
