@@ -14,7 +14,7 @@
 #ifndef IMPACT_CONFIG_H
 #define IMPACT_CONFIG_H
 
-#include "stages/charts.h"
+#include "stages/charts/charts.h"
 #include "stages/clean.h"
 #include "stages/common/error.h"
 #include "stages/indicators.h"

@@ -13,7 +13,7 @@
 #include "pipeline/run.h"
 
 #include "pipeline/staging.h"
-#include "stages/charts.h"
+#include "stages/charts/charts.h"
 #include "stages/clean.h"
 #include "stages/common/arena.h"
 #include "stages/common/worker.h"
@@ -314,12 +314,16 @@ static int step_charts(struct run_state *s, struct impact_error *err)
     return charts_render(s->public_figures, &options, &s->charts, err);
 }
 
-/* The one-page summary sheet, from the same public figures as the charts. */
+/* The one-page summary sheet, from the same public figures as the charts, with two of the
+ * charts drawn by the charts' own code (the stages do not call each other: it is lent here). */
 static int step_summary(struct run_state *s, struct impact_error *err)
 {
     char path[IMPACT_PATH_MAX + 16];
+    const struct charts_options *charts = &s->cfg->charts;
+    struct summary_options options = {charts->language, charts->programme, charts->run_date,
+                                      charts_embedded, charts};
     staging_path(&s->staging, "summary.pdf", path, sizeof path);
-    return summary_render_pdf(s->public_figures, &s->cfg->charts, path, err);
+    return summary_render_pdf(s->public_figures, &options, path, err);
 }
 
 /* indicators.json (internal figures) or public/indicators.json (public ones). */

@@ -1,10 +1,14 @@
 /* summary.c — the summary sheet (see summary.h): one A4 page drawn top to bottom on a cairo
  * PDF surface — header, headline table, target, two charts, source line.
  *
- * The charts are drawn by charts_draw(), so the sheet shows exactly what the PNGs show; the
- * rest is text laid out here. Sizes are in PDF points (1/72 in).
+ * The charts are drawn by options->draw_chart (the charts' own code, lent by the pipeline), so
+ * the sheet shows exactly what the PNGs show; the
+ * rest is text laid out here, with the charts' language, palette, font and text helpers
+ * (stages/common/chart_kit.h). Sizes are in PDF points (1/72 in).
  */
 #include "stages/summary.h"
+
+#include "stages/common/chart_kit.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -15,41 +19,27 @@
 #include <string.h>
 
 #define STAGE        "summary"
-#define FONT_FAMILY  "DejaVu Sans" /* the charts' font */
-#define PAGE_W       595.0         /* A4 portrait in points */
+#define PAGE_W       595.0 /* A4 portrait in points */
 #define PAGE_H       842.0
 #define MARGIN       40.0
 #define CONTENT_W    (PAGE_W - 2 * MARGIN)
-#define NBSP         "\xC2\xA0"
 #define MINUS        "\xE2\x88\x92" /* U+2212, a real minus sign in print */
-#define EN_DASH      "\xE2\x80\x93"
-#define CHART_MARGIN 0.03 /* the charts' side margin, as a share of their width */
+#define CHART_MARGIN 0.03           /* the charts' side margin, as a share of their width */
 
-/* The charts' colours (Okabe & Ito), for the few marks of the sheet. */
+/* The sheet's own colours; the rest are the charts' (stages/common/chart_kit.h). */
 enum {
-    INK = 0x222222,
-    MUTED = 0x5A5A5A,
-    RULE = 0xDEDEDE,
     TRACK = 0xE8E8E8,
-    BLUE = 0x0072B2,
     GREEN = 0x007A5A, /* Okabe–Ito green darkened for text on white */
     VERMILLION = 0xB34F00,
 };
 
-enum align { LEFT, CENTER, RIGHT };
-
 struct page {
     cairo_t *cr;
     const struct figures *fig;
-    const struct charts_options *opt;
+    const struct summary_options *opt;
     enum numfmt_lang lang;
     double y; /* top of the free space */
 };
-
-static const char *tr(enum numfmt_lang lang, const char *fr, const char *en)
-{
-    return lang == NUMFMT_LANG_EN ? en : fr;
-}
 
 /* Appends to a NUL-terminated buffer, cut at its end (the texts are short; a cut is
  * harmless and better than a compiler's guess that it may happen). */
@@ -79,21 +69,11 @@ static void put(char *out, size_t cap, const char *fmt, ...)
  * The words: headline rows and the target's sentences.
  */
 
-static const char *masked(enum numfmt_lang lang)
-{
-    return tr(lang, "masqué", "withheld");
-}
-
-static bool withheld(uint8_t flag)
-{
-    return flag != WITHHELD_NONE;
-}
-
 /* A count, or "masqué". */
 static void count_text(long value, uint8_t flag, enum numfmt_lang lang, char *out, size_t cap)
 {
-    if (withheld(flag))
-        put(out, cap, "%s", masked(lang));
+    if (kit_withheld(flag))
+        put(out, cap, "%s", kit_withheld_word(lang));
     else
         numfmt_count(value, lang, out, cap);
 }
@@ -123,16 +103,16 @@ static void points_text(double difference, enum numfmt_lang lang, char *out, siz
         zero             ? ""
         : difference > 0 ? "+"
                          : MINUS,
-        value, tr(lang, NBSP, " "), zero || fabs(difference) * 100 < 2 ? "" : "s");
+        value, kit_tr_lang(lang, KIT_NBSP, " "), zero || fabs(difference) * 100 < 2 ? "" : "s");
 }
 
 static void rate_text(const struct rate *r, uint8_t flag, enum numfmt_lang lang, char *out,
                       size_t cap)
 {
-    if (withheld(flag))
-        put(out, cap, "%s", masked(lang));
+    if (kit_withheld(flag))
+        put(out, cap, "%s", kit_withheld_word(lang));
     else if (!r->defined)
-        put(out, cap, "%s", tr(lang, "n.d.", "n/a"));
+        put(out, cap, "%s", kit_tr_lang(lang, "n.d.", "n/a"));
     else
         numfmt_percent(r->rate, 1, lang, out, cap);
 }
@@ -142,15 +122,16 @@ static void interval_text(const struct figures *f, const struct rate *r, uint8_t
                           enum numfmt_lang lang, char *out, size_t cap)
 {
     out[0] = '\0';
-    if (withheld(flag) || !r->defined)
+    if (kit_withheld(flag) || !r->defined)
         return;
     char level[NUMFMT_BUF], low[NUMFMT_BUF], high[NUMFMT_BUF];
     double c = f->confidence > 0 && f->confidence < 1 ? f->confidence : 0.95;
     numfmt_percent(c, 0, lang, level, sizeof level);
     numfmt_decimal(r->ci_low * 100, 1, lang, low, sizeof low);
     numfmt_percent(r->ci_high, 1, lang, high, sizeof high);
-    put(out, cap, tr(lang, "IC %s" NBSP ": %s" EN_DASH "%s", "%s CI: %s" EN_DASH "%s"), level, low,
-        high);
+    put(out, cap,
+        kit_tr_lang(lang, "IC %s" KIT_NBSP ": %s" KIT_EN_DASH "%s", "%s CI: %s" KIT_EN_DASH "%s"),
+        level, low, high);
 }
 
 /* "p = 0,021", "p < 0,001". */
@@ -181,9 +162,9 @@ static void count_row(const struct figures *f, enum count_kind k, enum numfmt_la
     const struct period_figures *prev = &f->periods[f->n_periods - 2];
     count_text(prev->counts[k], prev->withheld.counts[k], lang, row->previous,
                sizeof row->previous);
-    if (withheld(cur->withheld.count_changes[k]) || withheld(cur->withheld.counts[k]) ||
-        withheld(prev->withheld.counts[k]))
-        put(row->change, sizeof row->change, "%s", masked(lang));
+    if (kit_withheld(cur->withheld.count_changes[k]) || kit_withheld(cur->withheld.counts[k]) ||
+        kit_withheld(prev->withheld.counts[k]))
+        put(row->change, sizeof row->change, "%s", kit_withheld_word(lang));
     else
         count_change_text(&cur->count_changes[k], lang, row->change, sizeof row->change);
 }
@@ -200,9 +181,9 @@ static void rate_row(const struct figures *f, enum rate_kind k, enum numfmt_lang
     const struct period_figures *prev = &f->periods[f->n_periods - 2];
     const struct rate_change *c = &cur->rate_changes[k];
     rate_text(&prev->rates[k], prev->withheld.rates[k], lang, row->previous, sizeof row->previous);
-    if (withheld(cur->withheld.rate_changes[k]) || withheld(cur->withheld.rates[k]) ||
-        withheld(prev->withheld.rates[k])) {
-        put(row->change, sizeof row->change, "%s", masked(lang));
+    if (kit_withheld(cur->withheld.rate_changes[k]) || kit_withheld(cur->withheld.rates[k]) ||
+        kit_withheld(prev->withheld.rates[k])) {
+        put(row->change, sizeof row->change, "%s", kit_withheld_word(lang));
         return;
     }
     if (!c->defined)
@@ -211,8 +192,8 @@ static void rate_row(const struct figures *f, enum rate_kind k, enum numfmt_lang
     if (c->test == RATE_TEST_NONE)
         return;
     put(row->test, sizeof row->test, "%s",
-        c->p_value < 0.05 ? tr(lang, "significatif", "significant")
-                          : tr(lang, "non significatif", "not significant"));
+        c->p_value < 0.05 ? kit_tr_lang(lang, "significatif", "significant")
+                          : kit_tr_lang(lang, "non significatif", "not significant"));
     p_value_text(c->p_value, lang, row->p_value, sizeof row->p_value);
 }
 
@@ -241,31 +222,16 @@ int summary_rows(const struct figures *figures, enum numfmt_lang lang,
         return 0;
     bool partial = figures->periods[figures->n_periods - 1].changes_partial;
     for (int i = 0; i < SUMMARY_ROWS; i++) {
-        put(rows[i].label, sizeof rows[i].label, "%s", tr(lang, ROW_FR[i], ROW_EN[i]));
+        put(rows[i].label, sizeof rows[i].label, "%s", kit_tr_lang(lang, ROW_FR[i], ROW_EN[i]));
         if (i < 3)
             count_row(figures, ROW_COUNTS[i], lang, &rows[i]);
         else
             rate_row(figures, ROW_RATES[i - 3], lang, &rows[i]);
         /* a change with a partial period: the footnote under the table says what "*" means */
-        if (partial && rows[i].change[0] && strcmp(rows[i].change, masked(lang)) != 0)
+        if (partial && rows[i].change[0] && strcmp(rows[i].change, kit_withheld_word(lang)) != 0)
             add(rows[i].change, sizeof rows[i].change, "*");
     }
     return SUMMARY_ROWS;
-}
-
-/* Index of the last quarter whose cumulative count is shown, or -1. */
-static long last_shown_quarter(const struct target_progress *t)
-{
-    for (size_t i = t->n_quarters; i-- > 0;)
-        if (!withheld(t->quarters[i].withheld))
-            return (long)i;
-    return -1;
-}
-
-static bool reached_shown(const struct target_progress *t)
-{
-    return t->n_quarters > 0 && !withheld(t->withheld) &&
-           !withheld(t->quarters[t->n_quarters - 1].withheld);
 }
 
 /* "2 396 personnes accompagnées au 31 déc. 2019 sur un objectif de 3 000 (80 %)." */
@@ -275,24 +241,25 @@ static void reached_sentence(const struct figures *f, enum numfmt_lang lang, cha
     char n[NUMFMT_BUF], target[NUMFMT_BUF], when[NUMFMT_BUF], pct[NUMFMT_BUF];
     numfmt_count(o->target, lang, target, sizeof target);
     numfmt_date(as_of_day(f), lang, when, sizeof when);
-    long q = last_shown_quarter(o);
-    if (reached_shown(o)) {
+    long q = kit_last_shown_quarter(o);
+    if (kit_reached_shown(o)) {
         numfmt_count(o->reached, lang, n, sizeof n);
         numfmt_percent(o->progress, 0, lang, pct, sizeof pct);
         add(out, cap,
-            tr(lang, "%s personnes accompagnées au %s sur un objectif de %s (%s).",
-               "%s people reached by %s against a target of %s (%s)."),
+            kit_tr_lang(lang, "%s personnes accompagnées au %s sur un objectif de %s (%s).",
+                        "%s people reached by %s against a target of %s (%s)."),
             n, when, target, pct);
         return;
     }
-    add(out, cap, tr(lang, "Cumul au %s" NBSP ": %s", "Cumulative count on %s: %s"), when,
-        masked(lang));
+    add(out, cap, kit_tr_lang(lang, "Cumul au %s" KIT_NBSP ": %s", "Cumulative count on %s: %s"),
+        when, kit_withheld_word(lang));
     if (q >= 0) {
         numfmt_count(o->quarters[q].cumulative, lang, n, sizeof n);
         numfmt_date(o->quarters[q].end, lang, when, sizeof when);
-        add(out, cap, tr(lang, " (%s au %s)", " (%s on %s)"), n, when);
+        add(out, cap, kit_tr_lang(lang, " (%s au %s)", " (%s on %s)"), n, when);
     }
-    add(out, cap, tr(lang, ", pour un objectif de %s.", ", against a target of %s."), target);
+    add(out, cap, kit_tr_lang(lang, ", pour un objectif de %s.", ", against a target of %s."),
+        target);
 }
 
 /* The projection, or why there is none. */
@@ -305,32 +272,33 @@ static void projection_sentence(const struct figures *f, enum numfmt_lang lang, 
     if (p->reached_on != DAY_NONE) {
         /* the day, not a count: shown even when `reached` is withheld */
         numfmt_date(p->reached_on, lang, when, sizeof when);
-        add(out, cap, tr(lang, " Objectif atteint le %s", " Target met on %s"), when);
+        add(out, cap, kit_tr_lang(lang, " Objectif atteint le %s", " Target met on %s"), when);
         add(out, cap, "%s",
             f->deadline == DAY_NONE ? "."
             : p->reached_on <= f->deadline
-                ? tr(lang, ", avant l'échéance.", ", on time.")
-                : tr(lang, ", après l'échéance.", ", after the deadline."));
-    } else if (reached_shown(o) && o->reached >= o->target) {
-        add(out, cap, " %s", tr(lang, "Objectif atteint.", "Target met."));
+                ? kit_tr_lang(lang, ", avant l'échéance.", ", on time.")
+                : kit_tr_lang(lang, ", après l'échéance.", ", after the deadline."));
+    } else if (kit_reached_shown(o) && o->reached >= o->target) {
+        add(out, cap, " %s", kit_tr_lang(lang, "Objectif atteint.", "Target met."));
     } else if (p->defined) {
         numfmt_date(p->date, lang, when, sizeof when);
         add(out, cap,
-            tr(lang, " Au rythme des %d derniers trimestres, il serait atteint le %s",
-               " At the pace of the last %d quarters, it would be reached on %s"),
+            kit_tr_lang(lang, " Au rythme des %d derniers trimestres, il serait atteint le %s",
+                        " At the pace of the last %d quarters, it would be reached on %s"),
             p->quarters_used, when);
         add(out, cap, "%s",
             f->deadline == DAY_NONE ? "."
-            : p->on_track           ? tr(lang, ", dans les délais.", ", on time.")
-                                    : tr(lang, ", après l'échéance.", ", after the deadline."));
+            : p->on_track           ? kit_tr_lang(lang, ", dans les délais.", ", on time.")
+                          : kit_tr_lang(lang, ", après l'échéance.", ", after the deadline."));
     } else if (p->withheld) {
         add(out, cap, " %s",
-            tr(lang, "Projection masquée" NBSP ": elle reposerait sur des valeurs masquées.",
-               "Projection withheld: it would rest on withheld values."));
+            kit_tr_lang(lang,
+                        "Projection masquée" KIT_NBSP ": elle reposerait sur des valeurs masquées.",
+                        "Projection withheld: it would rest on withheld values."));
     } else {
         add(out, cap, " %s",
-            tr(lang, "Pas de projection possible avec les données disponibles.",
-               "No projection can be made from the data available."));
+            kit_tr_lang(lang, "Pas de projection possible avec les données disponibles.",
+                        "No projection can be made from the data available."));
     }
 }
 
@@ -344,7 +312,7 @@ void summary_target_text(const struct figures *figures, enum numfmt_lang lang, c
     if (figures->deadline != DAY_NONE) {
         char when[NUMFMT_BUF];
         numfmt_date(figures->deadline, lang, when, sizeof when);
-        add(out, cap, tr(lang, " Échéance" NBSP ": %s.", " Deadline: %s."), when);
+        add(out, cap, kit_tr_lang(lang, " Échéance" KIT_NBSP ": %s.", " Deadline: %s."), when);
     }
     projection_sentence(figures, lang, out, cap);
 }
@@ -352,34 +320,6 @@ void summary_target_text(const struct figures *figures, enum numfmt_lang lang, c
 /* ------------------------------------------------------------------------------------------
  * Drawing.
  */
-
-static void colour(cairo_t *cr, uint32_t rgb)
-{
-    cairo_set_source_rgb(cr, ((rgb >> 16) & 0xFF) / 255.0, ((rgb >> 8) & 0xFF) / 255.0,
-                         (rgb & 0xFF) / 255.0);
-}
-
-static void font(cairo_t *cr, double size, bool bold)
-{
-    cairo_select_font_face(cr, FONT_FAMILY, CAIRO_FONT_SLANT_NORMAL,
-                           bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
-}
-
-static double width_of(cairo_t *cr, const char *text)
-{
-    cairo_text_extents_t ext;
-    cairo_text_extents(cr, text, &ext);
-    return ext.x_advance;
-}
-
-static void text(cairo_t *cr, double x, double y, enum align a, const char *s)
-{
-    double w = width_of(cr, s);
-    cairo_move_to(cr, a == LEFT ? x : a == CENTER ? x - w / 2 : x - w, y);
-    cairo_show_text(cr, s);
-    cairo_new_path(cr);
-}
 
 /* Word wrap on ASCII spaces from baseline y; returns the baseline after the last line. */
 static double paragraph(cairo_t *cr, const char *s, double x, double y, double max_w,
@@ -392,14 +332,14 @@ static double paragraph(cairo_t *cr, const char *s, double x, double y, double m
             if (s[i] != ' ' && s[i] != '\0')
                 continue;
             snprintf(line, sizeof line, "%.*s", (int)i, s);
-            if (best > 0 && width_of(cr, line) > max_w)
+            if (best > 0 && kit_text_width(cr, line) > max_w)
                 break;
             best = i;
             if (s[i] == '\0')
                 break;
         }
         snprintf(line, sizeof line, "%.*s", (int)best, s);
-        text(cr, x, y, LEFT, line);
+        kit_text_at(cr, x, y, KIT_ALIGN_LEFT, line);
         s += best;
         while (*s == ' ')
             s++;
@@ -410,7 +350,7 @@ static double paragraph(cairo_t *cr, const char *s, double x, double y, double m
 
 static void rule(cairo_t *cr, double y, uint32_t rgb)
 {
-    colour(cr, rgb);
+    kit_set_colour(cr, rgb);
     cairo_set_line_width(cr, 0.6);
     cairo_move_to(cr, MARGIN, y);
     cairo_line_to(cr, PAGE_W - MARGIN, y);
@@ -419,9 +359,9 @@ static void rule(cairo_t *cr, double y, uint32_t rgb)
 
 static void heading(struct page *pg, const char *s)
 {
-    colour(pg->cr, INK);
-    font(pg->cr, 11, true);
-    text(pg->cr, MARGIN, pg->y + 11, LEFT, s);
+    kit_set_colour(pg->cr, KIT_INK);
+    kit_set_font_size(pg->cr, 11, true);
+    kit_text_at(pg->cr, MARGIN, pg->y + 11, KIT_ALIGN_LEFT, s);
     pg->y += 18;
 }
 
@@ -436,15 +376,17 @@ static void partial_footnote(const struct figures *f, enum numfmt_lang lang, cha
     numfmt_date(p->data_until, lang, when, sizeof when);
     if (p->data_until < p->start)
         add(out, cap,
-            tr(lang, "* %s" NBSP ": pas encore de données (les dernières datent du %s).",
-               "* %s: no data yet (the last are of %s)."),
+            kit_tr_lang(lang,
+                        "* %s" KIT_NBSP ": pas encore de données (les dernières datent du %s).",
+                        "* %s: no data yet (the last are of %s)."),
             p->label, when);
     else
         add(out, cap,
-            tr(lang,
-               "* %s incomplet (données jusqu'au %s)" NBSP ": évolution d'une année partielle "
-               "par rapport à une année complète.",
-               "* %s is partial (data up to %s): change of a partial year from a full one."),
+            kit_tr_lang(
+                lang,
+                "* %s incomplet (données jusqu'au %s)" KIT_NBSP ": évolution d'une année partielle "
+                "par rapport à une année complète.",
+                "* %s is partial (data up to %s): change of a partial year from a full one."),
             p->label, when);
 }
 
@@ -452,8 +394,8 @@ static void partial_footnote(const struct figures *f, enum numfmt_lang lang, cha
 static void draw_top(struct page *pg)
 {
     const struct figures *f = pg->fig;
-    colour(pg->cr, INK);
-    font(pg->cr, 17, true);
+    kit_set_colour(pg->cr, KIT_INK);
+    kit_set_font_size(pg->cr, 17, true);
     pg->y = paragraph(pg->cr, pg->opt->programme ? pg->opt->programme : "", MARGIN, pg->y + 17,
                       CONTENT_W, 21) -
             21;
@@ -465,26 +407,26 @@ static void draw_top(struct page *pg)
         numfmt_date(partial->data_until, pg->lang, when, sizeof when);
         if (partial->data_until < partial->start)
             add(last, sizeof last,
-                tr(pg->lang, " (sans données" NBSP "; dernières le %s)",
-                   " (no data; the last on %s)"),
+                kit_tr_lang(pg->lang, " (sans données" KIT_NBSP "; dernières le %s)",
+                            " (no data; the last on %s)"),
                 when);
         else
             add(last, sizeof last,
-                tr(pg->lang, " (incomplet" NBSP ": données jusqu'au %s)",
-                   " (partial: data up to %s)"),
+                kit_tr_lang(pg->lang, " (incomplet" KIT_NBSP ": données jusqu'au %s)",
+                            " (partial: data up to %s)"),
                 when);
     }
     if (f->n_periods >= 2)
         add(line, sizeof line,
-            tr(pg->lang, "Synthèse %s, comparée à %s", "%s summary, compared with %s"), last,
-            f->periods[f->n_periods - 2].label);
+            kit_tr_lang(pg->lang, "Synthèse %s, comparée à %s", "%s summary, compared with %s"),
+            last, f->periods[f->n_periods - 2].label);
     else
-        add(line, sizeof line, tr(pg->lang, "Synthèse %s", "%s summary"), last);
-    colour(pg->cr, partial ? VERMILLION : MUTED);
-    font(pg->cr, 11, partial != NULL);
-    text(pg->cr, MARGIN, pg->y + 20, LEFT, line);
+        add(line, sizeof line, kit_tr_lang(pg->lang, "Synthèse %s", "%s summary"), last);
+    kit_set_colour(pg->cr, partial ? VERMILLION : KIT_MUTED);
+    kit_set_font_size(pg->cr, 11, partial != NULL);
+    kit_text_at(pg->cr, MARGIN, pg->y + 20, KIT_ALIGN_LEFT, line);
     pg->y += 30;
-    rule(pg->cr, pg->y, RULE);
+    rule(pg->cr, pg->y, KIT_GRID);
     pg->y += 12;
 }
 
@@ -501,57 +443,58 @@ static void period_header(const struct period_figures *p, enum numfmt_lang lang,
     if (!p->partial || p->data_until == DAY_NONE || p->data_until < p->start)
         return;
     date_to_ymd(p->data_until, &y, &m, &d);
-    add(out, cap, tr(lang, " (au %02d/%02d)", " (to %02d/%02d)"), d % 100, m % 100);
+    add(out, cap, kit_tr_lang(lang, " (au %02d/%02d)", " (to %02d/%02d)"), d % 100, m % 100);
 }
 
 static void table_header(struct page *pg)
 {
     const struct figures *f = pg->fig;
     cairo_t *cr = pg->cr;
-    colour(cr, MUTED);
-    font(cr, 8.5, true);
+    kit_set_colour(cr, KIT_MUTED);
+    kit_set_font_size(cr, 8.5, true);
     double y = pg->y + 9;
     char current[64];
     period_header(&f->periods[f->n_periods - 1], pg->lang, current, sizeof current);
-    text(cr, COL_CURRENT, y, RIGHT, current);
+    kit_text_at(cr, COL_CURRENT, y, KIT_ALIGN_RIGHT, current);
     if (f->n_periods >= 2)
-        text(cr, COL_PREVIOUS, y, RIGHT, f->periods[f->n_periods - 2].label);
-    text(cr, COL_CHANGE, y, RIGHT, tr(pg->lang, "Évolution", "Change"));
-    text(cr, COL_TEST, y, LEFT, tr(pg->lang, "Test à 5" NBSP "%", "Test at 5%"));
+        kit_text_at(cr, COL_PREVIOUS, y, KIT_ALIGN_RIGHT, f->periods[f->n_periods - 2].label);
+    kit_text_at(cr, COL_CHANGE, y, KIT_ALIGN_RIGHT, kit_tr_lang(pg->lang, "Évolution", "Change"));
+    kit_text_at(cr, COL_TEST, y, KIT_ALIGN_LEFT,
+                kit_tr_lang(pg->lang, "Test à 5" KIT_NBSP "%", "Test at 5%"));
     pg->y += 14;
-    rule(cr, pg->y, RULE);
+    rule(cr, pg->y, KIT_GRID);
 }
 
 /* A value with its small second line (interval, p-value) under it; a withheld value in
  * grey, so that it does not read as a figure. */
-static void cell(cairo_t *cr, double x, double y, enum align a, const char *main_text,
+static void cell(cairo_t *cr, double x, double y, enum kit_align a, const char *main_text,
                  const char *small, bool bold, enum numfmt_lang lang)
 {
-    bool grey = strcmp(main_text, masked(lang)) == 0;
-    colour(cr, grey ? MUTED : INK);
+    bool grey = strcmp(main_text, kit_withheld_word(lang)) == 0;
+    kit_set_colour(cr, grey ? KIT_MUTED : KIT_INK);
     bold = bold && !grey;
-    font(cr, 9.5, bold);
-    text(cr, x, y, a, main_text);
+    kit_set_font_size(cr, 9.5, bold);
+    kit_text_at(cr, x, y, a, main_text);
     if (!small[0])
         return;
-    colour(cr, MUTED);
-    font(cr, 7, false);
-    text(cr, x, y + 10, a, small);
+    kit_set_colour(cr, KIT_MUTED);
+    kit_set_font_size(cr, 7, false);
+    kit_text_at(cr, x, y + 10, a, small);
 }
 
 static void table_row(struct page *pg, const struct summary_row *row)
 {
     cairo_t *cr = pg->cr;
     double y = pg->y + 13;
-    colour(cr, INK);
-    font(cr, 9.5, false);
-    text(cr, MARGIN, y, LEFT, row->label);
-    cell(cr, COL_CURRENT, y, RIGHT, row->current, row->interval, true, pg->lang);
-    cell(cr, COL_PREVIOUS, y, RIGHT, row->previous, "", false, pg->lang);
-    cell(cr, COL_CHANGE, y, RIGHT, row->change, "", false, pg->lang);
-    cell(cr, COL_TEST, y, LEFT, row->test, row->p_value, false, pg->lang);
+    kit_set_colour(cr, KIT_INK);
+    kit_set_font_size(cr, 9.5, false);
+    kit_text_at(cr, MARGIN, y, KIT_ALIGN_LEFT, row->label);
+    cell(cr, COL_CURRENT, y, KIT_ALIGN_RIGHT, row->current, row->interval, true, pg->lang);
+    cell(cr, COL_PREVIOUS, y, KIT_ALIGN_RIGHT, row->previous, "", false, pg->lang);
+    cell(cr, COL_CHANGE, y, KIT_ALIGN_RIGHT, row->change, "", false, pg->lang);
+    cell(cr, COL_TEST, y, KIT_ALIGN_LEFT, row->test, row->p_value, false, pg->lang);
     pg->y += row->interval[0] || row->p_value[0] ? 27 : 19;
-    rule(cr, pg->y, RULE);
+    rule(cr, pg->y, KIT_GRID);
 }
 
 static void draw_table(struct page *pg)
@@ -559,16 +502,16 @@ static void draw_table(struct page *pg)
     struct summary_row rows[SUMMARY_ROWS];
     if (summary_rows(pg->fig, pg->lang, rows) == 0)
         return;
-    heading(pg, tr(pg->lang, "Chiffres clés", "Key figures"));
+    heading(pg, kit_tr_lang(pg->lang, "Chiffres clés", "Key figures"));
     table_header(pg);
     for (int i = 0; i < SUMMARY_ROWS; i++)
         table_row(pg, &rows[i]);
     char note[512];
     partial_footnote(pg->fig, pg->lang, note, sizeof note);
     if (note[0]) {
-        colour(pg->cr, MUTED);
-        font(pg->cr, 7.5, false);
-        text(pg->cr, MARGIN, pg->y + 10, LEFT, note);
+        kit_set_colour(pg->cr, KIT_MUTED);
+        kit_set_font_size(pg->cr, 7.5, false);
+        kit_text_at(pg->cr, MARGIN, pg->y + 10, KIT_ALIGN_LEFT, note);
     }
     pg->y += 14;
 }
@@ -578,31 +521,31 @@ static void draw_table(struct page *pg)
 static void progress_bar(struct page *pg)
 {
     const struct target_progress *o = &pg->fig->overall;
-    long q = last_shown_quarter(o);
+    long q = kit_last_shown_quarter(o);
     double share = q >= 0 ? fmin(1, (double)o->quarters[q].cumulative / (double)o->target) : 0;
     cairo_t *cr = pg->cr;
     double y = pg->y, h = 11, fill = CONTENT_W * share;
-    colour(cr, TRACK);
+    kit_set_colour(cr, TRACK);
     cairo_rectangle(cr, MARGIN, y, CONTENT_W, h);
     cairo_fill(cr);
-    colour(cr, BLUE);
+    kit_set_colour(cr, KIT_OI_BLUE);
     cairo_rectangle(cr, MARGIN, y, fill, h);
     cairo_fill(cr);
     char pct[NUMFMT_BUF * 2], when[NUMFMT_BUF];
     numfmt_percent(share, 0, pg->lang, pct, sizeof pct);
-    if (q >= 0 && !reached_shown(o)) { /* the bar stops at an earlier quarter: say which */
+    if (q >= 0 && !kit_reached_shown(o)) { /* the bar stops at an earlier quarter: say which */
         numfmt_date(o->quarters[q].end, pg->lang, when, sizeof when);
-        add(pct, sizeof pct, tr(pg->lang, " au %s", " on %s"), when);
+        add(pct, sizeof pct, kit_tr_lang(pg->lang, " au %s", " on %s"), when);
     }
-    font(cr, 7.5, true);
-    bool inside = width_of(cr, pct) + 8 < fill;
+    kit_set_font_size(cr, 7.5, true);
+    bool inside = kit_text_width(cr, pct) + 8 < fill;
     if (inside)
         cairo_set_source_rgb(cr, 1, 1, 1);
     else
-        colour(cr, INK);
+        kit_set_colour(cr, KIT_INK);
     if (q >= 0)
-        text(cr, inside ? MARGIN + fill - 4 : MARGIN + fill + 4, y + 8.2, inside ? RIGHT : LEFT,
-             pct);
+        kit_text_at(cr, inside ? MARGIN + fill - 4 : MARGIN + fill + 4, y + 8.2,
+                    inside ? KIT_ALIGN_RIGHT : KIT_ALIGN_LEFT, pct);
     pg->y += h + 6;
 }
 
@@ -612,22 +555,22 @@ static void status_tag(struct page *pg, double y)
     const struct target_progress *o = &pg->fig->overall;
     const char *label = NULL;
     uint32_t tone = GREEN;
-    if (reached_shown(o) && o->reached >= o->target)
-        label = tr(pg->lang, "Objectif atteint", "Target met");
+    if (kit_reached_shown(o) && o->reached >= o->target)
+        label = kit_tr_lang(pg->lang, "Objectif atteint", "Target met");
     else if (o->projection.defined && pg->fig->deadline != DAY_NONE) {
-        label = o->projection.on_track ? tr(pg->lang, "Dans les temps", "On track")
-                                       : tr(pg->lang, "En retard", "Behind schedule");
+        label = o->projection.on_track ? kit_tr_lang(pg->lang, "Dans les temps", "On track")
+                                       : kit_tr_lang(pg->lang, "En retard", "Behind schedule");
         tone = o->projection.on_track ? GREEN : VERMILLION;
     }
     if (!label)
         return;
-    font(pg->cr, 9.5, true);
-    double w = width_of(pg->cr, label) + 12;
-    colour(pg->cr, tone);
+    kit_set_font_size(pg->cr, 9.5, true);
+    double w = kit_text_width(pg->cr, label) + 12;
+    kit_set_colour(pg->cr, tone);
     cairo_rectangle(pg->cr, PAGE_W - MARGIN - w, y - 10, w, 14);
     cairo_fill(pg->cr);
     cairo_set_source_rgb(pg->cr, 1, 1, 1);
-    text(pg->cr, PAGE_W - MARGIN - 6, y, RIGHT, label);
+    kit_text_at(pg->cr, PAGE_W - MARGIN - 6, y, KIT_ALIGN_RIGHT, label);
 }
 
 static void draw_target(struct page *pg)
@@ -636,11 +579,11 @@ static void draw_target(struct page *pg)
     summary_target_text(pg->fig, pg->lang, words, sizeof words);
     if (!words[0])
         return;
-    heading(pg, tr(pg->lang, "Objectif", "Target"));
+    heading(pg, kit_tr_lang(pg->lang, "Objectif", "Target"));
     status_tag(pg, pg->y - 7);
     progress_bar(pg);
-    colour(pg->cr, INK);
-    font(pg->cr, 9.5, false);
+    kit_set_colour(pg->cr, KIT_INK);
+    kit_set_font_size(pg->cr, 9.5, false);
     pg->y = paragraph(pg->cr, words, MARGIN, pg->y + 9.5, CONTENT_W, 13) + 2;
 }
 
@@ -649,14 +592,12 @@ static void draw_target(struct page *pg)
  * each side for its text to line up with the page's. */
 static int draw_chart(struct page *pg, const char *name, double height, struct impact_error *err)
 {
-    struct charts_options o = *pg->opt;
     double width = CONTENT_W / (1 - 2 * CHART_MARGIN);
-    o.width = (int)round(width);
-    o.height = (int)height;
-    o.no_source_line = true;
+    int w = (int)round(width);
     cairo_save(pg->cr);
-    cairo_translate(pg->cr, MARGIN - CHART_MARGIN * o.width, pg->y);
-    int status = charts_draw(pg->cr, name, pg->fig, &o, err);
+    cairo_translate(pg->cr, MARGIN - CHART_MARGIN * w, pg->y);
+    int status =
+        pg->opt->draw_chart(pg->cr, name, pg->fig, w, (int)height, pg->opt->chart_options, err);
     cairo_restore(pg->cr);
     pg->y += height;
     return status;
@@ -665,11 +606,12 @@ static int draw_chart(struct page *pg, const char *name, double height, struct i
 static void draw_source(struct page *pg)
 {
     char source[512];
-    charts_source_line(pg->opt, source, sizeof source);
-    rule(pg->cr, PAGE_H - MARGIN - 14, RULE);
-    colour(pg->cr, MUTED);
-    font(pg->cr, 8, false);
-    text(pg->cr, MARGIN, PAGE_H - MARGIN, LEFT, source);
+    kit_source_line(pg->opt->language, pg->opt->programme, pg->opt->run_date, source,
+                    sizeof source);
+    rule(pg->cr, PAGE_H - MARGIN - 14, KIT_GRID);
+    kit_set_colour(pg->cr, KIT_MUTED);
+    kit_set_font_size(pg->cr, 8, false);
+    kit_text_at(pg->cr, MARGIN, PAGE_H - MARGIN, KIT_ALIGN_LEFT, source);
 }
 
 static int draw_page(struct page *pg, struct impact_error *err)
@@ -688,7 +630,7 @@ static int draw_page(struct page *pg, struct impact_error *err)
 
 /* "2026-11-26T00:00:00Z" from the run date, so that the PDF's bytes do not depend on the
  * clock (cairo writes the current time when no date is set). */
-static void pdf_date(const struct charts_options *opt, char *out, size_t cap)
+static void pdf_date(const struct summary_options *opt, char *out, size_t cap)
 {
     const char *run_date = opt->run_date ? opt->run_date : "";
     day_t day;
@@ -698,20 +640,20 @@ static void pdf_date(const struct charts_options *opt, char *out, size_t cap)
     snprintf(out, cap, "%04d-%02d-%02dT00:00:00Z", y % 10000, m % 100, d % 100);
 }
 
-static void set_metadata(cairo_surface_t *surface, const struct charts_options *opt,
+static void set_metadata(cairo_surface_t *surface, const struct summary_options *opt,
                          enum numfmt_lang lang)
 {
     char date[32], title[512];
     pdf_date(opt, date, sizeof date);
-    snprintf(title, sizeof title, "%s %s %s", opt->programme ? opt->programme : "", EN_DASH,
-             tr(lang, "synthèse", "summary"));
+    snprintf(title, sizeof title, "%s %s %s", opt->programme ? opt->programme : "", KIT_EN_DASH,
+             kit_tr_lang(lang, "synthèse", "summary"));
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "impact");
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_MOD_DATE, date);
 }
 
-int summary_render_pdf(const struct figures *public_figures, const struct charts_options *options,
+int summary_render_pdf(const struct figures *public_figures, const struct summary_options *options,
                        const char *path, struct impact_error *err)
 {
     enum numfmt_lang lang = options->language == NUMFMT_LANG_EN ? NUMFMT_LANG_EN : NUMFMT_LANG_FR;

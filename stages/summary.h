@@ -3,8 +3,8 @@
  * against the previous one (beneficiaries, new, cumulative, employment and positive-outcome
  * rates with their intervals, share of sessions in QPV; each with its change, and for the
  * rates whether the change is significant at 5 %), progress towards the target with the
- * projection, two charts (cumulative_target and outcome_rates, drawn by charts_draw(), the
- * code that draws the PNGs) and the source line.
+ * projection, two charts (cumulative_target and outcome_rates, drawn by the code that draws
+ * the PNGs, which the caller lends in the options) and the source line.
  *
  * Lifecycle: summary_render_pdf() once per run, after the charts, from the PUBLIC figures
  * (the same the charts use). A withheld value reads "masqué" / "withheld", never 0.
@@ -20,13 +20,20 @@
  *
  * Ownership: the caller owns everything passed in and the rows it gets back; the stage keeps
  * no pointer after it returns.
+ *
+ * The sheet does not include the charts stage (a stage never calls another): the pipeline
+ * passes charts_embedded() as options->draw_chart. What the two share, language, palette,
+ * font and text, is the drawing kit's (stages/common/chart_kit.h).
  */
 #ifndef IMPACT_SUMMARY_H
 #define IMPACT_SUMMARY_H
 
-#include "stages/charts.h"
 #include "stages/common/error.h"
 #include "stages/common/figures.h"
+#include "stages/common/numfmt.h"
+
+#include <cairo.h>
+#include <stddef.h>
 
 #define SUMMARY_ROWS 6
 
@@ -50,9 +57,23 @@ int summary_rows(const struct figures *figures, enum numfmt_lang lang,
 void summary_target_text(const struct figures *figures, enum numfmt_lang lang, char *out,
                          size_t cap);
 
-/* Writes the sheet to `path`. options: language, programme and run_date as for the charts;
- * out_dir, sizes and print sizes are not used. */
-int summary_render_pdf(const struct figures *public_figures, const struct charts_options *options,
+/* Draws the chart called `name` on cr in the rectangle (0, 0)–(width, height) of cr's user
+ * units, without its source line (the sheet prints one); `chart_options` is the
+ * options->chart_options given with it. */
+typedef int (*summary_chart_fn)(cairo_t *cr, const char *name, const struct figures *figures,
+                                int width, int height, const void *chart_options,
+                                struct impact_error *err);
+
+struct summary_options {
+    enum numfmt_lang language; /* as for the charts */
+    const char *programme;     /* the sheet's heading, its source line and the PDF's title */
+    const char *run_date;      /* ISO date: the source line and the PDF's dates */
+    summary_chart_fn draw_chart;
+    const void *chart_options; /* passed to draw_chart as it is */
+};
+
+/* Writes the sheet to `path`. */
+int summary_render_pdf(const struct figures *public_figures, const struct summary_options *options,
                        const char *path, struct impact_error *err);
 
 #endif

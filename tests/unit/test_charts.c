@@ -16,8 +16,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "stages/charts.h"
-#include "stages/charts_kit.h"
+#include "stages/charts/charts.h"
+#include "stages/charts/backend.h"
 
 #include "figures_fixture.h"
 
@@ -828,7 +828,7 @@ static void test_charts_draw(void **state)
     cairo_surface_destroy(surface);
 }
 
-/* write_png must keep every pixel: an image where neighbouring pixels differ in all three
+/* charts_write_png must keep every pixel: an image where neighbouring pixels differ in all three
  * channels (so a swapped channel, a wrong stride or a lost row shows) is read back through
  * cairo's own PNG reader, an independent decoder of the file. */
 static uint32_t pattern_pixel(int x, int y)
@@ -853,7 +853,7 @@ static void test_png_round_trip(void **state)
     assert_true(fd >= 0);
     close(fd);
     struct impact_error err = {0};
-    assert_int_equal(write_png(surface, path, &err), IMPACT_OK);
+    assert_int_equal(charts_write_png(surface, path, &err), IMPACT_OK);
     check_png(path, W, H);
     cairo_surface_t *back = cairo_image_surface_create_from_png(path);
     assert_int_equal(cairo_surface_status(back), CAIRO_STATUS_SUCCESS);
@@ -869,13 +869,13 @@ static void test_png_round_trip(void **state)
     cairo_surface_destroy(back);
     unlink(path);
 
-    assert_int_equal(write_png(surface, "/nonexistent/dir/chart.png", &err), IMPACT_FAIL);
+    assert_int_equal(charts_write_png(surface, "/nonexistent/dir/chart.png", &err), IMPACT_FAIL);
     assert_string_equal(err.stage, "charts");
     assert_string_equal(err.file, "/nonexistent/dir/chart.png");
     expect_in("error message", err.message, "cannot write the chart");
     cairo_surface_destroy(surface);
     cairo_surface_t *with_alpha = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 4, 4);
-    assert_int_equal(write_png(with_alpha, "/tmp/never_written.png", &err), IMPACT_FAIL);
+    assert_int_equal(charts_write_png(with_alpha, "/tmp/never_written.png", &err), IMPACT_FAIL);
     expect_in("error message", err.message, "not an RGB image");
     cairo_surface_destroy(with_alpha);
 }

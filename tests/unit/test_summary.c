@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "stages/charts/charts.h"
 #include "stages/summary.h"
 
 #include "figures_fixture.h"
@@ -25,10 +26,18 @@ static struct charts_options options(enum numfmt_lang lang)
                                    .run_date = "2020-03-02"};
 }
 
+/* The sheet's options as the pipeline gives them, with the charts' drawing lent. */
+static struct summary_options sheet(const struct charts_options *opt)
+{
+    return (struct summary_options){opt->language, opt->programme, opt->run_date, charts_embedded,
+                                    opt};
+}
+
 static void render_ok(const struct figures *fig, const struct charts_options *opt, const char *path)
 {
     struct impact_error err = {0};
-    if (summary_render_pdf(fig, opt, path, &err) != IMPACT_OK)
+    struct summary_options so = sheet(opt);
+    if (summary_render_pdf(fig, &so, path, &err) != IMPACT_OK)
         fail_msg("summary_render_pdf failed: %s: %s", err.file, err.message);
 }
 
@@ -263,8 +272,9 @@ static void test_errors(void **state)
     struct fixture fx;
     fixture_init(&fx);
     struct charts_options opt = options(NUMFMT_LANG_FR);
+    struct summary_options so = sheet(&opt);
     struct impact_error err = {0};
-    assert_int_equal(summary_render_pdf(&fx.fig, &opt, "/nonexistent/out/summary.pdf", &err),
+    assert_int_equal(summary_render_pdf(&fx.fig, &so, "/nonexistent/out/summary.pdf", &err),
                      IMPACT_FAIL);
     assert_string_equal(err.stage, "summary");
     assert_string_equal(err.file, "/nonexistent/out/summary.pdf");

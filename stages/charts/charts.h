@@ -6,7 +6,13 @@
  * options->width × height and, when print_width and print_height are non-zero, again at
  * that size as <name>_print.png / .svg (the A4-width variant), and fills `list` with each
  * chart's file names and its text alternative, which the JSON stage writes beside the paths.
- * charts_draw() paints one chart on a caller's cairo context (the summary sheet).
+ * charts_draw() paints one chart on a caller's cairo context; charts_embedded() is the same in
+ * the shape the summary sheet takes (stages/summary.h), lent to it by the pipeline.
+ *
+ * The stage is a folder: charts.c holds the table of the charts and the loop that runs each
+ * through the backends (backend.h: backend_png.c, backend_svg.c); each chart family is a file
+ * (internal.h says which). They draw with the kit (stages/common/chart_kit.h), which never
+ * calls back into this folder.
  *
  * Charts (each as <name>.png and <name>.svg, drawn by the same cairo code):
  *   cumulative_target      cumulative distinct beneficiaries by quarter, overall and per
@@ -66,7 +72,10 @@ int charts_render(const struct figures *figures, const struct charts_options *op
 int charts_draw(cairo_t *cr, const char *name, const struct figures *figures,
                 const struct charts_options *options, struct impact_error *err);
 
-/* The source line of the charts, "Source : <programme>, données internes, 26 nov. 2026". */
-void charts_source_line(const struct charts_options *options, char *out, size_t cap);
+/* charts_draw() at width × height without the source line, `options` being a
+ * `const struct charts_options *`: the shape of summary_options.draw_chart, so that the
+ * pipeline can lend the charts' drawing to the summary sheet (stages/summary.h). */
+int charts_embedded(cairo_t *cr, const char *name, const struct figures *figures, int width,
+                    int height, const void *options, struct impact_error *err);
 
 #endif
