@@ -14,6 +14,7 @@
 #include "stages/common/fold.h"
 #include "stages/common/intern.h"
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -446,6 +447,64 @@ static void index_big_pair(struct join *j, uint32_t pair)
     j->big_pair[k] = pair;
 }
 
+static void note_file(struct join *j, uint32_t pair, uint16_t file)
+{
+    if (j->n_file_starts > 0 && j->file_starts[j->n_file_starts - 1].file == file)
+        return;
+    xgrow((void **)&j->file_starts, &j->file_starts_cap, j->n_file_starts, sizeof *j->file_starts);
+    j->file_starts[j->n_file_starts++] = (struct file_start){pair, file};
+}
+
+/* Notes pair p's line (struct pair_lines); the caller has grown `step` to hold p. */
+static void note_pair_line(struct pair_lines *pl, uint32_t p, struct row_origin origin)
+{
+    uint32_t step = origin.line - pl->last.line;
+    bool far =
+        p == 0 || origin.file != pl->last.file || origin.line <= pl->last.line || step >= STEP_FAR;
+    pl->step[p] = far ? STEP_FAR : (uint8_t)step;
+    if (far) {
+        xgrow((void **)&pl->far, &pl->far_cap, pl->n_far, sizeof *pl->far);
+        pl->far[pl->n_far++] = (struct far_line){p, origin.line};
+    }
+    if (p % MARK_EVERY == 0) {
+        xgrow((void **)&pl->marks, &pl->marks_cap, p / MARK_EVERY, sizeof *pl->marks);
+        pl->marks[p / MARK_EVERY] = origin.line;
+    }
+    pl->last = origin;
+}
+
+static uint32_t far_line_of(const struct pair_lines *pl, uint32_t p)
+{
+    size_t lo = 0, hi = pl->n_far; /* far is in pair order, and p is in it */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (pl->far[mid].pair <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    assert(pl->far[lo].pair == p);
+    return pl->far[lo].line;
+}
+
+/* Where pair p's first row is: its file from file_starts, its line from the steps. */
+static struct row_origin pair_origin(const struct join *j, uint32_t p)
+{
+    const struct pair_lines *pl = &j->lines;
+    uint32_t q = p - p % MARK_EVERY, line = pl->marks[q / MARK_EVERY];
+    while (q++ < p)
+        line = pl->step[q] == STEP_FAR ? far_line_of(pl, q) : line + pl->step[q];
+    size_t lo = 0, hi = j->n_file_starts; /* the last file start at or before p */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (j->file_starts[mid].pair <= p)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (struct row_origin){j->file_starts[lo].file, line};
+}
+
 static void add_pair(struct join *j, uint32_t entity, uint32_t session, uint8_t present,
                      struct row_origin origin)
 {
@@ -458,8 +517,8 @@ static void add_pair(struct join *j, uint32_t entity, uint32_t session, uint8_t 
         xgrow((void **)&j->lines.step, &j->lines.step_cap, p, 1);
     }
     d->attendances[p] = (struct attendance_record){entity, session, present};
-    join_note_file(j, p, origin.file);
-    join_note_pair_line(&j->lines, p, origin);
+    note_file(j, p, origin.file);
+    note_pair_line(&j->lines, p, origin);
     struct session_pairs *sp = &j->session_pairs[session];
     j->pair_next[p] = sp->head;
     sp->head = p;
@@ -484,7 +543,7 @@ static void join_queued_attendance(struct join *j, struct queued_row *q, uint32_
     if (p != INTERN_NONE) {
         j->dataset.attendances[p].present |= q->present;
         j->stats.rows_duplicate[q->origin.file]++;
-        diag_duplicate(&q->diag, q->origin, join_pair_origin(j, p), DUPLICATE_SAME_KEY);
+        diag_duplicate(&q->diag, q->origin, pair_origin(j, p), DUPLICATE_SAME_KEY);
         return;
     }
     add_pair(j, e, q->session, q->present, q->origin);
@@ -723,8 +782,8 @@ static void resolve_pairs(struct join *j, const struct diag_sink *diag)
                 d->attendances[kept[k]].present |= a.present;
                 j->stats.rows_accepted[j->file_starts[f].file]--;
                 j->stats.rows_duplicate[j->file_starts[f].file]++;
-                diag_duplicate(diag, join_pair_origin(j, (uint32_t)i),
-                               join_pair_origin(j, first[k]), DUPLICATE_LINKED);
+                diag_duplicate(diag, pair_origin(j, (uint32_t)i), pair_origin(j, first[k]),
+                               DUPLICATE_LINKED);
                 continue;
             }
             kept[k] = (uint32_t)n;

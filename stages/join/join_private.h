@@ -2,9 +2,9 @@
  * functions its files share. Nothing outside stages/join/ includes it; the join's whole
  * interface is stages/join.h.
  *
- * join.c adds the rows and finishes the dataset, duplicate_rows.c keeps where each pair's
- * first row is (for the rows listed as duplicates), duplicates.c is the probable-duplicate
- * search over what join_finish copied out of the entities. */
+ * join.c adds the rows and finishes the dataset; duplicates.c is the probable-duplicate
+ * search over what join_finish copied out of the entities. Everything join.c runs for each
+ * row stays in join.c, static, so that the compiler inlines it (docs/performance.md). */
 #ifndef IMPACT_JOIN_PRIVATE_H
 #define IMPACT_JOIN_PRIVATE_H
 
@@ -206,11 +206,6 @@ static inline struct entity *entity_at(const struct join *j, uint32_t e)
 {
     return &j->entity_chunks[e / ENTITY_CHUNK][e % ENTITY_CHUNK];
 }
-
-/* duplicate_rows.c: where each pair's first row is. */
-void join_note_file(struct join *j, uint32_t pair, uint16_t file);
-void join_note_pair_line(struct pair_lines *pl, uint32_t p, struct row_origin origin);
-struct row_origin join_pair_origin(const struct join *j, uint32_t p);
 
 /* duplicates.c: the probable-duplicate search's copy of the names, made by join_finish. */
 struct duplicate_search *join_collect_named(const struct join *j);
