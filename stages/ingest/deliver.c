@@ -47,7 +47,7 @@ static void deliver(struct reader *r, const struct batch *b)
             continue;
         }
         /* Only the file's fields are set in an event (on_field); a row is delivered only
-         * after a header that maps the required ones (missing_required). */
+         * after a header that maps the required ones (missing_requirements, header.c). */
         size_t first_text = r->n_mapped > 0 ? e->start[r->mapped[0].field] : 0;
         if (first_text + TEXT_AHEAD < b->text_len)
             __builtin_prefetch(b->text + first_text + TEXT_AHEAD);

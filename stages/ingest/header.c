@@ -4,7 +4,6 @@
 #include "stages/ingest/ingest_private.h"
 
 #include "stages/common/fold.h"
-#include "stages/common/intern.h"
 
 #include <limits.h>
 #include <stdarg.h>
