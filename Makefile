@@ -11,7 +11,7 @@
 #
 # BUILD selects the build folder (default build/); SAN=1 builds with ASan and UBSan; TSAN=1
 # with ThreadSanitizer (every run reads on two threads and finishes on two: see
-# pipeline/run.c and stages/ingest.c);
+# pipeline/run.c and stages/ingest/);
 # FUZZ=1 builds with clang, libFuzzer coverage, ASan and UBSan (make fuzz sets it).
 
 BUILD ?= build

@@ -3,7 +3,7 @@
  *
  * Why: `make bench` reports the pipeline's time as a ratio to the least any libcsv-based
  * reader must spend on the same bytes. Same parser options (CSV_STRICT | CSV_STRICT_FINI)
- * and the same 1 MiB read buffer as stages/ingest.c, whole blocks handed to csv_parse, and
+ * and the same 1 MiB read buffer as stages/ingest/, whole blocks handed to csv_parse, and
  * no other work at all.
  *
  * Usage: bench_csv_count FILE   (prints "rows fields bytes"; exit 1 on a read or parse error)

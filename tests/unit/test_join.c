@@ -550,7 +550,7 @@ static void test_duplicates_in_parts(void **state)
     }
 }
 
-/* A session larger than the join's short per-session list (join.c CHAIN_MAX): a forum
+/* A session larger than the join's short per-session list (join/join_private.h CHAIN_MAX): a forum
  * where 150 people sign in (odd ones marked absent), then each signs in again in file 1 in
  * another order. One attendance each, present (the second rows say so), and the 150 second
  * rows are duplicates of file 1. */
@@ -577,8 +577,8 @@ static void test_big_session(void **state)
     join_free(r.join);
 }
 
-/* More entities than the join keeps in one chunk (join.c ENTITY_CHUNK: 524 288) and more
- * rows than its row queue holds, some keys longer than an entity holds inline: each person
+/* More entities than the join keeps in one chunk (join/join_private.h ENTITY_CHUNK: 524 288) and
+ * more rows than its row queue holds, some keys longer than an entity holds inline: each person
  * signs in with an id and a name key, then with the name key alone the next day (linked to
  * the id: one person); every thousandth name key then turns up with a second id (a warning
  * and a person more). Birth dates all differ, so that no two names are probable duplicates.
@@ -695,7 +695,7 @@ static void test_duplicate_rows_listed(void **state)
 }
 
 /* The line each pair's first row came from is kept as one-byte steps with marks every 64
- * pairs and the far steps aside (join.c struct pair_lines): 300 people sign in at one
+ * pairs and the far steps aside (join/join_private.h struct pair_lines): 300 people sign in at one
  * session in file 0 at lines 2, then steps cycling through 1, 2, 254, 255, 256, 1000 and
  * 70 000 (the byte's limit on both sides, and more than 16 bits), 100 more at a second
  * session in file 1 from line 2 on (a file start), then everyone signs again in file 1
