@@ -3,6 +3,7 @@
  * says everything wrong with a header that cannot be taken. */
 #include "stages/ingest/ingest_private.h"
 
+#include "stages/common/dates.h"
 #include "stages/common/fold.h"
 
 #include <limits.h>
@@ -257,6 +258,21 @@ static int nearest_header(const struct reader *r, const struct requirement *req)
     return best;
 }
 
+/* Whether the row taken for a header holds a date or a number (Excel serials are dates
+ * too): a header never does, a person's row always does (a session, observation or birth
+ * date). Such a row's cells are never quoted, even when one of them happens to be a known
+ * header ("Atelier" as an activity): they may be a name and a birth date. */
+static bool looks_like_data(const struct reader *r)
+{
+    for (int c = 0; c < r->n_header; c++) {
+        const char *h = header_text(r, (size_t)c);
+        day_t day;
+        if (!is_blank_text(h, strlen(h)) && date_parse(h, strlen(h), &day, NULL) == DATE_OK)
+            return true;
+    }
+    return false;
+}
+
 static void add_missing(const struct reader *r, struct msg *m, bool quote)
 {
     struct requirement missing[3];
@@ -273,8 +289,9 @@ static void add_missing(const struct reader *r, struct msg *m, bool quote)
 }
 
 /* The headers not recognised, each with the known name nearest to it. Quoted only when the
- * row has a recognised header: a file without a header row has a person's row there, and
- * messages must not carry names or birth dates. */
+ * row has a recognised header and no date (looks_like_data): a file without a header row,
+ * or a skip_lines one too many, has a person's row there, and messages must not carry
+ * names or birth dates. */
 static void add_unrecognised(const struct reader *r, struct msg *m, bool quote)
 {
     char folded[256], q[QUOTE_BYTES];
@@ -283,6 +300,11 @@ static void add_unrecognised(const struct reader *r, struct msg *m, bool quote)
         n += unrecognised(r, c);
     if (n == 0)
         return;
+    if (!quote && looks_like_data(r)) {
+        msg_add(m, "; the row read as the header holds dates, so it is data, not a header (is "
+                   "the header row missing, or skip_lines too large?)");
+        return;
+    }
     if (!quote) {
         msg_add(m, "; none of the %d columns has a known header (is the header row missing?)", n);
         return;
@@ -333,7 +355,7 @@ static void describe_header(const struct reader *r, int recognised, char *out, s
 {
     size_t lists = cap - ADVICE_BYTES; /* the lists end there; the advice may go further */
     struct msg m = {out, 0, lists - 2 * LIST_RESERVE, false};
-    bool quote = recognised > 0;
+    bool quote = recognised > 0 && !looks_like_data(r);
     out[0] = '\0';
     add_missing(r, &m, quote);
     set_bound(&m, lists - LIST_RESERVE); /* the rest is for " and N more" and the found list */

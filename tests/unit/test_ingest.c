@@ -831,9 +831,26 @@ static const struct fail_case fail_cases[] = {
      .content = "12/03/2019;Tarascon;Martin;Lucas;30/09/2000\n12/03/2019;Tarascon;Benali;Yasmine;"
                 "12/04/2001\n",
      .want_line = 1,
-     .want = {"none of the 5 columns has a known header (is the header row missing?)",
+     .want = {"the row read as the header holds dates, so it is data, not a header (is the "
+              "header row missing",
               "the header was looked for in the first 2 rows"},
      .never = "Martin"},
+    /* No header row, and one cell of the first row is a known header ("Atelier" as the
+     * activity, found by the second reader): the row holds dates, so none of it is quoted. */
+    {.name = "no header row, a cell like a header",
+     .content = "10/02/2019;Tarascon;Atelier;P01;Dupont;Marie;12/04/2001\n"
+                "11/02/2019;Tarascon;Atelier;P02;Durand;Léa;13/05/2002\n",
+     .want_line = 1,
+     .want = {"the row read as the header holds dates, so it is data, not a header"},
+     .never = "Dupont"},
+    {.name = "skip_lines one too many",
+     .content = "date;site;activity;id;nom;prénom;né le\n"
+                "10/02/2019;Tarascon;Action;P01;Dupont;Marie;12/04/2001\n",
+     .fixed_header = true,
+     .skip_lines = 1,
+     .want_line = 2,
+     .want = {"so it is data, not a header (is the header row missing, or skip_lines too large?)"},
+     .never = "12/04/2001"},
     /* A header below the first ten rows is not looked for: the message names the best
      * guess (line 11, two columns recognised) and says what to do. */
     {.name = "a header too far down",
