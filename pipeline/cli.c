@@ -204,6 +204,12 @@ static void print_input_warnings(const struct run_summary *s)
                     "observation was read from it\n",
                     in->path);
     }
+    if (s->qpv_codes_all_blank)
+        fputs("impact: warning: no session has a QPV code: the qpv_code column is blank on "
+              "every row, so every session is counted as not in a QPV (0 % in QPV). If the "
+              "export leaves the code blank when it is not known, set \"qpv_code_blank\": "
+              "\"unknown\" in the config\n",
+              stderr);
 }
 
 static void print_headline(const struct run_summary *s)

@@ -424,10 +424,23 @@ static void summarise_unmapped(const struct run_state *s, struct run_summary *ou
     }
 }
 
+/* Whether some session is not in a QPV only for want of a code, and no session has one. */
+static bool qpv_codes_all_blank(const struct dataset *d)
+{
+    bool blank = false;
+    for (size_t i = 0; d && i < d->n_sessions; i++) {
+        if (d->sessions[i].qpv == QPV_YES)
+            return false;
+        blank |= d->sessions[i].qpv == QPV_NO_CODE;
+    }
+    return blank;
+}
+
 static void summarise(const struct run_state *s, struct run_summary *out)
 {
     const struct config *c = s->cfg;
     out->n_inputs = c->n_inputs;
+    out->qpv_codes_all_blank = qpv_codes_all_blank(s->dataset);
     out->inputs = xcalloc(c->n_inputs, sizeof *out->inputs);
     memcpy(out->inputs, s->inputs, c->n_inputs * sizeof *out->inputs);
     for (size_t i = 0; i < c->n_inputs; i++)

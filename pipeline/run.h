@@ -26,6 +26,9 @@ struct run_summary {
     size_t n_inputs;
     struct input_summary *inputs;
     unsigned long rows_read, rows_rejected, warnings, probable_duplicates;
+    /* Sessions from exports with a qpv_code column only, and not one code in any export:
+     * all counted as not in a QPV, which is more likely an empty column (the driver warns). */
+    bool qpv_codes_all_blank;
     bool has_period;
     struct period_figures last_period; /* by_site is NULL */
     struct target_progress target;     /* quarters is NULL */

@@ -374,6 +374,17 @@ grep -q '"rows_read": 4' "$work/bad/out-cr_only/quality/report.json" &&
     grep -q '^"cr_only.csv",3,' "$work/bad/out-cr_only/quality/rejects.csv" &&
     pass "bad input: CR-only line ends, every row counted" || fail "CR-only line ends"
 
+# A qpv_code column blank on every row (second reader): 0 % in QPV, so a loud warning that
+# names the qpv_code_blank switch; with one code present there is no warning.
+printf 'session_date,site,qpv_code,participant_id\n10/02/2019,T,,P1\n11/02/2019,T,,P2\n' >"$work/bad/qpv_blank.csv"
+bad_config qpv_blank qpv_blank.csv
+expect_message qpv_blank 0 'no session has a QPV code: the qpv_code column is blank on every row' "$work/bad/qpv_blank.json"
+printf 'session_date,site,qpv_code,participant_id\n10/02/2019,T,QP013055,P1\n11/02/2019,T,,P2\n' >"$work/bad/qpv_one.csv"
+bad_config qpv_one qpv_one.csv
+"$bin" run --config "$work/bad/qpv_one.json" --output "$work/bad/out-qpv_one" --quiet 2>"$work/bad/qpv_one.err" &&
+    ! grep -q 'no session has a QPV code' "$work/bad/qpv_one.err" &&
+    pass "bad input: one QPV code, no warning" || fail "bad input: qpv_one"
+
 # An output path too long for the run's files is refused before anything is touched.
 mkdir -p "$work/long" && touch "$work/long/keep"
 "$bin" run --config config/default.json --output "$work/long/$(printf 'a%.0s' $(seq 1 1010))" \
