@@ -194,7 +194,7 @@ static void print_inputs(const struct run_summary *s)
 }
 
 /* Inputs that gave nothing: printed even with --quiet, like every warning. */
-static void print_input_warnings(const struct run_summary *s)
+static void print_input_warnings(const struct run_summary *s, bool refused)
 {
     for (size_t i = 0; i < s->n_inputs; i++) {
         const struct input_summary *in = &s->inputs[i];
@@ -204,6 +204,14 @@ static void print_input_warnings(const struct run_summary *s)
                     "observation was read from it\n",
                     in->path);
     }
+    if (s->unmapped_rows > 0 && !refused) /* refused: print_unmapped says more */
+        fprintf(stderr,
+                "impact: warning: %lu of %lu outcome observations (%.1f %%) have a situation "
+                "label that no mapping knows, counted as unknown (each label is within "
+                "validate.max_unmapped_situation_share): they are listed in "
+                "quality/report.json\n",
+                s->unmapped_rows, s->outcome_rows,
+                s->outcome_rows ? 100.0 * (double)s->unmapped_rows / (double)s->outcome_rows : 0.0);
     if (s->qpv_codes_all_blank)
         fputs("impact: warning: no session has a QPV code: the qpv_code column is blank on "
               "every row, so every session is counted as not in a QPV (0 % in QPV). If the "
@@ -291,9 +299,18 @@ static int check_threshold(const struct config *cfg, const struct run_summary *s
 
 /* The unmapped situation labels and the config lines to paste, after a refusal (run.h).
  * The lines are plain JSON, ready to paste: the counts and first rows come before, apart. */
+/* Labels listed on the terminal, and config lines printed, at most: a longer list is work
+ * for quality/report.json, which holds every label (validate writes it). */
+enum { MAX_PRINTED_LABELS = 20 };
+
+static size_t printed_labels(const struct run_summary *s)
+{
+    return s->n_unmapped < MAX_PRINTED_LABELS ? s->n_unmapped : MAX_PRINTED_LABELS;
+}
+
 static void print_unmapped_list(const struct run_summary *s)
 {
-    for (size_t i = 0; i < s->n_unmapped; i++) {
+    for (size_t i = 0; i < printed_labels(s); i++) {
         const struct unmapped_situation *u = &s->unmapped[i];
         fprintf(stderr, "  \"%s\": %lu row%s, first at %s:%lu; ", u->label, u->count,
                 u->count == 1 ? "" : "s", s->inputs[u->first.file].path,
@@ -304,17 +321,25 @@ static void print_unmapped_list(const struct run_summary *s)
         else
             fputs("no known label is close: choose its category\n", stderr);
     }
-    if (s->unmapped_rows > 0 && s->n_unmapped == 0)
-        fputs("  (too many distinct labels to list)\n", stderr);
+    unsigned long listed_rows = 0;
+    for (size_t i = 0; i < printed_labels(s); i++)
+        listed_rows += s->unmapped[i].count;
+    if (listed_rows < s->unmapped_rows)
+        fprintf(stderr,
+                "  … and %zu%s more labels (%lu rows): `impact validate` lists them all in "
+                "quality/report.json\n",
+                s->n_unmapped - printed_labels(s), s->unmapped_more ? " or" : "",
+                s->unmapped_rows - listed_rows);
 }
 
 static void print_unmapped(const struct config *cfg, const struct run_summary *s, bool run)
 {
     fprintf(stderr,
-            "impact: %zu situation label%s not mapped: %lu of %lu outcome observations "
+            "impact: %zu%s situation label%s not mapped: %lu of %lu outcome observations "
             "(validate.max_unmapped_situation_share allows %g %% per label). %s\n",
-            s->n_unmapped, s->n_unmapped == 1 ? " is" : "s are", s->unmapped_rows, s->outcome_rows,
-            100 * cfg->max_unmapped_situation_share,
+            s->n_unmapped, s->unmapped_more ? " or more" : "",
+            s->n_unmapped == 1 && !s->unmapped_more ? " is" : "s are", s->unmapped_rows,
+            s->outcome_rows, 100 * cfg->max_unmapped_situation_share,
             run ? "Nothing was written; the previous outputs are unchanged."
                 : "They are listed in quality/report.json.");
     print_unmapped_list(s);
@@ -323,11 +348,11 @@ static void print_unmapped(const struct config *cfg, const struct run_summary *s
             "one of employment, training, education, unemployed, inactive or unknown (replace "
             "any \"?\" by your choice), then run again:\n",
             cfg->path);
-    for (size_t i = 0; i < s->n_unmapped; i++) {
+    for (size_t i = 0; i < printed_labels(s); i++) {
         char line[600];
         fprintf(stderr, "    %s%s\n",
                 diag_situation_config_line(&s->unmapped[i], line, sizeof line),
-                i + 1 < s->n_unmapped ? "," : "");
+                i + 1 < printed_labels(s) ? "," : "");
     }
 }
 
@@ -430,7 +455,7 @@ int cli_execute(const struct cli_args *args, struct impact_error *err)
     if (status == IMPACT_FAIL) {
         exit_status = EXIT_ERROR;
     } else {
-        print_input_warnings(&summary);
+        print_input_warnings(&summary, status == IMPACT_REFUSED);
         /* a refused run published nothing: its summary would say what it did not write */
         if (!args->quiet && !(status == IMPACT_REFUSED && mode == RUN_FULL))
             print_summary(&summary, args->command);

@@ -415,6 +415,7 @@ static void summarise_unmapped(const struct run_state *s, struct run_summary *ou
         quality_unmapped_situations(s->quality, &out->n_unmapped, &other);
     out->outcome_rows = outcome_rows(s);
     out->unmapped_rows = other;
+    out->unmapped_more = other > 0;
     out->unmapped = xcalloc(out->n_unmapped + 1, sizeof *out->unmapped);
     for (size_t i = 0; i < out->n_unmapped; i++) {
         out->unmapped[i] = u[i];

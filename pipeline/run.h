@@ -38,6 +38,7 @@ struct run_summary {
      * are copies owned by the summary. `outcome_rows`: rows read from outcome inputs. */
     unsigned long outcome_rows, unmapped_rows; /* unmapped_rows: all of them, listed or not */
     size_t n_unmapped;
+    bool unmapped_more; /* more distinct labels than the quality stage lists */
     struct unmapped_situation *unmapped;
 };
 
