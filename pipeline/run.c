@@ -425,6 +425,16 @@ static void summarise_unmapped(const struct run_state *s, struct run_summary *ou
     }
 }
 
+/* The period the run summary's headline is about: the last one with data (a window that
+ * runs past the data ends with periods that have none yet). */
+static size_t last_period_with_data(const struct figures *f)
+{
+    size_t i = f->n_periods - 1;
+    while (i > 0 && figures_period_before_data(&f->periods[i]))
+        i--;
+    return i;
+}
+
 /* Whether some session is not in a QPV only for want of a code, and no session has one. */
 static bool qpv_codes_all_blank(const struct dataset *d)
 {
@@ -454,7 +464,7 @@ static void summarise(const struct run_state *s, struct run_summary *out)
     out->n_charts = s->charts.count;
     if (s->figures && s->figures->n_periods > 0) {
         out->has_period = true;
-        out->last_period = s->figures->periods[s->figures->n_periods - 1];
+        out->last_period = s->figures->periods[last_period_with_data(s->figures)];
         out->last_period.by_site = NULL;
         out->last_period.site_changes = NULL;
     }

@@ -123,17 +123,12 @@ static void change_phrase(const struct kit_ctx *ctx, size_t i, struct kit_sbuf *
                    kit_fmt_pct(ctx, -c->relative, 0).s, prev);
 }
 
-/* A period wholly after the data stop: it has no data yet, its 0 is no finding. */
-static bool before_data(const struct period_figures *p)
-{
-    return p->partial && p->data_until != DAY_NONE && p->data_until < p->start;
-}
-
 /* Last period whose total is shown, or -1 (a period with no data yet is passed over). */
 static long last_total_shown(const struct kit_ctx *ctx)
 {
     for (size_t i = ctx->fig->n_periods; i-- > 0;)
-        if (total_shown(&ctx->fig->periods[i]) && !before_data(&ctx->fig->periods[i]))
+        if (total_shown(&ctx->fig->periods[i]) &&
+            !figures_period_before_data(&ctx->fig->periods[i]))
             return (long)i;
     return -1;
 }

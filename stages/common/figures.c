@@ -28,3 +28,8 @@ struct count_change figures_count_change(long previous, long current)
     c.relative = c.relative_defined ? (double)c.absolute / (double)previous : 0;
     return c;
 }
+
+bool figures_period_before_data(const struct period_figures *p)
+{
+    return p->partial && p->data_until != DAY_NONE && p->data_until < p->start;
+}

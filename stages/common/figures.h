@@ -138,6 +138,10 @@ struct period_figures {
     struct period_withheld withheld;
 };
 
+/* A period wholly after the data stop (data_until < start): it has no data yet, so its
+ * zeros are no finding and it has no change from the previous period. */
+bool figures_period_before_data(const struct period_figures *period);
+
 /* Cumulative distinct beneficiaries (roles counted towards the target) at a quarter's end. */
 struct quarter_point {
     char label[8]; /* "2018-Q3" */

@@ -146,6 +146,12 @@ static void test_gap_year_is_reported(void **state)
     }
     expect_real(at(change, "beneficiaries"), "relative", -1.0);
     expect_real(at(change, "cumulative_beneficiaries"), "relative", 0.0);
+    /* The sessions stop on 2018-02-01, before 2019 starts: 2019 is partial with that
+     * data_until, and its changes (still computed: outcomes may be observed after the last
+     * session) are flagged partial. */
+    assert_true(json_is_true(at(p, "partial")));
+    assert_string_equal(json_string_value(at(p, "data_until")), "2018-02-01");
+    assert_true(json_is_true(at(change, "partial")));
 }
 
 int main(void)
