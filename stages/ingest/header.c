@@ -452,6 +452,33 @@ static void fail_with_best(struct reader *r)
         ingest_reader_fail(r, (long)b->line, b->column, "%s", b->message);
 }
 
+static int nonblank_cells(const struct reader *r)
+{
+    int n = 0;
+    for (int c = 0; c < r->n_header; c++) {
+        const char *h = header_text(r, (size_t)c);
+        n += !is_blank_text(h, strlen(h));
+    }
+    return n;
+}
+
+/* A row above the header found that holds a date and fills at least three cells and half
+ * as many as the header names is a data row, under a header that was not recognised (a typo
+ * in it, a second header further down): taking the later row for the header would drop it
+ * as a title without a word. A title fills a cell or two ("Export du;12/03/2019"). */
+static void check_rows_above(struct reader *r)
+{
+    int cells = r->data_like_cells;
+    if (r->data_like_line == 0 || cells < 3 || 2 * cells < r->n_header)
+        return;
+    ingest_reader_fail(r, (long)r->data_like_line, 0,
+                       "this line, above the header found on line %lu, looks like a data row "
+                       "(a date among %d filled cells): the header above it was not recognised. "
+                       "Fix that header (or map it in the config's \"columns\"), or set "
+                       "skip_lines if these rows are to be skipped",
+                       r->row_line, cells);
+}
+
 /* Detection: the header is the first of the first HEADER_SEARCH_ROWS rows that has the
  * required columns, unless the config fixes its line (skip_lines). */
 void ingest_not_the_header(struct reader *r)
@@ -469,6 +496,10 @@ void ingest_take_header(struct reader *r)
     if (r->n_fields <= MAX_COLUMNS)
         conflict = map_header(r, &recognised);
     if (r->n_fields > MAX_COLUMNS || conflict >= 0 || missing_requirements(r, missing) > 0) {
+        if (r->data_like_line == 0 && r->n_fields <= MAX_COLUMNS && looks_like_data(r)) {
+            r->data_like_line = r->row_line;
+            r->data_like_cells = nonblank_cells(r);
+        }
         keep_best(r, recognised, conflict);
         ingest_not_the_header(r);
         return;
@@ -480,6 +511,7 @@ void ingest_take_header(struct reader *r)
     r->have_header = true;
     r->result->n_header_columns = r->n_header;
     r->result->header_line = r->row_line;
+    check_rows_above(r);
 }
 
 /* The end of the file came before the header. An outcome file with nothing in it is only

@@ -131,6 +131,8 @@ struct reader {
     bool have_header;
     int rows_examined;             /* rows that were not the header (detection) */
     struct header_guess best;      /* of them, the nearest to a header, for the message */
+    unsigned long data_like_line;  /* the first of them that holds a date, or 0 */
+    int data_like_cells;           /* its non-blank cells */
     int n_header;                  /* named columns: blank names ending the header line are none */
     int column_field[MAX_COLUMNS]; /* enum field, or -1 for an ignored column */
     int field_column[FIELD_COUNT]; /* 0-based column, or -1 when the file lacks it */

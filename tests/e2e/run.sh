@@ -384,6 +384,11 @@ grep -q '"rows_read": 4' "$work/bad/out-cr_only/quality/report.json" &&
     grep -q '^"cr_only.csv",3,' "$work/bad/out-cr_only/quality/rejects.csv" &&
     pass "bad input: CR-only line ends, every row counted" || fail "CR-only line ends"
 
+# A title of two cells with a date above the header is a title, not data: the run goes on.
+printf 'Export du;12/03/2019\n\nsession_date;site;participant_id\n12/02/2019;Tarascon;P03\n' >"$work/bad/dated_title.csv"
+bad_config dated_title dated_title.csv
+expect_message dated_title 0 "" "$work/bad/dated_title.json"
+
 # A qpv_code column blank on every row (second reader): 0 % in QPV, so a loud warning that
 # names the qpv_code_blank switch; with one code present there is no warning.
 printf 'session_date,site,qpv_code,participant_id\n10/02/2019,T,,P1\n11/02/2019,T,,P2\n' >"$work/bad/qpv_blank.csv"

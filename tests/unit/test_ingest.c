@@ -851,6 +851,14 @@ static const struct fail_case fail_cases[] = {
      .want_line = 2,
      .want = {"so it is data, not a header (is the header row missing, or skip_lines too large?)"},
      .never = "12/04/2001"},
+    /* Data rows under a mistyped header, then a right header (second reader): the rows
+     * above the header found are data, not a title: an error at the first of them. */
+    {.name = "data rows above the header found",
+     .content = "session_date;Lieux;participant_id\n10/02/2019;Tarascon;P01\n"
+                "11/02/2019;Tarascon;P02\nsession_date;site;participant_id\n"
+                "12/02/2019;Tarascon;P03\n",
+     .want_line = 2,
+     .want = {"this line, above the header found on line 4, looks like a data row"}},
     /* A header below the first ten rows is not looked for: the message names the best
      * guess (line 11, two columns recognised) and says what to do. */
     {.name = "a header too far down",
