@@ -2,7 +2,7 @@
  *
  * Dates are parsed (stages/common/dates.h) and checked against the programme window; labels
  * are folded (case, accents, spaces) and matched against the built-in labels of
- * REQUIREMENTS.md plus the config's; the person reference (participant id and/or folded name
+ * docs/requirements.md plus the config's; the person reference (participant id and/or folded name
  * key "LAST|FIRST|YYYY-MM-DD") is built. A row that cannot be used is rejected through the
  * diag sink with its column and reason; an unknown sex, role or QPV label is a warning and
  * counts as unknown; an unknown status label is a reject (a row whose presence is unknown

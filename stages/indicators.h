@@ -1,4 +1,4 @@
-/* indicators.h — the indicators stage: every figure of REQUIREMENTS.md "Indicators" from
+/* indicators.h — the indicators stage: every figure of docs/requirements.md "Indicators" from
  * the joined dataset — per period counts, splits and rates with Wilson intervals, year-over-
  * year changes with their tests, and progress towards the target with a linear projection.
  * Exact definitions: docs/indicators.md.

@@ -2,7 +2,7 @@
  *
  * It finds the encoding (UTF-8 with or without BOM, or Windows-1252, converted to UTF-8),
  * the delimiter (`,` `;` or tab), and the header, maps the export's headers to the canonical
- * fields of REQUIREMENTS.md (built-in French and English names plus the config's mapping,
+ * fields of docs/requirements.md (built-in French and English names plus the config's mapping,
  * matched after folding case, accents and spaces), then parses the rows with libcsv and
  * hands each to `on_row` with its physical line number. Malformed rows (bad quoting, wrong
  * number of fields, invalid UTF-8, a NUL byte, an empty row) go to the diag sink as rejects;

@@ -1,6 +1,6 @@
 /* join.h — the join stage: distinct persons, sessions and attendances out of clean rows.
  *
- * Person key (REQUIREMENTS.md "Cleaning and joining"): the participant id when present,
+ * Person key (docs/requirements.md "Cleaning and joining"): the participant id when present,
  * otherwise the folded name key. A row carrying both links that name key to that id, so
  * rows carrying only the names join the id's person — whichever order the rows come in,
  * because links are resolved in join_finish(). A name key seen with a second id is

@@ -1,5 +1,5 @@
 /* figures.h — the computed indicators: what the indicators stage produces and the JSON and
- * chart stages read. Every figure of REQUIREMENTS.md "Indicators" has a place here.
+ * chart stages read. Every figure of docs/requirements.md "Indicators" has a place here.
  *
  * Counts and rates are in arrays indexed by enums, so writers loop over one table of names
  * (figures_count_names, figures_rate_names) instead of spelling each field.

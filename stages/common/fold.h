@@ -5,7 +5,7 @@
  *   ASCII, no-break and other spaces made plain, runs of spaces collapsed, ends trimmed.
  *   "  Présent " → "PRESENT", "Création d’entreprise" → "CREATION D'ENTREPRISE".
  * fold_name: fold_label, then spaces, hyphens, apostrophes and dots removed, as the person
- *   key of REQUIREMENTS.md asks: "Le Goff-N'Diaye" → "LEGOFFNDIAYE".
+ *   key of docs/requirements.md asks: "Le Goff-N'Diaye" → "LEGOFFNDIAYE".
  * Characters outside Latin-1 and Latin Extended-A are kept as they are (valid UTF-8 in,
  * valid UTF-8 out). Invalid UTF-8 bytes are dropped; callers validate input first.
  *

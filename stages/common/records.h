@@ -23,7 +23,7 @@ struct row_origin {
     uint32_t line;
 };
 
-/* The canonical fields of REQUIREMENTS.md. Attendance and outcome exports use subsets. */
+/* The canonical fields of docs/requirements.md. Attendance and outcome exports use subsets. */
 enum field {
     FIELD_SESSION_ID,
     FIELD_SESSION_DATE,

@@ -24,7 +24,7 @@
  * relative tolerance, so that tables of equal probability are not lost to rounding. */
 #define FISHER_REL_ERR (1.0 + 1e-7)
 
-/* REQUIREMENTS.md: Fisher's exact test instead of the z-test below this expected count. */
+/* docs/requirements.md: Fisher's exact test instead of the z-test below this expected count. */
 #define MIN_EXPECTED_CELL 5.0
 
 /* The band of the linear trend is the fitted mean's 95 % confidence band (stats.h). */

@@ -1,5 +1,5 @@
 /* test_clean.c — table-driven tests of the clean stage (stages/clean.h) against
- * REQUIREMENTS.md "Inputs" (date forms, labels matched case- and accent-insensitively with
+ * docs/requirements.md "Inputs" (date forms, labels matched case- and accent-insensitively with
  * extra spaces, blank status = present) and "Cleaning and joining" (person key, rejects
  * with their column and reason, warnings for unknown labels, codes and situations).
  *
@@ -181,7 +181,7 @@ static int teardown_cleaner(void **state)
 
 /* ---- session dates ---- */
 
-/* Every form REQUIREMENTS.md lists, day first. Excel serial 43536 is 2019-03-12: serial
+/* Every form docs/requirements.md lists, day first. Excel serial 43536 is 2019-03-12: serial
  * 25569 is 1970-01-01 in the 1900 system and 2019-03-12 is day 17967 after it. Two-digit
  * year 19 → 2019. */
 static void test_session_date_forms(void **state)
@@ -299,7 +299,7 @@ static void check_labels(struct cleaner *c, const struct label_case *cases, size
     }
 }
 
-/* The label lists of REQUIREMENTS.md "Inputs", written with other case, accents and spaces. */
+/* The label lists of docs/requirements.md "Inputs", written with other case, accents and spaces. */
 static void test_builtin_labels(void **state)
 {
     static const struct label_case cases[] = {
@@ -444,7 +444,7 @@ static void check_qpv_cases(struct cleaner *c, const struct qpv_case *cases, siz
 }
 
 /* A QPV code present means the session was in a QPV; without a code list any code counts.
- * In an export with a code column and no qpv column (REQUIREMENTS.md "Inputs"), the code is
+ * In an export with a code column and no qpv column (docs/requirements.md "Inputs"), the code is
  * filled for sessions in a QPV only: a blank code means not in one (QPV_NO_CODE, which a
  * code on another row of the session overrides). A qpv column keeps its meaning: blank
  * there is unknown, whatever the code column says. */
@@ -627,7 +627,7 @@ static void check_situations(struct cleaner *c, const struct situation_case *cas
     }
 }
 
-/* The labels of REQUIREMENTS.md "Inputs" and the employment list of "Indicators". */
+/* The labels of docs/requirements.md "Inputs" and the employment list of "Indicators". */
 static void test_builtin_situations(void **state)
 {
     static const struct situation_case cases[] = {

@@ -1,5 +1,5 @@
 /* test_e2e_handworked.c — end to end on a small fixture whose every figure was worked out by
- * hand from the definitions of REQUIREMENTS.md, not from the code.
+ * hand from the definitions of docs/requirements.md, not from the code.
  *
  * Runs `$IMPACT_BIN run --config tests/fixtures/handworked/config.json --output DIR` (DIR a
  * fresh mkdtemp folder; the fixture folder can be moved with IMPACT_HANDWORKED_DIR), loads
@@ -177,7 +177,7 @@
  *   (1/3), denominator +1 (1/4).
  *
  * Also checked: no name or birth date of the fixture appears in any output file
- * (REQUIREMENTS "No names or birth dates in any output"). Chart images (PNG, SVG, PDF) are
+ * (docs/requirements.md "No names or birth dates in any output"). Chart images (PNG, SVG, PDF) are
  * skipped: their glyph and image data could match a short name by chance.
  */
 #include <setjmp.h>

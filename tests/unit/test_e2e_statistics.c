@@ -1,6 +1,6 @@
 /* test_e2e_statistics.c — the whole pipeline, in process, on tests/fixtures/statistics: a
  * gap year, a zero denominator and tiny counts must give nulls and Fisher's test where
- * REQUIREMENTS.md says so. Runs from the repository root (as `make test` does).
+ * docs/requirements.md says so. Runs from the repository root (as `make test` does).
  *
  * HAND WORKING (window 2017-01-01..2019-12-31, calendar periods 2017, 2018, 2019)
  *   2017: sessions S1 2017-03-01 A and S2 2017-05-01 A, both with a blank QPV flag, so

@@ -2,7 +2,7 @@
  *
  * Each test builds a `struct dataset` directly (persons, sessions, attendances, outcomes,
  * site names), as the join stage would, calls indicators_compute() with hand-made options
- * and compares with figures worked out by hand from REQUIREMENTS.md "Indicators" and
+ * and compares with figures worked out by hand from docs/requirements.md "Indicators" and
  * docs/indicators.md. The working is in the comment above each test. P-values were worked
  * by hand (hypergeometric tables, the normal tail) and checked with R 4.2.2 (the R
  * expression is quoted); the tests do not need R.

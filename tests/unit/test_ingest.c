@@ -1,5 +1,5 @@
 /* test_ingest.c — table-driven tests of the ingest stage (stages/ingest.h) against
- * REQUIREMENTS.md "Inputs" (encodings, delimiters, RFC 4180 quoting, CRLF, trailing empty
+ * docs/requirements.md "Inputs" (encodings, delimiters, RFC 4180 quoting, CRLF, trailing empty
  * columns, French headers) and the header's contract (rows with their physical line,
  * malformed rows rejected and the rest still read, fatal errors for missing columns).
  *
@@ -170,7 +170,7 @@ static int run_ingest(const struct ingest_source *src, struct collector *c,
     const struct diag_sink sink = {c, collect_reject, collect_warning, NULL, NULL};
     memset(err, 0, sizeof *err);
     int status = ingest_file(src, collect_row, c, &sink, result, err);
-    /* Nothing disappears silently (REQUIREMENTS.md "Cleaning and joining"). */
+    /* Nothing disappears silently (docs/requirements.md "Cleaning and joining"). */
     assert_int_equal(result->rows_read, c->n_rows + result->rows_rejected);
     assert_int_equal(result->rows_rejected, c->n_rejects);
     assert_int_equal(c->n_warnings, 0);

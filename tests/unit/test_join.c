@@ -1,5 +1,5 @@
 /* test_join.c — table-driven tests of the join stage (stages/join.h) against
- * REQUIREMENTS.md "Cleaning and joining": person key (id, else name key; a row with both
+ * docs/requirements.md "Cleaning and joining": person key (id, else name key; a row with both
  * links them, whatever the order; one name key with two ids is reported, not merged),
  * session key (session id, else date + folded site + folded activity), one attendance per
  * person and session with the later rows counted as duplicates in their own file, outcomes
