@@ -85,6 +85,15 @@ static size_t skip_head_lines(const unsigned char *s, size_t len, unsigned long 
     return at;
 }
 
+/* A UTF-16 export (Excel's "Unicode text", some reporting tools): a byte-order mark, or a
+ * zero byte every other byte in the first characters. */
+static bool is_utf16(const unsigned char *s, size_t n)
+{
+    if (n >= 2 && ((s[0] == 0xFF && s[1] == 0xFE) || (s[0] == 0xFE && s[1] == 0xFF)))
+        return true;
+    return n >= 4 && ((s[0] && !s[1] && s[2] && !s[3]) || (!s[0] && s[1] && !s[2] && s[3]));
+}
+
 /* Encoding, delimiter and line ends are decided on the file's first MiB, read apart from
  * the read blocks, so that the decision does not depend on the block size. */
 void ingest_start_encoding(struct reader *r)
@@ -101,6 +110,10 @@ void ingest_start_encoding(struct reader *r)
         r->pos = 3;
     r->result->encoding = enc;
     r->to_utf8 = (iconv_t)-1;
+    if (is_utf16(head, n))
+        ingest_reader_fail(r, 0, 0,
+                           "the file is in UTF-16 (as Excel saves \"Unicode text\"): save it "
+                           "as \"CSV UTF-8\" or \"CSV\" and run again");
     if (enc == INGEST_ENCODING_CP1252)
         r->to_utf8 = iconv_open("UTF-8", "WINDOWS-1252");
     if (enc == INGEST_ENCODING_CP1252 && r->to_utf8 == (iconv_t)-1)

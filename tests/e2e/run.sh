@@ -384,6 +384,11 @@ grep -q '"rows_read": 4' "$work/bad/out-cr_only/quality/report.json" &&
     grep -q '^"cr_only.csv",3,' "$work/bad/out-cr_only/quality/rejects.csv" &&
     pass "bad input: CR-only line ends, every row counted" || fail "CR-only line ends"
 
+# A UTF-16 export (second reader: it got advice about the header and the delimiter).
+printf 'session_date;site;participant_id\r\n10/02/2019;T;P1\r\n' | iconv -f UTF-8 -t UTF-16 >"$work/bad/utf16.csv"
+bad_config utf16 utf16.csv
+expect_message utf16 1 'the file is in UTF-16 (as Excel saves "Unicode text"): save it as "CSV UTF-8"' "$work/bad/utf16.json"
+
 # A title of two cells with a date above the header is a title, not data: the run goes on.
 printf 'Export du;12/03/2019\n\nsession_date;site;participant_id\n12/02/2019;Tarascon;P03\n' >"$work/bad/dated_title.csv"
 bad_config dated_title dated_title.csv
