@@ -12,18 +12,16 @@
  * header says may be used from another thread. docs/threads.md has the whole picture. */
 #include "pipeline/run.h"
 
+#include "pipeline/outputs.h"
 #include "pipeline/staging.h"
-#include "stages/charts/charts.h"
 #include "stages/clean.h"
 #include "stages/common/arena.h"
 #include "stages/common/worker.h"
 #include "stages/disclose.h"
-#include "stages/emit.h"
 #include "stages/indicators.h"
 #include "stages/ingest.h"
 #include "stages/join.h"
 #include "stages/quality.h"
-#include "stages/summary.h"
 
 #include <assert.h>
 #include <limits.h>
@@ -95,6 +93,19 @@ static void on_raw_row(void *ctx, const struct raw_row *raw)
         if (clean_outcome(s->cleaner, raw, &row, &s->diag))
             join_add_outcome(s->join, &row, &s->diag);
     }
+}
+
+static double seconds_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void report_step(const struct run_state *s, const char *name, double seconds)
+{
+    if (s->observer && s->observer->step_done)
+        s->observer->step_done(s->observer->ctx, name, seconds);
 }
 
 /* ---- steps ---- */
@@ -305,52 +316,39 @@ static int step_disclose(struct run_state *s, struct impact_error *err)
     return disclose_public(s->figures, s->cfg->disclosure_threshold, &s->public_figures, err);
 }
 
-static int step_charts(struct run_state *s, struct impact_error *err)
+/* The rows of the table of outputs (pipeline/outputs.c) written at this point of the run,
+ * each from the figures it asks for, each reported with its own time. */
+static int write_outputs(struct run_state *s, enum output_when when, struct impact_error *err)
 {
-    char dir[IMPACT_PATH_MAX + 16];
-    struct charts_options options = s->cfg->charts;
-    staging_path(&s->staging, "charts", dir, sizeof dir);
-    options.out_dir = dir;
-    return charts_render(s->public_figures, &options, &s->charts, err);
+    int status = IMPACT_OK;
+    for (size_t i = 0; i < outputs_count && status == IMPACT_OK; i++) {
+        const struct output *o = &outputs_table[i];
+        if (o->when != when)
+            continue;
+        char path[IMPACT_PATH_MAX + 32];
+        staging_path(&s->staging, o->name, path, sizeof path);
+        struct output_request request = {
+            .figures = o->figures == OUTPUT_PUBLIC ? s->public_figures : s->figures,
+            .path = path,
+            .config = s->cfg,
+            .inputs = s->inputs,
+            .charts = &s->charts,
+        };
+        double start = seconds_now();
+        status = o->write(&request, err);
+        report_step(s, o->name, seconds_now() - start);
+    }
+    return status;
 }
 
-/* The one-page summary sheet, from the same public figures as the charts, with two of the
- * charts drawn by the charts' own code (the stages do not call each other: it is lent here). */
-static int step_summary(struct run_state *s, struct impact_error *err)
+static int step_outputs_with_figures(struct run_state *s, struct impact_error *err)
 {
-    char path[IMPACT_PATH_MAX + 16];
-    const struct charts_options *charts = &s->cfg->charts;
-    struct summary_options options = {charts->language, charts->programme, charts->run_date,
-                                      charts_embedded, charts};
-    staging_path(&s->staging, "summary.pdf", path, sizeof path);
-    return summary_render_pdf(s->public_figures, &options, path, err);
+    return write_outputs(s, OUTPUT_WITH_FIGURES, err);
 }
 
-/* indicators.json (internal figures) or public/indicators.json (public ones). */
-static int emit_to(struct run_state *s, const char *name, const struct figures *figures,
-                   struct impact_error *err)
+static int step_outputs_with_record(struct run_state *s, struct impact_error *err)
 {
-    char path[IMPACT_PATH_MAX + 32];
-    struct emit_context context = {
-        .programme = s->cfg->programme,
-        .run_date = s->cfg->run_date,
-        .inputs = s->inputs,
-        .n_inputs = s->cfg->n_inputs,
-        .config = s->cfg->json,
-        .charts = &s->charts,
-    };
-    staging_path(&s->staging, name, path, sizeof path);
-    return emit_indicators(path, figures, &context, err);
-}
-
-static int step_emit(struct run_state *s, struct impact_error *err)
-{
-    return emit_to(s, "indicators.json", s->figures, err);
-}
-
-static int step_emit_public(struct run_state *s, struct impact_error *err)
-{
-    return emit_to(s, "public/indicators.json", s->public_figures, err);
+    return write_outputs(s, OUTPUT_WITH_RECORD, err);
 }
 
 static int step_publish(struct run_state *s, struct impact_error *err)
@@ -389,12 +387,10 @@ static const struct step steps[] = {
     {"probable duplicates", step_duplicates, BOTH, SHARED_IN_BACKGROUND, NULL},
     {"indicators", step_indicators, FOR_RUN, IN_TURN, NULL},
     {"public figures", step_disclose, FOR_RUN, IN_TURN, NULL},
-    {"charts", step_charts, FOR_RUN, IN_TURN, NULL},
-    {"summary sheet", step_summary, FOR_RUN, IN_TURN, NULL},
+    {"outputs: from figures", step_outputs_with_figures, FOR_RUN, IN_TURN, NULL},
     {"list probable duplicates", step_list_duplicates, BOTH, IN_TURN, "probable duplicates"},
     {"account for every row", step_account, BOTH, IN_TURN, "fingerprint inputs"},
-    {"indicators.json", step_emit, FOR_RUN, IN_TURN, NULL},
-    {"public/indicators.json", step_emit_public, FOR_RUN, IN_TURN, NULL},
+    {"outputs: with record", step_outputs_with_record, FOR_RUN, IN_TURN, NULL},
     {"publish outputs", step_publish, BOTH, IN_TURN, NULL},
     {"check accepted rows", step_check_published, FOR_VALIDATE, IN_TURN, NULL},
     {"check situation labels", step_check_situations, FOR_VALIDATE, IN_TURN, NULL},
@@ -489,19 +485,6 @@ static void release(struct run_state *s)
     for (size_t i = 0; s->fingerprints && i < s->cfg->n_inputs; i++)
         fingerprint_free(s->fingerprints[i]);
     free(s->fingerprints);
-}
-
-static double seconds_now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void report_step(const struct run_state *s, const char *name, double seconds)
-{
-    if (s->observer && s->observer->step_done)
-        s->observer->step_done(s->observer->ctx, name, seconds);
 }
 
 static int run_background_step(void *ctx, struct impact_error *err)
