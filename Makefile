@@ -169,9 +169,10 @@ $(BUILD)/tests/replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libimp
 $(BUILD)/fuzz_%: tests/fuzz/fuzz_%.c $(BUILD)/libimpact.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) -MF $@.d -fsanitize=fuzzer,address,undefined -o $@ $< $(BUILD)/libimpact.a $(LDLIBS)
 
-$(BUILD)/gen_samples: samples/generate.c samples/seeded_random.h
+# The sample generator is one program of several files: every samples/*.c, with its headers.
+$(BUILD)/gen_samples: $(wildcard samples/*.c) $(wildcard samples/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(WARN) -O2 -o $@ $<
+	$(CC) $(WARN) -O2 -o $@ $(wildcard samples/*.c)
 
 samples: $(BUILD)/gen_samples
 	$(BUILD)/gen_samples samples

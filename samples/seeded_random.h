@@ -1,4 +1,4 @@
-/* seeded_random.h — what the two seeded generators share (samples/generate.c for the
+/* seeded_random.h — what the two seeded generators share (the samples/ one for the
  * shipped samples, tests/bench/generate.c for the benchmark): xoshiro256** seeded through
  * splitmix64, an unbiased draw below n, and the proleptic Gregorian calendar in days since
  * 1970-01-01. Same seed, same draws, on every machine: no rand(), no clock.
