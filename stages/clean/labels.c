@@ -54,7 +54,8 @@ static const struct clean_label builtin_labels[] = {
  * the Missions locales (i-milo) and of the DARES categories, with their usual spellings and
  * abbreviations. Written as people write them: each is folded when the table is built.
  * docs/indicators.md "Situations" lists them with the reason for each category; keep the
- * two in step (tests/unit/test_clean.c checks that every entry folds to one category). */
+ * two in step (tests/unit/test_clean_outcomes.c checks that every entry folds to one
+ * category). */
 static const struct clean_situation builtin_situations[] = {
     /* employment: a work contract, one's own business, or the public service */
     {"CDI", CATEGORY_EMPLOYMENT},

@@ -1,6 +1,6 @@
-/* figures_fixture.h — hand-built figures and file checks shared by test_charts.c and
- * test_summary.c (include after <cmocka.h>; everything is static inline, so a test uses what
- * it needs).
+/* figures_fixture.h — hand-built figures and file checks shared by the charts tests (through
+ * charts_fixture.h) and test_summary.c (include after <cmocka.h>; everything is static
+ * inline, so a test uses what it needs).
  *
  * The figures follow the reference programme: target 3 000 by 2019-12-31, three sites with
  * targets 1 200, 1 200 and 600, three calendar years, dosage bands 1 / 2-4 / 5+. The Wilson
