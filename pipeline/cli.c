@@ -36,7 +36,8 @@ void cli_usage(enum cli_command topic)
               "Reads the exports named in the config, cleans and joins them, computes the\n"
               "indicators and writes indicators.json, public/, charts/, summary.pdf, quality/ and\n"
               "restricted/ into the output folder. Exit status: 0 done, 1 an error (printed), 2 a\n"
-              "wrong command line.\n"
+              "wrong command line, 3 situation labels that no mapping knows (nothing written:\n"
+              "the lines to add to the config are printed).\n"
               "\n",
               stdout);
     else if (topic == CLI_VALIDATE)
@@ -44,7 +45,8 @@ void cli_usage(enum cli_command topic)
               "\n"
               "Reads and cleans the exports named in the config and writes quality/ and\n"
               "restricted/ only. Exit status: 0 done, 1 an error (printed), 2 a wrong command\n"
-              "line, 3 more rows rejected than validate.max_reject_share allows.\n"
+              "line, 3 more rows rejected than validate.max_reject_share allows, or situation\n"
+              "labels that no mapping knows (the lines to add to the config are printed).\n"
               "\n",
               stdout);
     if (topic == CLI_RUN || topic == CLI_VALIDATE) {
