@@ -229,7 +229,7 @@ static void print_headline(const struct run_summary *s)
     char until[11] = "";
     if (p->partial && p->data_until != DAY_NONE)
         date_format_iso(p->data_until, until);
-    bool no_data = until[0] && p->data_until < p->start;
+    bool no_data = figures_period_before_data(p);
     fprintf(stderr, "%s%s%s%s: %ld beneficiaries (%ld new), %ld cumulative since the start\n",
             p->label,
             !until[0] ? ""

@@ -374,7 +374,7 @@ static void partial_footnote(const struct figures *f, enum numfmt_lang lang, cha
     if (!p || !p->has_previous)
         return;
     numfmt_date(p->data_until, lang, when, sizeof when);
-    if (p->data_until < p->start)
+    if (figures_period_before_data(p))
         add(out, cap,
             kit_tr_lang(lang,
                         "* %s" KIT_NBSP ": pas encore de données (les dernières datent du %s).",
@@ -405,7 +405,7 @@ static void draw_top(struct page *pg)
         put(last, sizeof last, "%s", f->periods[f->n_periods - 1].label);
     if (partial) { /* said where the page starts, in colour, before anyone reads a figure */
         numfmt_date(partial->data_until, pg->lang, when, sizeof when);
-        if (partial->data_until < partial->start)
+        if (figures_period_before_data(partial))
             add(last, sizeof last,
                 kit_tr_lang(pg->lang, " (sans données" KIT_NBSP "; dernières le %s)",
                             " (no data; the last on %s)"),
@@ -440,7 +440,7 @@ static void period_header(const struct period_figures *p, enum numfmt_lang lang,
 {
     int y, m, d;
     put(out, cap, "%s", p->label);
-    if (!p->partial || p->data_until == DAY_NONE || p->data_until < p->start)
+    if (!p->partial || p->data_until == DAY_NONE || figures_period_before_data(p))
         return;
     date_to_ymd(p->data_until, &y, &m, &d);
     add(out, cap, kit_tr_lang(lang, " (au %02d/%02d)", " (to %02d/%02d)"), d % 100, m % 100);

@@ -172,7 +172,7 @@ struct kit_num kit_period_name(const struct kit_ctx *ctx, const struct period_fi
         kit_format_text(n.s, sizeof n.s, "%s", p->label);
         return n;
     }
-    if (p->data_until < p->start) {
+    if (figures_period_before_data(p)) {
         kit_format_text(n.s, sizeof n.s, "%s %s", p->label,
                         kit_tr(ctx, "(sans données)", "(no data)"));
         return n;

@@ -363,14 +363,28 @@ static void test_wrong_values(void **state)
     }
 }
 
+/* A config that must fail with exactly this message. */
+struct message_case {
+    const char *text, *message;
+};
+
+static void expect_messages(struct tmp *t, const struct message_case *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct config cfg;
+        struct impact_error err;
+        assert_int_equal(load(t, rows[i].text, &cfg, &err), IMPACT_FAIL);
+        assert_string_equal(err.message, rows[i].message);
+        config_free(&cfg);
+    }
+}
+
 /* A category name the program does not know names the nearest one (issue 14); "?", which
  * the driver suggests when it knows no close label, names none. */
 static void test_situation_category_typo(void **state)
 {
     struct tmp *t = *state;
-    static const struct {
-        const char *text, *message;
-    } rows[] = {
+    static const struct message_case rows[] = {
         {"{'inputs': [" ATT "], 'situations': {'CDI tps partiel': 'employement'}}",
          "situations.CDI tps partiel: expected one of \"employment\", \"training\", "
          "\"education\", \"unemployed\", \"inactive\", \"unknown\", found \"employement\" "
@@ -379,13 +393,7 @@ static void test_situation_category_typo(void **state)
          "situations.Tour du monde: expected one of \"employment\", \"training\", "
          "\"education\", \"unemployed\", \"inactive\", \"unknown\", found \"?\""},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        struct config cfg;
-        struct impact_error err;
-        assert_int_equal(load(t, rows[i].text, &cfg, &err), IMPACT_FAIL);
-        assert_string_equal(err.message, rows[i].message);
-        config_free(&cfg);
-    }
+    expect_messages(t, rows, sizeof rows / sizeof rows[0]);
 }
 
 /* Defaults and values of the keys issue 14 adds: an explicit "unknown" is a choice. */
@@ -557,9 +565,7 @@ static void test_many_unknown_keys(void **state)
 static void test_value_suggestions(void **state)
 {
     struct tmp *t = *state;
-    static const struct {
-        const char *text, *message;
-    } rows[] = {
+    static const struct message_case rows[] = {
         {"{'inputs': [{'kind': 'attendance', 'path': 'a.csv', 'columns': {'Date': "
          "'sesion_date'}}]}",
          "inputs[0].columns.Date: expected a canonical field name; did you mean "
@@ -568,13 +574,7 @@ static void test_value_suggestions(void **state)
          "target.roles[0]: expected \"youth\", \"parent\" or \"unknown\"; did you mean "
          "\"youth\"?"},
     };
-    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        struct config cfg;
-        struct impact_error err;
-        assert_int_equal(load(t, rows[i].text, &cfg, &err), IMPACT_FAIL);
-        assert_string_equal(err.message, rows[i].message);
-        config_free(&cfg);
-    }
+    expect_messages(t, rows, sizeof rows / sizeof rows[0]);
 }
 
 /* ---- a full config ---------------------------------------------------------------------- */
